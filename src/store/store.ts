@@ -1,0 +1,78 @@
+import type { Call } from '../core/call.js';
+import type { Zone } from '../core/zone.js';
+
+/** SQL text with its bound parameters, in the dialect of one engine. */
+export interface CompiledSql {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** What storing a batch did. Within-batch repeats and calls already stored both count as duplicates. */
+export interface InsertResult {
+  inserted: number;
+  duplicates: number;
+}
+
+/** An API key as stored: only the hash of its secret is kept. */
+export interface ApiKeyRecord {
+  id: string;
+  /** One account id, or `*` for all accounts. */
+  account: string;
+  /** sha256 hex of the secret part of the token. */
+  secret_hash: string;
+  created_at: number;
+  revoked: boolean;
+  label: string | null;
+}
+
+/** A per-account webhook token: it only authorises ingest for that account. */
+export interface WebhookTokenRecord {
+  id: string;
+  account: string;
+  secret_hash: string;
+  created_at: number;
+  revoked: boolean;
+}
+
+/** One stored number and the zone it is tagged with, for re-zoning. */
+export interface NumberZone {
+  number: string;
+  zone_id: number | null;
+}
+
+/**
+ * The storage contract. Every engine (DuckDB embedded, ClickHouse) implements it; callers never
+ * see engine types. Queries come in as compiled SQL from the one compiler (src/sql), so an engine
+ * only has to run them.
+ */
+export interface Store {
+  readonly dialect: 'duckdb' | 'clickhouse';
+  /** Creates or migrates the schema to the current version. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Stores calls idempotently on (account_id, call_id); durable when the promise resolves. */
+  insertCalls(calls: readonly Call[]): Promise<InsertResult>;
+  countCalls(accountId?: string): Promise<number>;
+
+  listZones(): Promise<Zone[]>;
+  /** Inserts zones with new ids and updates `active`/`description` of known ids. */
+  saveZones(zones: readonly Zone[]): Promise<void>;
+  /** Every distinct caller or callee number stored, for re-zoning. */
+  distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]>;
+  /** Re-tags stored calls: sets the zone column of every call whose number is in `map`. Returns calls changed. */
+  applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number>;
+
+  insertKey(key: ApiKeyRecord): Promise<void>;
+  getKey(id: string): Promise<ApiKeyRecord | undefined>;
+  listKeys(): Promise<ApiKeyRecord[]>;
+  revokeKey(id: string): Promise<boolean>;
+  insertWebhookToken(token: WebhookTokenRecord): Promise<void>;
+  getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined>;
+  listWebhookTokens(): Promise<WebhookTokenRecord[]>;
+
+  /** Runs a read query and returns all rows as plain objects (numbers as JS numbers). */
+  all(query: CompiledSql): Promise<Record<string, unknown>[]>;
+  /** Streams the rows of a read query; aborting `signal` stops the query. */
+  stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>>;
+}
