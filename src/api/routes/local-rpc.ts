@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { CallstatsError } from '../../core/errors.js';
+import { ZoneService } from '../../services/zone-service.js';
+import type { CompiledSql, Store } from '../../store/store.js';
+
+/** Store methods the CLI may call on a running server (see docs/architecture.md). */
+export const RPC_METHODS = [
+  'insertCalls', 'countCalls', 'listZones', 'saveZones', 'distinctNumbers', 'applyZones',
+  'insertKey', 'getKey', 'listKeys', 'revokeKey', 'insertWebhookToken', 'getWebhookToken',
+  'listWebhookTokens', 'all',
+] as const;
+type RpcMethod = (typeof RPC_METHODS)[number];
+
+export const CONTROL_HEADER = 'x-callstats-control';
+
+/**
+ * The CLI's channel to a running `serve`: DuckDB lets one process write a file, so while the
+ * server holds it the CLI forwards its Store calls here. Only loopback clients holding the control
+ * token (written, mode 0600, beside the store file) get in: the same people who could read the file.
+ */
+export default async function localRpcRoutes(app: FastifyInstance): Promise<void> {
+  const check = (request: FastifyRequest) => {
+    const expected = app.ctx.controlToken;
+    const got = request.headers[CONTROL_HEADER];
+    const ok =
+      expected !== undefined &&
+      typeof got === 'string' &&
+      Buffer.byteLength(got) === Buffer.byteLength(expected) &&
+      timingSafeEqual(Buffer.from(got), Buffer.from(expected)) &&
+      isLoopback(request.socket.remoteAddress);
+    if (!ok) throw new CallstatsError('ERR_NOT_FOUND', 'not found', 404, { path: request.url });
+  };
+
+  app.post('/_local/rpc', { bodyLimit: 512 * 1024 * 1024 }, async (request) => {
+    check(request);
+    const { method, args } = request.body as { method: RpcMethod; args: unknown[] };
+    if (!RPC_METHODS.includes(method) || !Array.isArray(args)) {
+      throw new CallstatsError('ERR_RPC', 'unknown method', 400, { method: String(method) });
+    }
+    const store = app.ctx.store as unknown as Record<RpcMethod, (...a: unknown[]) => Promise<unknown>>;
+    const result = await store[method].apply(app.ctx.store, args);
+    // The server's in-memory zone table must follow a zone change made by the CLI.
+    if (method === 'saveZones') app.ctx.zones = await ZoneService.open(app.ctx.store, app.ctx.config.defaultCountry);
+    return { result: result ?? null };
+  });
+
+  app.post('/_local/stream', async (request, reply) => {
+    check(request);
+    const query = request.body as CompiledSql;
+    const abort = new AbortController();
+    request.raw.on('close', () => abort.abort());
+    reply.type('application/x-ndjson');
+    return reply.send(ndjson(app.ctx.store, query, abort.signal));
+  });
+}
+
+async function* ndjson(store: Store, query: CompiledSql, signal: AbortSignal): AsyncGenerator<string> {
+  for await (const row of store.stream(query, signal)) yield JSON.stringify(row) + '\n';
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || !!address?.startsWith('127.');
+}

@@ -1,0 +1,57 @@
+import { createReadStream } from 'node:fs';
+import { ingestRecords, readRecords, type IngestResult } from '../ingest/index.js';
+import type { InputFormat } from '../ingest/index.js';
+import { ZoneService } from '../services/zone-service.js';
+import type { Store } from '../store/store.js';
+import { makeOutput, n } from './output.js';
+
+export interface ImportOptions {
+  store: Store;
+  files: string[];
+  account?: string;
+  format?: InputFormat;
+  defaultCountry?: string;
+  json: boolean;
+  batchSize?: number;
+}
+
+/** `callstats import`: streams each file (or stdin for `-`) through the real ingest path. */
+export async function runImport(opts: ImportOptions): Promise<number> {
+  const out = makeOutput(opts.json);
+  const zones = await ZoneService.open(opts.store, opts.defaultCountry);
+  const files = opts.files.length ? opts.files : ['-'];
+  const reports: (IngestResult & { file: string })[] = [];
+  const started = Date.now();
+  for (const file of files) {
+    const input = file === '-' ? process.stdin : createReadStream(file);
+    const result = await ingestRecords(readRecords(input, opts.format ?? 'auto'), {
+      store: opts.store,
+      accountId: opts.account,
+      zoneOf: zones.zoneOf,
+      batchSize: opts.batchSize,
+      onProgress: (p) => {
+        const rate = Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000));
+        out.progress(`${file}: ${n(p.records)} records, ${n(p.accepted)} accepted, ${n(p.duplicates)} duplicate, ${n(p.rejected)} rejected (${n(rate)}/s)`);
+      },
+    });
+    out.done();
+    reports.push({ file, ...result });
+  }
+  const total = {
+    accepted: sum(reports, 'accepted'),
+    duplicates: sum(reports, 'duplicates'),
+    rejected: sum(reports, 'rejectedCount'),
+    seconds: (Date.now() - started) / 1000,
+  };
+  const lines = reports.flatMap((r) => [
+    `${r.file}: ${n(r.accepted)} accepted, ${n(r.duplicates)} duplicate, ${n(r.rejectedCount)} rejected`,
+    ...r.rejected.slice(0, 20).map((x) => `  ${x.line !== undefined ? `line ${x.line}` : `record ${x.index}`}: ${x.reason}`),
+    ...(r.rejectedCount > 20 ? [`  ... and ${n(r.rejectedCount - 20)} more (use --json for all listed)`] : []),
+  ]);
+  out.result({ ...total, files: reports }, lines.join('\n'));
+  return total.rejected > 0 ? 1 : 0;
+}
+
+function sum(rs: IngestResult[], k: 'accepted' | 'duplicates' | 'rejectedCount'): number {
+  return rs.reduce((a, r) => a + r[k], 0);
+}

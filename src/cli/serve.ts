@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { ensureAdminKey } from '../accounts/tokens.js';
+import { buildApp } from '../api/app.js';
+import type { Config } from '../core/config.js';
+import { ZoneService } from '../services/zone-service.js';
+import { openStore, parseStoreLocation, writeServerHandle } from '../store/open-store.js';
+import { loadDemo } from './demo.js';
+
+export interface ServeOptions {
+  config: Config;
+  /** `npm start` and `demo`: load the demo account when the store has no calls. */
+  demoIfEmpty?: boolean;
+  demoCalls?: number;
+  log?: (line: string) => void;
+}
+
+/** `callstats serve`: opens the store, prints a first admin key if there is none, and listens. */
+export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<void>; url: string }> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const { config } = opts;
+  const store = await openStore(config.store);
+  const zones = await ZoneService.open(store, config.defaultCountry);
+  if (opts.demoIfEmpty && (await store.countCalls()) === 0) {
+    log('callstats: the store is empty; loading the demo account ...');
+    const demo = await loadDemo(store, zones, opts.demoCalls ?? 20_000);
+    log(`callstats: demo account ${demo.account} loaded with ${demo.accepted} calls`);
+  }
+  const admin = await ensureAdminKey(store);
+  const controlToken = randomBytes(24).toString('base64url');
+  const app = await buildApp({ store, zones, config, controlToken }, { logger: { level: process.env.CALLSTATS_LOG_LEVEL ?? 'warn' } });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const removeHandle = writeServerHandle(parseStoreLocation(config.store), {
+    url: `http://127.0.0.1:${port}`,
+    controlToken,
+    pid: process.pid,
+    dialect: store.dialect,
+  });
+  log(`callstats: serving ${config.store} on ${url}`);
+  if (admin) {
+    log(`callstats: created an all-accounts API key (shown once, keep it): ${admin.token}`);
+    log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    removeHandle();
+    await app.close();
+    await store.close();
+  };
+  return { close, url };
+}

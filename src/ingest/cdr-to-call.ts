@@ -1,0 +1,128 @@
+import { GREGORIAN_UNIX_OFFSET, type Call } from '../core/call.js';
+import { Invalid, asObject, count, shown, text, userPart } from './coerce.js';
+
+/** What a conversion needs besides the document: the account from the URL/`--account`, and the zone table. */
+export interface CdrContext {
+  accountId?: string;
+  zoneOf: (number: string | null) => number | null;
+}
+
+export type CdrResult = { ok: true; call: Call } | { ok: false; reason: string };
+
+/** The longest call id kept; a longer one is rejected rather than cut, since cutting could merge two calls. */
+export const MAX_CALL_ID = 512;
+
+function fail(reason: string): CdrResult {
+  return { ok: false, reason };
+}
+
+/**
+ * Converts one Kazoo CDR (CouchDB document, crossbar listing row, channel_destroy webhook payload
+ * or CSV row) into a Call, per SPEC section 4.
+ *
+ * Decisions beyond the spec:
+ * - missing `duration_seconds` or `billing_seconds` count as 0 (what Kazoo's own crossbar does), so
+ *   a CDR without `billing_seconds` is unanswered; missing `ringing_seconds` stays null.
+ * - account falls back to `pvt_account_id` (present in CouchDB dumps) after the spec's sources.
+ * - :TRICKY: crossbar's `/cdrs` listing (and Kazoo ≥ 4.3 CSV) renames `call_direction` to `direction`
+ *   and has already subtracted `duration_seconds` from `timestamp`. A record with `direction` but no
+ *   `call_direction` is therefore read as a listing row whose `timestamp` is the call start.
+ * - a `timestamp` before 1970 in gregorian seconds is rejected: it is almost surely Unix seconds.
+ */
+export function cdrToCall(doc: unknown, ctx: CdrContext): CdrResult {
+  const d = asObject(doc);
+  if (d === undefined) return fail(`record: not a JSON object: ${shown(doc)}`);
+  const ccv = asObject(d.custom_channel_vars);
+
+  let accountId: string | null | Invalid = ctx.accountId !== undefined && ctx.accountId !== '' ? ctx.accountId : null;
+  if (accountId === null && ccv !== undefined) accountId = text(ccv.account_id, 'custom_channel_vars.account_id');
+  if (accountId === null) accountId = text(d.account_id, 'account_id');
+  if (accountId === null) accountId = text(d.pvt_account_id, 'pvt_account_id');
+  if (accountId instanceof Invalid) return fail(accountId.reason);
+  if (accountId === null) return fail('account_id: missing (give the account in the URL or with --account)');
+
+  const callId = text(d.call_id, 'call_id', Infinity);
+  if (callId instanceof Invalid) return fail(callId.reason);
+  if (callId === null) return fail('call_id: missing');
+  if (callId.length > MAX_CALL_ID) return fail(`call_id: longer than ${MAX_CALL_ID} characters`);
+
+  const isListingRow = d.call_direction === undefined && d.direction !== undefined;
+  const dirField = isListingRow ? 'direction' : 'call_direction';
+  const dirText = text(isListingRow ? d.direction : d.call_direction, dirField);
+  if (dirText instanceof Invalid) return fail(dirText.reason);
+  if (dirText === null) return fail('call_direction: missing');
+  let direction: string = dirText;
+  if (direction !== 'inbound' && direction !== 'outbound') direction = direction.toLowerCase();
+  if (direction !== 'inbound' && direction !== 'outbound') {
+    return fail(`${dirField}: must be 'inbound' or 'outbound': ${shown(dirText)}`);
+  }
+
+  const duration = count(d.duration_seconds, 'duration_seconds');
+  if (duration instanceof Invalid) return fail(duration.reason);
+  const billing = count(d.billing_seconds, 'billing_seconds');
+  if (billing instanceof Invalid) return fail(billing.reason);
+  const ringing = count(d.ringing_seconds, 'ringing_seconds');
+  if (ringing instanceof Invalid) return fail(ringing.reason);
+
+  const callTime = startTime(d, isListingRow, duration ?? 0);
+  if (callTime instanceof Invalid) return fail(callTime.reason);
+
+  const callerName = text(d.caller_id_name, 'caller_id_name');
+  if (callerName instanceof Invalid) return fail(callerName.reason);
+  const callerNumber = text(d.caller_id_number, 'caller_id_number');
+  if (callerNumber instanceof Invalid) return fail(callerNumber.reason);
+  let calleeNumber = text(d.callee_id_number, 'callee_id_number');
+  if (calleeNumber instanceof Invalid) return fail(calleeNumber.reason);
+  if (calleeNumber === null) {
+    const to = text(d.to, 'to');
+    if (to instanceof Invalid) return fail(to.reason);
+    calleeNumber = userPart(to);
+  }
+  if (calleeNumber === null) {
+    const request = text(d.request, 'request');
+    if (request instanceof Invalid) return fail(request.reason);
+    calleeNumber = userPart(request);
+  }
+  const hangupCause = text(d.hangup_cause, 'hangup_cause');
+  if (hangupCause instanceof Invalid) return fail(hangupCause.reason);
+
+  const billingSeconds = billing ?? 0;
+  return {
+    ok: true,
+    call: {
+      account_id: accountId,
+      call_id: callId,
+      call_time: callTime,
+      call_direction: direction,
+      caller_id_name: callerName,
+      caller_id_number: callerNumber,
+      callee_id_number: calleeNumber,
+      caller_zone_id: ctx.zoneOf(callerNumber),
+      callee_zone_id: ctx.zoneOf(calleeNumber),
+      duration_seconds: duration ?? 0,
+      billing_seconds: billingSeconds,
+      ringing_seconds: ringing,
+      unanswered: billingSeconds === 0,
+      hangup_cause: hangupCause,
+    },
+  };
+}
+
+/** Call start in UTC epoch seconds: the CDR's `timestamp` is the hangup, except in crossbar listing rows. */
+function startTime(d: Record<string, unknown>, isListingRow: boolean, duration: number): number | Invalid {
+  const ts = count(d.timestamp, 'timestamp');
+  if (ts instanceof Invalid) return ts;
+  if (ts === null) {
+    // Listing rows also carry `unix_timestamp` (the start in Unix seconds); use it when `timestamp` was cut.
+    if (isListingRow) {
+      const unix = count(d.unix_timestamp, 'unix_timestamp');
+      if (unix instanceof Invalid) return unix;
+      if (unix !== null) return unix;
+    }
+    return new Invalid('timestamp: missing');
+  }
+  if (ts < GREGORIAN_UNIX_OFFSET) {
+    return new Invalid(`timestamp: not gregorian seconds (before 1970; Unix seconds?): ${shown(d.timestamp)}`);
+  }
+  return isListingRow ? ts - GREGORIAN_UNIX_OFFSET : ts - GREGORIAN_UNIX_OFFSET - duration;
+}

@@ -1,0 +1,7 @@
+/** The ingest module: Kazoo CDRs in any supported shape → stored calls. */
+export { cdrToCall, MAX_CALL_ID, type CdrContext, type CdrResult } from './cdr-to-call.js';
+export { MAX_TEXT } from './coerce.js';
+export { readRecords, readRecordBatches } from './read-records.js';
+export { ingestRecords, DEFAULT_BATCH_SIZE, DEFAULT_MAX_REJECTED_LISTED, type IngestOptions } from './ingest-records.js';
+export { parseWebhookBody, type WebhookBodyResult } from './webhook.js';
+export type { ByteSource, InputFormat, IngestProgress, IngestResult, RawRecord, RejectedRecord } from './types.js';

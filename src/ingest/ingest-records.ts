@@ -1,0 +1,83 @@
+import type { Call } from '../core/call.js';
+import type { Store } from '../store/store.js';
+import { cdrToCall } from './cdr-to-call.js';
+import type { IngestProgress, IngestResult, RawRecord, RejectedRecord } from './types.js';
+
+export interface IngestOptions {
+  store: Pick<Store, 'insertCalls'>;
+  /** Overrides any account id inside the documents (URL or `--account`). */
+  accountId?: string;
+  zoneOf: (number: string | null) => number | null;
+  /** Calls per insertCalls; default 10000. */
+  batchSize?: number;
+  /** Called after every stored batch, and at the end if records came after the last batch. */
+  onProgress?: (p: IngestProgress) => void;
+  /** How many rejected records to list (all are counted); default 1000. */
+  maxRejectedListed?: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 10_000;
+export const DEFAULT_MAX_REJECTED_LISTED = 1000;
+
+/**
+ * Converts records to calls and stores them in batches. Each batch is awaited before more input is
+ * read, so a slow store slows the reader instead of filling memory. Good records are stored even
+ * when others are rejected; re-sent calls come back from the store as duplicates.
+ */
+export async function ingestRecords(
+  records: AsyncIterable<RawRecord | readonly RawRecord[]>,
+  opts: IngestOptions,
+): Promise<IngestResult> {
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+  const maxListed = opts.maxRejectedListed ?? DEFAULT_MAX_REJECTED_LISTED;
+  const ctx = { accountId: opts.accountId, zoneOf: opts.zoneOf };
+  const rejected: RejectedRecord[] = [];
+  let rejectedCount = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  let seen = 0;
+  let batch: Call[] = [];
+
+  const reject = (r: RawRecord, reason: string): void => {
+    rejectedCount++;
+    if (rejected.length < maxListed) {
+      rejected.push(r.line === undefined ? { index: r.index, reason } : { index: r.index, line: r.line, reason });
+    }
+  };
+  let reportedAt = -1;
+  const progress = (): void => {
+    reportedAt = seen;
+    opts.onProgress?.({ records: seen, accepted, duplicates, rejected: rejectedCount });
+  };
+  const flush = async (): Promise<void> => {
+    const calls = batch;
+    batch = [];
+    const result = await opts.store.insertCalls(calls);
+    accepted += result.inserted;
+    duplicates += result.duplicates;
+    progress();
+  };
+
+  // Arrays (from readRecordBatches) are accepted too: one async step per chunk instead of per record.
+  for await (const item of records) {
+    const group: readonly RawRecord[] = Array.isArray(item) ? item : [item as RawRecord];
+    for (let i = 0; i < group.length; i++) {
+      const record = group[i];
+      seen++;
+      if (record.error !== undefined) {
+        reject(record, record.error);
+        continue;
+      }
+      const converted = cdrToCall(record.doc, ctx);
+      if (!converted.ok) {
+        reject(record, converted.reason);
+        continue;
+      }
+      batch.push(converted.call);
+      if (batch.length >= batchSize) await flush();
+    }
+  }
+  if (batch.length > 0) await flush();
+  else if (reportedAt !== seen) progress();
+  return { accepted, duplicates, rejected, rejectedCount };
+}

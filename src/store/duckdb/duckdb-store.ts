@@ -1,0 +1,302 @@
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Call } from '../../core/call.js';
+import type { Zone } from '../../core/zone.js';
+import { CallstatsError } from '../../core/errors.js';
+import type {
+  ApiKeyRecord,
+  CompiledSql,
+  InsertResult,
+  NumberZone,
+  Store,
+  WebhookTokenRecord,
+} from '../store.js';
+import { MIGRATIONS } from './schema.js';
+import { appendCalls, dedupeBatch } from './append-calls.js';
+import { Mutex } from '../mutex.js';
+
+/** Options for the embedded store. */
+export interface DuckDBStoreOptions {
+  /** DuckDB's own memory limit; the process RSS budget includes it. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/**
+ * The embedded store: one DuckDB file. One process may open it for writing at a time (DuckDB's
+ * rule); see docs/architecture.md for how the CLI reaches a running server instead.
+ */
+export class DuckDBStore implements Store {
+  readonly dialect = 'duckdb' as const;
+  private instance: DuckDBInstance | undefined;
+  private writer: DuckDBConnection | undefined;
+  /** Writes go through one connection, one transaction at a time. */
+  private readonly writeLock = new Mutex();
+  private readonly idle: DuckDBConnection[] = [];
+
+  constructor(
+    readonly path: string,
+    private readonly options: DuckDBStoreOptions = {},
+  ) {}
+
+  async init(): Promise<void> {
+    if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+    try {
+      this.instance = await DuckDBInstance.create(this.path, {
+        memory_limit: this.options.memoryLimit ?? '1GB',
+        threads: String(this.options.threads ?? 2),
+        preserve_insertion_order: 'false',
+      });
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/lock/i.test(msg)) {
+        throw new CallstatsError('ERR_STORE_LOCKED', `the store ${this.path} is in use by another process`, 503, {
+          store: msg,
+        });
+      }
+      throw err;
+    }
+    this.writer = await this.instance.connect();
+    await this.migrate();
+  }
+
+  private async migrate(): Promise<void> {
+    const w = this.writer!;
+    await w.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const rows = (await w.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS();
+    let current = Number(rows[0]?.v ?? 0);
+    while (current < MIGRATIONS.length) {
+      await w.run('BEGIN TRANSACTION');
+      try {
+        for (const stmt of MIGRATIONS[current]) await w.run(stmt);
+        await w.run('INSERT INTO schema_version VALUES ($1)', [current + 1]);
+        await w.run('COMMIT');
+      } catch (err) {
+        await w.run('ROLLBACK');
+        throw err;
+      }
+      current += 1;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.idle.splice(0)) c.closeSync();
+    this.writer?.closeSync();
+    this.writer = undefined;
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+
+  /** Runs `fn` inside one write transaction; rolls back on any error. */
+  private async write<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      const w = this.writer;
+      if (!w) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+      await w.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(w);
+        await w.run('COMMIT');
+        return result;
+      } catch (err) {
+        await w.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async insertCalls(calls: readonly Call[]): Promise<InsertResult> {
+    if (calls.length === 0) return { inserted: 0, duplicates: 0 };
+    const unique = dedupeBatch(calls);
+    const inserted = await this.write(async (w) => {
+      await w.run('CREATE TEMP TABLE IF NOT EXISTS staging_calls AS SELECT * FROM calls LIMIT 0');
+      await w.run('DELETE FROM staging_calls');
+      await appendCalls(w, 'staging_calls', unique);
+      // :TRICKY: OR IGNORE makes a re-sent call a no-op; the changed-row count is what was new.
+      const result = await w.run('INSERT OR IGNORE INTO calls SELECT * FROM staging_calls');
+      const n = Number(result.rowsChanged);
+      await w.run('DELETE FROM staging_calls');
+      return n;
+    });
+    return { inserted, duplicates: calls.length - inserted };
+  }
+
+  async countCalls(accountId?: string): Promise<number> {
+    const rows = accountId
+      ? await this.all({ sql: 'SELECT count(*) AS n FROM calls WHERE account_id = $1', params: [accountId] })
+      : await this.all({ sql: 'SELECT count(*) AS n FROM calls', params: [] });
+    return Number(rows[0].n);
+  }
+
+  async listZones(): Promise<Zone[]> {
+    // :TRICKY: reading 300k rows value by value through the Node API takes seconds; DuckDB's own
+    // JSON writer plus one JSON.parse takes a fraction of that, so the table leaves through a file.
+    const dir = mkdtempSync(join(tmpdir(), 'callstats-zones-'));
+    const file = join(dir, 'zones.json');
+    try {
+      const c = await this.connection();
+      try {
+        await c.run(`COPY (SELECT id, prefix, country, description, source, active FROM zones ORDER BY id) TO '${file}' (FORMAT json, ARRAY true)`);
+      } finally {
+        this.release(c);
+      }
+      return JSON.parse(readFileSync(file, 'utf8')) as Zone[];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async saveZones(zones: readonly Zone[]): Promise<void> {
+    if (zones.length === 0) return;
+    await this.write(async (w) => {
+      await w.run('CREATE TEMP TABLE IF NOT EXISTS staging_zones AS SELECT * FROM zones LIMIT 0');
+      await w.run('DELETE FROM staging_zones');
+      const a = await w.createAppender('staging_zones', 'main', 'temp');
+      for (const z of zones) {
+        a.appendInteger(z.id);
+        a.appendVarchar(z.prefix);
+        a.appendVarchar(z.country);
+        a.appendVarchar(z.description);
+        a.appendVarchar(z.source);
+        a.appendBoolean(z.active);
+        a.endRow();
+      }
+      a.closeSync();
+      await w.run(`INSERT INTO zones SELECT * FROM staging_zones
+        ON CONFLICT (id) DO UPDATE SET description = excluded.description, active = excluded.active`);
+      await w.run('DELETE FROM staging_zones');
+    });
+  }
+
+  async distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> {
+    const rows = await this.all({
+      sql: `SELECT DISTINCT ${column} AS n FROM calls WHERE ${column} IS NOT NULL`,
+      params: [],
+    });
+    return rows.map((r) => String(r.n));
+  }
+
+  async applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number> {
+    const zoneColumn = column === 'caller_id_number' ? 'caller_zone_id' : 'callee_zone_id';
+    return this.write(async (w) => {
+      await w.run('CREATE TEMP TABLE IF NOT EXISTS staging_numbers (number VARCHAR, zone_id INTEGER)');
+      await w.run('DELETE FROM staging_numbers');
+      const a = await w.createAppender('staging_numbers', 'main', 'temp');
+      for (const m of map) {
+        a.appendVarchar(m.number);
+        if (m.zone_id === null) a.appendNull();
+        else a.appendInteger(m.zone_id);
+        a.endRow();
+      }
+      a.closeSync();
+      const result = await w.run(`UPDATE calls SET ${zoneColumn} = s.zone_id FROM staging_numbers s
+        WHERE calls.${column} = s.number AND calls.${zoneColumn} IS DISTINCT FROM s.zone_id`);
+      await w.run('DELETE FROM staging_numbers');
+      return Number(result.rowsChanged);
+    });
+  }
+
+  async insertKey(key: ApiKeyRecord): Promise<void> {
+    await this.write((w) =>
+      w.run('INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6)', [
+        key.id,
+        key.account,
+        key.secret_hash,
+        key.created_at,
+        key.revoked,
+        key.label,
+      ]),
+    );
+  }
+
+  async getKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const rows = await this.all({ sql: 'SELECT * FROM api_keys WHERE id = $1', params: [id] });
+    return rows[0] as unknown as ApiKeyRecord | undefined;
+  }
+
+  async listKeys(): Promise<ApiKeyRecord[]> {
+    return (await this.all({ sql: 'SELECT * FROM api_keys ORDER BY created_at, id', params: [] })) as unknown as ApiKeyRecord[];
+  }
+
+  async revokeKey(id: string): Promise<boolean> {
+    const result = await this.write((w) =>
+      w.run('UPDATE api_keys SET revoked = true WHERE id = $1 AND NOT revoked', [id]),
+    );
+    return Number(result.rowsChanged) > 0;
+  }
+
+  async insertWebhookToken(token: WebhookTokenRecord): Promise<void> {
+    await this.write((w) =>
+      w.run('INSERT INTO webhook_tokens VALUES ($1, $2, $3, $4, $5)', [
+        token.id,
+        token.account,
+        token.secret_hash,
+        token.created_at,
+        token.revoked,
+      ]),
+    );
+  }
+
+  async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
+    const rows = await this.all({ sql: 'SELECT * FROM webhook_tokens WHERE id = $1', params: [id] });
+    return rows[0] as unknown as WebhookTokenRecord | undefined;
+  }
+
+  async listWebhookTokens(): Promise<WebhookTokenRecord[]> {
+    return (await this.all({
+      sql: 'SELECT * FROM webhook_tokens ORDER BY created_at, id',
+      params: [],
+    })) as unknown as WebhookTokenRecord[];
+  }
+
+  private async connection(): Promise<DuckDBConnection> {
+    if (!this.instance) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+    return this.idle.pop() ?? (await this.instance.connect());
+  }
+
+  private release(c: DuckDBConnection): void {
+    if (this.instance && this.idle.length < 8) this.idle.push(c);
+    else c.closeSync();
+  }
+
+  async all(query: CompiledSql): Promise<Record<string, unknown>[]> {
+    const c = await this.connection();
+    try {
+      const reader = await c.runAndReadAll(query.sql, query.params as DuckDBValue[]);
+      return reader.getRowObjectsJS().map(plainRow);
+    } finally {
+      this.release(c);
+    }
+  }
+
+  async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
+    const c = await this.connection();
+    // :TRICKY: interrupt() cancels the running query inside DuckDB; a connection that was
+    // interrupted is closed rather than pooled so no half-read result leaks into the next user.
+    const onAbort = () => c.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let clean = false;
+    try {
+      const result = await c.stream(query.sql, query.params as DuckDBValue[]);
+      for await (const rows of result.yieldRowObjectJs()) {
+        if (signal?.aborted) return;
+        for (const row of rows) yield plainRow(row);
+      }
+      clean = !signal?.aborted;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (clean) this.release(c);
+      else c.closeSync();
+    }
+  }
+}
+
+/** BIGINT and HUGEINT come back as bigint; callers get plain numbers (exact below 2^53). */
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const k in row) {
+    const v = row[k];
+    if (typeof v === 'bigint') row[k] = Number(v);
+  }
+  return row;
+}

@@ -1,0 +1,52 @@
+/**
+ * DuckDB schema and migrations. Each migration is a list of statements applied in one
+ * transaction; `schema_version` records the last one applied. Never edit a released migration:
+ * add a new one.
+ */
+export const MIGRATIONS: readonly (readonly string[])[] = [
+  // 1: first release.
+  [
+    `CREATE TABLE calls (
+      account_id VARCHAR NOT NULL,
+      call_id VARCHAR NOT NULL,
+      call_time BIGINT NOT NULL,
+      call_direction VARCHAR NOT NULL,
+      caller_id_name VARCHAR,
+      caller_id_number VARCHAR,
+      callee_id_number VARCHAR,
+      caller_zone_id INTEGER,
+      callee_zone_id INTEGER,
+      duration_seconds INTEGER NOT NULL,
+      billing_seconds INTEGER NOT NULL,
+      ringing_seconds INTEGER,
+      unanswered BOOLEAN NOT NULL,
+      hangup_cause VARCHAR,
+      PRIMARY KEY (account_id, call_id)
+    )`,
+    `CREATE TABLE zones (
+      id INTEGER PRIMARY KEY,
+      prefix VARCHAR NOT NULL,
+      country VARCHAR NOT NULL,
+      description VARCHAR NOT NULL,
+      source VARCHAR NOT NULL,
+      active BOOLEAN NOT NULL
+    )`,
+    `CREATE TABLE api_keys (
+      id VARCHAR PRIMARY KEY,
+      account VARCHAR NOT NULL,
+      secret_hash VARCHAR NOT NULL,
+      created_at BIGINT NOT NULL,
+      revoked BOOLEAN NOT NULL,
+      label VARCHAR
+    )`,
+    `CREATE TABLE webhook_tokens (
+      id VARCHAR PRIMARY KEY,
+      account VARCHAR NOT NULL,
+      secret_hash VARCHAR NOT NULL,
+      created_at BIGINT NOT NULL,
+      revoked BOOLEAN NOT NULL
+    )`,
+  ],
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

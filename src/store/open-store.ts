@@ -1,0 +1,70 @@
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { CallstatsError } from '../core/errors.js';
+import { DuckDBStore } from './duckdb/duckdb-store.js';
+import { RemoteStore, type ServerHandle } from './remote/remote-store.js';
+import type { Store } from './store.js';
+
+/** A parsed `CALLSTATS_STORE` value. */
+export type StoreLocation = { kind: 'duckdb'; path: string } | { kind: 'clickhouse'; url: string };
+
+export function parseStoreLocation(value: string): StoreLocation {
+  if (value.startsWith('duckdb:')) {
+    const path = value.slice('duckdb:'.length);
+    if (!path) throw new Error(`CALLSTATS_STORE: empty DuckDB path in '${value}'`);
+    return { kind: 'duckdb', path };
+  }
+  if (value.startsWith('clickhouse://')) return { kind: 'clickhouse', url: value };
+  throw new Error(`CALLSTATS_STORE must be duckdb:PATH or clickhouse://HOST:PORT/DATABASE, not '${value}'`);
+}
+
+/** The file beside a DuckDB store where a running server says how the CLI can reach it. */
+export function serverHandlePath(location: StoreLocation): string | undefined {
+  return location.kind === 'duckdb' && location.path !== ':memory:' ? `${location.path}.server.json` : undefined;
+}
+
+export function writeServerHandle(location: StoreLocation, handle: ServerHandle): () => void {
+  const path = serverHandlePath(location);
+  if (!path) return () => undefined;
+  writeFileSync(path, JSON.stringify(handle), { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return () => rmSync(path, { force: true });
+}
+
+function readServerHandle(location: StoreLocation): ServerHandle | undefined {
+  const path = serverHandlePath(location);
+  if (!path) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ServerHandle;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens the configured store. For a DuckDB file that a running server holds, `allowRemote`
+ * returns a RemoteStore that forwards to that server instead of failing on DuckDB's lock.
+ */
+export async function openStore(value: string, opts: { allowRemote?: boolean } = {}): Promise<Store> {
+  const location = parseStoreLocation(value);
+  if (location.kind === 'clickhouse') {
+    const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
+    const store = new ClickHouseStore(location.url);
+    await store.init();
+    return store;
+  }
+  const store = new DuckDBStore(location.path);
+  try {
+    await store.init();
+    return store;
+  } catch (err) {
+    if (!(err instanceof CallstatsError && err.code === 'ERR_STORE_LOCKED') || !opts.allowRemote) throw err;
+    const handle = readServerHandle(location);
+    if (!handle) throw err;
+    return new RemoteStore(handle);
+  }
+}
+
+/** The handle of the running server for this store, if there is one (for `query` over HTTP). */
+export function runningServer(value: string): ServerHandle | undefined {
+  return readServerHandle(parseStoreLocation(value));
+}

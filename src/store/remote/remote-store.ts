@@ -1,0 +1,71 @@
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { CallstatsError } from '../../core/errors.js';
+import type { Call } from '../../core/call.js';
+import type { Zone } from '../../core/zone.js';
+import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
+
+/** Where a running server can be reached, as written beside the store file by `serve`. */
+export interface ServerHandle {
+  url: string;
+  controlToken: string;
+  pid: number;
+  dialect: Store['dialect'];
+}
+
+/** A Store that forwards every call to a running `callstats serve` (docs/architecture.md). */
+export class RemoteStore implements Store {
+  readonly dialect: Store['dialect'];
+
+  constructor(private readonly handle: ServerHandle) {
+    this.dialect = handle.dialect;
+  }
+
+  async init(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  private async call<T>(method: string, ...args: unknown[]): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.handle.url}/_local/rpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-callstats-control': this.handle.controlToken },
+        body: JSON.stringify({ method, args }),
+      });
+    } catch (err) {
+      throw new CallstatsError('ERR_STORE_UNAVAILABLE', `the running server at ${this.handle.url} did not answer`, 503, {
+        store: (err as Error).message,
+      });
+    }
+    const body = (await res.json()) as { result?: T; message?: string; data?: Record<string, unknown> };
+    if (!res.ok) throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, res.status, body.data ?? {});
+    return body.result as T;
+  }
+
+  insertCalls(calls: readonly Call[]): Promise<InsertResult> { return this.call('insertCalls', calls); }
+  countCalls(accountId?: string): Promise<number> { return this.call('countCalls', ...(accountId === undefined ? [] : [accountId])); }
+  listZones(): Promise<Zone[]> { return this.call('listZones'); }
+  saveZones(zones: readonly Zone[]): Promise<void> { return this.call('saveZones', zones); }
+  distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> { return this.call('distinctNumbers', column); }
+  applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number> { return this.call('applyZones', column, map); }
+  insertKey(key: ApiKeyRecord): Promise<void> { return this.call('insertKey', key); }
+  async getKey(id: string): Promise<ApiKeyRecord | undefined> { return (await this.call<ApiKeyRecord | null>('getKey', id)) ?? undefined; }
+  listKeys(): Promise<ApiKeyRecord[]> { return this.call('listKeys'); }
+  revokeKey(id: string): Promise<boolean> { return this.call('revokeKey', id); }
+  insertWebhookToken(token: WebhookTokenRecord): Promise<void> { return this.call('insertWebhookToken', token); }
+  async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> { return (await this.call<WebhookTokenRecord | null>('getWebhookToken', id)) ?? undefined; }
+  listWebhookTokens(): Promise<WebhookTokenRecord[]> { return this.call('listWebhookTokens'); }
+  all(query: CompiledSql): Promise<Record<string, unknown>[]> { return this.call('all', query); }
+
+  async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
+    const res = await fetch(`${this.handle.url}/_local/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-callstats-control': this.handle.controlToken },
+      body: JSON.stringify(query),
+      signal,
+    });
+    if (!res.ok || !res.body) throw new CallstatsError('ERR_REMOTE', `server answered ${res.status}`, res.status, {});
+    const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) });
+    for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
+  }
+}

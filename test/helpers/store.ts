@@ -1,0 +1,39 @@
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
+import { ZoneService } from '../../src/services/zone-service.js';
+
+/**
+ * A fresh DuckDB store file for one test, already holding the default zone table. Building that
+ * table takes a few seconds, so the first caller builds a template file once per machine and
+ * everyone copies it (the rename makes the template appear whole or not at all).
+ */
+export async function freshStore(defaultCountry?: string): Promise<{ store: DuckDBStore; zones: ZoneService; dir: string; path: string; cleanup(): Promise<void> }> {
+  const template = join(tmpdir(), `callstats-test-template-v1-${process.getuid?.() ?? 0}.duckdb`);
+  if (!existsSync(template)) {
+    const building = `${template}.${process.pid}.tmp`;
+    const s = new DuckDBStore(building);
+    await s.init();
+    await ZoneService.open(s, undefined);
+    await s.close();
+    rmSync(`${building}.wal`, { force: true });
+    renameSync(building, template);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'callstats-test-'));
+  const path = join(dir, 'callstats.duckdb');
+  copyFileSync(template, path);
+  const store = new DuckDBStore(path, { memoryLimit: '512MB' });
+  await store.init();
+  const zones = await ZoneService.open(store, defaultCountry);
+  return {
+    store,
+    zones,
+    dir,
+    path,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

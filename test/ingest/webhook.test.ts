@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cdrToCall } from '../../src/ingest/cdr-to-call.js';
+import { parseWebhookBody } from '../../src/ingest/webhook.js';
+
+/** Fields of a Kazoo channel_destroy webhook payload (base channel event + the destroy extras). */
+const payload = {
+  account_id: '91eb05e5c68d7ca05e7618b6821d2d16',
+  call_direction: 'inbound',
+  call_id: 'NDlkNGI3OTZlMDgzNWQxNGYxNTA3NjQ4NDZjNDFkOTc',
+  callee_id_name: 'Caller Test',
+  callee_id_number: '+15552345678',
+  caller_id_name: 'Test Man',
+  caller_id_number: '+15556783945',
+  custom_channel_vars: { account_id: '91eb05e5c68d7ca05e7618b6821d2d16' },
+  from: '+15556783945@matrix.test.com',
+  request: '+15552345678@matrix.test.com',
+  timestamp: '63724349409',
+  to: '+15552345678@matrix.test.com',
+  hook_event: 'channel_destroy',
+  hangup_cause: 'NORMAL_CLEARING',
+  hangup_code: 'sip:200',
+  duration_seconds: '42',
+  ringing_seconds: '3',
+  billing_seconds: '39',
+};
+
+const expectedCall = {
+  account_id: '91eb05e5c68d7ca05e7618b6821d2d16', call_id: 'NDlkNGI3OTZlMDgzNWQxNGYxNTA3NjQ4NDZjNDFkOTc',
+  call_time: 63724349409 - 62167219200 - 42, call_direction: 'inbound', caller_id_name: 'Test Man',
+  caller_id_number: '+15556783945', callee_id_number: '+15552345678', caller_zone_id: null, callee_zone_id: null,
+  duration_seconds: 42, billing_seconds: 39, ringing_seconds: 3, unanswered: false, hangup_cause: 'NORMAL_CLEARING',
+};
+const zoneOf = (): null => null;
+
+test('a JSON body, raw or already parsed, becomes the payload', () => {
+  const raw = parseWebhookBody(JSON.stringify(payload), 'application/json; charset=utf-8');
+  assert.deepEqual(raw, { ok: true, doc: payload });
+  assert.deepEqual(parseWebhookBody(payload, 'application/json'), { ok: true, doc: payload });
+  assert.deepEqual(parseWebhookBody(Buffer.from(JSON.stringify(payload)), 'application/json'), { ok: true, doc: payload });
+  const r = parseWebhookBody(payload, 'application/json');
+  assert.deepEqual(r.ok && cdrToCall(r.doc, { zoneOf }), { ok: true, call: expectedCall });
+});
+
+test('a form body with bracketed nested keys becomes the same document', () => {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(payload)) {
+    if (typeof v === 'string') form.append(k, v);
+    else for (const [k2, v2] of Object.entries(v)) form.append(`${k}[${k2}]`, v2);
+  }
+  form.append('__proto__[polluted]', 'yes');
+  const r = parseWebhookBody(form.toString(), 'application/x-www-form-urlencoded');
+  assert.deepEqual(r, { ok: true, doc: payload });
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  const parsed = Object.fromEntries(form.entries());
+  assert.deepEqual(parseWebhookBody(parsed, 'application/x-www-form-urlencoded'), { ok: true, doc: payload });
+  assert.deepEqual(r.ok && cdrToCall(r.doc, { zoneOf }), { ok: true, call: expectedCall });
+});
+
+test('malformed bodies, other content types and other hook events are refused with a reason', () => {
+  assert.equal(parseWebhookBody('{"a":', 'application/json').ok, false);
+  assert.deepEqual(parseWebhookBody('[1]', 'application/json'), { ok: false, reason: 'body: not a JSON object' });
+  assert.deepEqual(parseWebhookBody('x', 'text/plain'), {
+    ok: false, reason: "content-type: expected application/json or application/x-www-form-urlencoded, got 'text/plain'",
+  });
+  assert.deepEqual(parseWebhookBody({ ...payload, hook_event: 'channel_create' }, 'application/json'), {
+    ok: false, reason: "hook_event: expected 'channel_destroy', got 'channel_create'",
+  });
+});
