@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import statisticsRoutes from './routes/statistics.js';
 
 /** Routes added by later capabilities (statistics, records, dashboard, OpenAPI). */
-export async function registerExtraRoutes(_app: FastifyInstance): Promise<void> {}
+export async function registerExtraRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(statisticsRoutes);
+}

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { ingestRecords, readRecords, type IngestResult } from '../ingest/index.js';
+import { ingestRecords, readRecordBatches, type IngestResult } from '../ingest/index.js';
 import type { InputFormat } from '../ingest/index.js';
 import { ZoneService } from '../services/zone-service.js';
 import type { Store } from '../store/store.js';
@@ -24,7 +24,7 @@ export async function runImport(opts: ImportOptions): Promise<number> {
   const started = Date.now();
   for (const file of files) {
     const input = file === '-' ? process.stdin : createReadStream(file);
-    const result = await ingestRecords(readRecords(input, opts.format ?? 'auto'), {
+    const result = await ingestRecords(readRecordBatches(input, opts.format ?? 'auto'), {
       store: opts.store,
       accountId: opts.account,
       zoneOf: zones.zoneOf,

@@ -70,9 +70,9 @@ export class Prng {
 
   /** `n` random digits as a string (leading zeros kept). */
   digits(n: number): string {
-    // One draw for up to 9 digits (10^9 < 2^32) instead of one per digit.
-    if (n > 9) return this.digits(n - 9) + this.digits(9);
-    return String(this.int(10 ** n)).padStart(n, '0');
+    let s = '';
+    for (; n >= 4; n -= 4) s += DIGITS4[this.int(10000)];
+    return n > 0 ? s + DIGITS4[this.int(10 ** n)].slice(4 - n) : s;
   }
 
   /** Eight lower-case hex digits. */
@@ -83,6 +83,18 @@ export class Prng {
 
 // Number#toString(16).padStart was a third of generation time; a byte table is ~5x faster.
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+// Random digits four at a time from a table: String(n) of numbers beyond V8's small-integer range
+// (2^30) takes the slow double-to-string path, which was the largest cost of generating a CDR.
+const DIGITS4 = Array.from({ length: 10000 }, (_, i) => String(i).padStart(4, '0'));
+
+/** Decimal string of a non-negative integer below 2^53, via two small integers (see DIGITS4). */
+export function decimal(x: number): string {
+  if (x < 1e9) return String(x);
+  const high = Math.floor(x / 1e8);
+  const low = x - high * 1e8;
+  return String(high) + DIGITS4[Math.floor(low / 1e4)] + DIGITS4[low % 1e4];
+}
 
 /** Eight lower-case hex digits of an unsigned 32-bit integer. */
 export function hex8(x: number): string {

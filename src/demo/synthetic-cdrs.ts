@@ -2,7 +2,7 @@ import { GREGORIAN_UNIX_OFFSET } from '../core/call.js';
 import { CallRhythm } from './call-rhythm.js';
 import type { KazooCdr } from './kazoo-cdr.js';
 import { type DemoCountry, DEMO_COUNTRIES, e164, externalCallerName, nationalForm, zeroZeroForm } from './phone-plan.js';
-import { Prng, hex4, hex8 } from './prng.js';
+import { Prng, decimal, hex4, hex8 } from './prng.js';
 import { type AccountSpec, type SyntheticAccount, buildAccounts } from './synthetic-accounts.js';
 
 export type { KazooCdr } from './kazoo-cdr.js';
@@ -149,11 +149,11 @@ function makeCdr(
   const end = start + duration;
   const callId =
     authorizingType === 'resource' && rng.chance(0.5)
-      ? `${carrierBase + serial}_${rng.u32()}@${requestHost}`
+      ? `${decimal(carrierBase + serial)}_${decimal(rng.u32())}@${requestHost}`
       : v1Uuid(rng, (uuidBase + Math.imul(serial, 0x9e3779b1)) >>> 0, account.uuidNode);
   const otherLeg = answered || rng.chance(0.5) ? v1Uuid(rng, rng.u32(), account.uuidNode) : undefined;
   const gregorianEnd = end + GREGORIAN_UNIX_OFFSET;
-  const interactionId = `${start + GREGORIAN_UNIX_OFFSET}-${rng.hex8()}`;
+  const interactionId = `${decimal(start + GREGORIAN_UNIX_OFFSET)}-${rng.hex8()}`;
   const month = rhythm.months[rhythm.lastSlot];
   const server = rng.int(account.mediaServers.length);
   const mediaServer = account.mediaServers[server];
@@ -196,7 +196,7 @@ function makeCdr(
     request: to,
     ringing_seconds: String(ringing),
     // Kazoo's own documents carry a number, webhooks and some exports a string: mix both.
-    timestamp: rng.chance(0.5) ? String(gregorianEnd) : gregorianEnd,
+    timestamp: rng.chance(0.5) ? decimal(gregorianEnd) : gregorianEnd,
     to,
     to_uri: to,
     user_agent: authorizingType === 'device' ? 'Yealink SIP-T46S 66.86.0.15' : 'Carrier SBC',

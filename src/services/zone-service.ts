@@ -1,10 +1,11 @@
 import type { Zone } from '../core/zone.js';
 import type { Store } from '../store/store.js';
 import { loadDefaultZones } from '../zones/default-zones.js';
-import { assignZoneIds, type ZoneDef } from '../zones/zone-def.js';
+import { assignZoneIds } from '../zones/ids.js';
+import type { ZoneDef } from '../zones/zone-def.js';
 import { ZoneMatcher } from '../zones/matcher.js';
 import { normaliseNumber } from '../zones/normalise.js';
-import { listCountries, regionsOf } from '../zones/countries.js';
+import { listCountries, regionsOf } from '../zones/regions.js';
 
 /**
  * The zone table in memory: the store is the source of truth for ids; this keeps the matcher and
@@ -40,7 +41,7 @@ export class ZoneService {
     const before = new Map(this.zones.map((z) => [z.id, z]));
     const changed = zones.filter((z) => {
       const old = before.get(z.id);
-      return !old || old.active !== z.active || old.description !== z.description;
+      return !old || old.active !== z.active || old.description !== z.description || old.source !== z.source;
     });
     await store.saveZones(changed);
     const added = zones.filter((z) => !before.has(z.id)).length;

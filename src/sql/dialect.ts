@@ -22,6 +22,26 @@ export interface Dialect {
   nullAsFalse(predicate: string): string;
   /** A boolean column as integer 0/1 (group keys are "0"/"1"). */
   booleanAsInteger(expr: string): string;
+  /** Any scalar as text (group keys); NULL stays NULL. */
+  toText(expr: string): string;
+  /** Integer division of two integer expressions whose quotient is exact or truncated toward zero. */
+  intDiv(a: string, b: string): string;
+  /** Local seconds of the first of the month 00:00 for an expression of local seconds (UTC calendar math, no zone). */
+  monthStart(localSeconds: string): string;
+  /** The aggregation over a statistics source (stats-sql.ts says its columns and the rows it must return). */
+  aggregateStats(source: string, spec: StatsSpec): string;
+}
+
+/** What an aggregation must compute, besides count, min, max, sum and the median of `d`. */
+export interface StatsSpec {
+  /** A grouping was asked for: rows per (bucket, grp) and per bucket (is_total = 1). */
+  grouped: boolean;
+  /** answered count and billing sum of answered calls. */
+  answered: boolean;
+  /** min, max, sum and median of `b`. */
+  billing: boolean;
+  /** p90, p95, p99 of `d`. */
+  percentiles: boolean;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -40,4 +40,37 @@ export const duckdbDialect: Dialect = {
   booleanAsInteger(expr) {
     return `CAST(${expr} AS INTEGER)`;
   },
+  toText(expr) {
+    return `CAST(${expr} AS VARCHAR)`;
+  },
+  intDiv(a, b) {
+    return `(${a} // ${b})`;
+  },
+  monthStart(local) {
+    // A naive TIMESTAMP (no zone) from local seconds: truncating it is plain calendar math.
+    return `CAST(epoch(date_trunc('month', make_timestamp(CAST(${local} AS BIGINT) * 1000000))) AS BIGINT)`;
+  },
+  aggregateStats(source, spec) {
+    const qs = spec.percentiles ? '[0.5, 0.9, 0.95, 0.99]' : '[0.5]';
+    const inner = [
+      'bucket',
+      spec.grouped ? 'grp' : 'NULL AS grp',
+      spec.grouped ? 'CAST(GROUPING(grp) AS INTEGER) AS is_total' : '1 AS is_total',
+      'count(*) AS total',
+      'min(d) AS d_min',
+      'max(d) AS d_max',
+      'sum(d) AS d_sum',
+      `quantile_cont(d, ${qs}) AS d_q`,
+      ...(spec.answered ? ['count(*) - sum(u) AS answered', 'sum(CASE WHEN u = 0 THEN b ELSE 0 END) AS ab_sum'] : []),
+      ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'quantile_cont(b, 0.5) AS b_median'] : []),
+    ];
+    const groupBy = spec.grouped ? 'GROUPING SETS ((bucket), (bucket, grp))' : 'bucket';
+    const outer = [
+      'bucket', 'grp', 'is_total', 'total', 'd_min', 'd_max', 'd_sum', 'd_q[1] AS d_median',
+      ...(spec.percentiles ? ['d_q[2] AS d_p90', 'd_q[3] AS d_p95', 'd_q[4] AS d_p99'] : []),
+      ...(spec.answered ? ['answered', 'ab_sum'] : []),
+      ...(spec.billing ? ['b_min', 'b_max', 'b_sum', 'b_median'] : []),
+    ];
+    return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (${source}) s GROUP BY ${groupBy}) a ORDER BY bucket, is_total DESC, grp`;
+  },
 };

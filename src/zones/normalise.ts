@@ -76,7 +76,22 @@ function international(digits: string): string | null {
   return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && digits[0] !== '0' ? digits : null;
 }
 
+// libphonenumber parses ~50k numbers/s, far below the ingest rate, while CDRs repeat the same
+// customer numbers endlessly; a bounded memo (dropped wholesale when full) makes repeats free.
+const NATIONAL_CACHE_SIZE = 100_000;
+const nationalCache = new Map<string, string | null>();
+
 function parseNational(digits: string, country: string): string | null {
+  const key = `${country}${digits}`;
+  let hit = nationalCache.get(key);
+  if (hit === undefined) {
+    if (nationalCache.size >= NATIONAL_CACHE_SIZE) nationalCache.clear();
+    nationalCache.set(key, (hit = parseNationalUncached(digits, country)));
+  }
+  return hit;
+}
+
+function parseNationalUncached(digits: string, country: string): string | null {
   if (!(country in metadata.countries)) return null;
   try {
     const parsed = parsePhoneNumberFromString(digits, country as CountryCode, metadata as unknown as MetadataJson);

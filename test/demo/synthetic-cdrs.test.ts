@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { GREGORIAN_UNIX_OFFSET } from '../../src/core/call.js';
 import { DEMO_ACCOUNT_ID, demoParameters } from '../../src/demo/demo-account.js';
 import { type KazooCdr, syntheticCdrs } from '../../src/demo/synthetic-cdrs.js';
+import { Prng, decimal } from '../../src/demo/prng.js';
 import { zipfSplit } from '../../src/demo/synthetic-accounts.js';
 
 const from = new Date('2025-06-01T00:00:00Z');
@@ -136,5 +137,16 @@ describe('demoParameters', () => {
     assert.deepEqual(p.accounts, [{ id: DEMO_ACCOUNT_ID, calls: 20_000, timezone: 'Pacific/Auckland' }]);
     assert.equal(p.to, now);
     assert.ok(now.getTime() - p.from.getTime() > 90 * 86_400_000);
+  });
+});
+
+describe('prng helpers', () => {
+  it('formats integers beyond 2^30 exactly as String() does', () => {
+    for (const x of [0, 7, 999_999_999, 1e9, 63_924_921_565, 4_294_967_295, 2 ** 53 - 1]) assert.equal(decimal(x), String(x));
+  });
+
+  it('draws digit strings of the requested length, leading zeros kept', () => {
+    const rng = new Prng(1);
+    for (let n = 1; n <= 11; n++) assert.match(rng.digits(n), new RegExp(`^\\d{${n}}$`));
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
 import type { InsertResult } from '../../src/store/store.js';
 import { ingestRecords } from '../../src/ingest/ingest-records.js';
-import { readRecords } from '../../src/ingest/read-records.js';
+import { readRecordBatches, readRecords } from '../../src/ingest/read-records.js';
 import type { IngestProgress, RawRecord } from '../../src/ingest/types.js';
 
 /** Test double for the store's idempotent insert: keyed on account + call_id, as the real engines are. */
@@ -123,4 +123,7 @@ test('end to end from NDJSON bytes', async () => {
     caller_id_number: null, callee_id_number: null, caller_zone_id: null, callee_zone_id: null,
     duration_seconds: 10, billing_seconds: 0, ringing_seconds: null, unanswered: true, hangup_cause: null,
   });
+  // Per-chunk arrays from readRecordBatches give the same answer (the fast path for the CLI).
+  const viaBatches = await ingestRecords(readRecordBatches([Buffer.from(text)]), { store: new MemoryCalls(), accountId: 'acc9', zoneOf });
+  assert.deepEqual(viaBatches, result);
 });

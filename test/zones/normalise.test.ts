@@ -41,7 +41,11 @@ test('11 to 15 bare digits are E.164 without + when no national reading fits', (
   assert.equal(normaliseNumber('6434123456'), null); // 10 digits: could be a national number anywhere
   assert.equal(normaliseNumber('12125551234'), '12125551234');
   assert.equal(normaliseNumber('12125551234', 'NZ'), '12125551234');
-  assert.equal(normaliseNumber('6434123456', 'NZ'), null);
+});
+
+test("a national-looking number starting with the default country's calling code is read as E.164", () => {
+  // libphonenumber strips a leading calling code when the rest is a valid number of that country.
+  assert.equal(normaliseNumber('6434123456', 'NZ'), '6434123456');
 });
 
 test('extensions, feature codes, names and empty values have no number', () => {

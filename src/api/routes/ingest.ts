@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyWebhookToken } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
-import { cdrToCall, ingestRecords, parseWebhookBody, readRecords } from '../../ingest/index.js';
+import { cdrToCall, ingestRecords, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
 import { success } from '../envelope.js';
 
 /** Largest ingest body; bodies stream, so this bounds a request, not memory. */
@@ -30,7 +30,7 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
       throw new CallstatsError('ERR_MEDIA_TYPE', 'unsupported content type', 415, { 'content-type': type });
     }
     const format = type === 'application/x-ndjson' || type === 'application/jsonl' ? 'ndjson' : 'auto';
-    const result = await ingestRecords(readRecords(request.body as NodeJS.ReadableStream, format), {
+    const result = await ingestRecords(readRecordBatches(request.body as NodeJS.ReadableStream, format), {
       store: app.ctx.store,
       accountId: request.account,
       zoneOf: app.ctx.zones.zoneOf,

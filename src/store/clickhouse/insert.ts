@@ -25,7 +25,12 @@ export async function insertCallsIdempotent(target: InsertTarget, calls: readonl
     else unique.set(key, call);
   }
 
-  const known = await knownIds(target.conn, unique);
+  const knownPending = knownIds(target.conn, unique);
+  knownPending.catch(() => undefined); // awaited below; avoids an unhandled rejection while encoding
+  // Encoding is the costliest client-side step: do it while the server runs the existence check.
+  const encoded = new Map<Call, string>();
+  for (const call of unique.values()) encoded.set(call, callTsvRow(call));
+  const known = await knownPending;
   const newIds: Call[] = [];
   const newCalls: Call[] = [];
   const suspects: Call[] = [];
@@ -54,7 +59,7 @@ export async function insertCallsIdempotent(target: InsertTarget, calls: readonl
   // Order matters: call_ids first, calls second. A crash in between leaves an id without its call,
   // which the check above detects and repairs; the reverse order could count a call twice.
   await target.conn.insertTsv('call_ids', ['account_id', 'call_id', 'call_time'], newIds.map(callIdTsvRow).join(''), target.insertSettings);
-  await target.conn.insertTsv('calls', CALL_COLUMNS, newCalls.map(callTsvRow).join(''), target.insertSettings);
+  await target.conn.insertTsv('calls', CALL_COLUMNS, newCalls.map((call) => encoded.get(call)!).join(''), target.insertSettings);
   return { inserted: newCalls.length, duplicates };
 }
 

@@ -164,7 +164,7 @@ export class DuckDBStore implements Store {
       }
       a.closeSync();
       await w.run(`INSERT INTO zones SELECT * FROM staging_zones
-        ON CONFLICT (id) DO UPDATE SET description = excluded.description, active = excluded.active`);
+        ON CONFLICT (id) DO UPDATE SET description = excluded.description, source = excluded.source, active = excluded.active`);
       await w.run('DELETE FROM staging_zones');
     });
   }

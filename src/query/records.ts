@@ -1,0 +1,97 @@
+import { CallstatsError } from '../core/errors.js';
+import { regionName } from '../core/zone.js';
+import type { ZoneService } from '../services/zone-service.js';
+import { getDialect } from '../sql/dialects.js';
+import { recordsQuery, type RecordCursor } from '../sql/records-sql.js';
+import type { Store } from '../store/store.js';
+import { formatCallTime, type DateOrder } from '../time/index.js';
+import type { ParsedQuery } from './parse-query.js';
+
+/** CSV columns, in order (SPEC 2.5). */
+export const CSV_COLUMNS = [
+  'call_id', 'call_time', 'call_direction', 'caller_id_name', 'caller_id_number', 'caller_zone_id',
+  'caller_region', 'callee_id_number', 'callee_zone_id', 'callee_region', 'duration_seconds',
+  'billing_seconds', 'ringing_seconds', 'unanswered', 'hangup_cause',
+] as const;
+
+export type RecordRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 10_000;
+
+/** Turns a stored row into an export record: local call_time, region names, unanswered as 0/1. */
+export function toRecord(row: Record<string, unknown>, zones: ZoneService, tz: string, format: 'kazoo' | 'iso', order: DateOrder): RecordRow {
+  const callerZone = row.caller_zone_id === null ? null : Number(row.caller_zone_id);
+  const calleeZone = row.callee_zone_id === null ? null : Number(row.callee_zone_id);
+  const region = (id: number | null) => {
+    const z = zones.zone(id);
+    return z ? regionName(z) : null;
+  };
+  return {
+    call_id: String(row.call_id),
+    call_time: formatCallTime(Number(row.call_time), tz, format, order),
+    call_direction: String(row.call_direction),
+    caller_id_name: (row.caller_id_name as string | null) ?? null,
+    caller_id_number: (row.caller_id_number as string | null) ?? null,
+    caller_zone_id: callerZone,
+    caller_region: region(callerZone),
+    callee_id_number: (row.callee_id_number as string | null) ?? null,
+    callee_zone_id: calleeZone,
+    callee_region: region(calleeZone),
+    duration_seconds: Number(row.duration_seconds),
+    billing_seconds: Number(row.billing_seconds),
+    ringing_seconds: row.ringing_seconds === null ? null : Number(row.ringing_seconds),
+    unanswered: Number(row.unanswered) ? 1 : 0,
+    hangup_cause: (row.hangup_cause as string | null) ?? null,
+  };
+}
+
+/** Streams every matching record in export order; aborting `signal` stops the engine's query. */
+export async function* streamRecords(
+  store: Store,
+  zones: ZoneService,
+  account: string | undefined,
+  query: ParsedQuery,
+  order: DateOrder,
+  signal?: AbortSignal,
+): AsyncGenerator<RecordRow> {
+  const sql = recordsQuery({ account, filters: query.filters }, getDialect(store.dialect));
+  for await (const row of store.stream(sql, signal)) yield toRecord(row, zones, query.timezone, query.timeFormat, order);
+}
+
+/** Opaque page cursor: base64url of the last record's (call_time, call_id). */
+export function encodeCursor(c: RecordCursor): string {
+  return Buffer.from(JSON.stringify([c.call_time, c.call_id])).toString('base64url');
+}
+
+export function decodeCursor(key: string): RecordCursor {
+  try {
+    const [t, id] = JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (Number.isSafeInteger(t) && typeof id === 'string') return { call_time: t as number, call_id: id };
+  } catch {
+    // fall through to the 400
+  }
+  throw new CallstatsError('ERR_START_KEY', 'invalid start_key', 400, { start_key: 'not a key returned by a previous page' });
+}
+
+/** One page of records: `page_size` records after `start_key`, and the key of the next page if any. */
+export async function recordsPage(
+  store: Store,
+  zones: ZoneService,
+  account: string | undefined,
+  query: ParsedQuery,
+  order: DateOrder,
+  pageSize: number,
+  startKey?: string,
+): Promise<{ data: RecordRow[]; page_size: number; next_start_key?: string }> {
+  const after = startKey ? decodeCursor(startKey) : undefined;
+  const rows = await store.all(recordsQuery({ account, filters: query.filters, after, limit: pageSize + 1 }, getDialect(store.dialect)));
+  const page = rows.slice(0, pageSize);
+  const last = page[page.length - 1];
+  const data = page.map((r) => toRecord(r, zones, query.timezone, query.timeFormat, order));
+  return {
+    data,
+    page_size: data.length,
+    ...(rows.length > pageSize && last ? { next_start_key: encodeCursor({ call_time: Number(last.call_time), call_id: String(last.call_id) }) } : {}),
+  };
+}

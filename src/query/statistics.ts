@@ -1,0 +1,106 @@
+import { CallstatsError } from '../core/errors.js';
+import type { Config } from '../core/config.js';
+import { getDialect } from '../sql/dialects.js';
+import { rangeQuery, statsQuery } from '../sql/stats-sql.js';
+import type { Store } from '../store/store.js';
+import { bucketStartLocal, formatBucketKey, offsetAt, offsetSegments, type Period, type WeekStart } from '../time/index.js';
+import type { ParsedQuery } from './parse-query.js';
+
+/**
+ * Most buckets one answer may span (non-empty or not): 100,000 hourly buckets is 11 years. A
+ * wider question is a 400 that says to narrow `call_time`, so no request can run away.
+ */
+export const MAX_BUCKETS = 100_000;
+
+/** One bucket or group of an answer (SPEC 2.4, 2.6). */
+export interface Stats {
+  total: number;
+  duration_seconds: { max: number; min: number; median: number; mean: number };
+  answered?: number;
+  asr?: number;
+  acd?: number | null;
+  billing_seconds?: { max: number; min: number; median: number; mean: number; sum: number };
+  percentiles?: { p90: number; p95: number; p99: number };
+  groups?: Record<string, Stats>;
+}
+
+const SPAN_SECONDS: Record<Period, number> = { hourly: 3600, daily: 86400, weekly: 7 * 86400, monthly: 28 * 86400 };
+
+/** Answers a statistics query: buckets in chronological order, only non-empty ones. */
+export async function statistics(
+  store: Store,
+  account: string | undefined,
+  period: Period,
+  query: ParsedQuery,
+  config: Pick<Config, 'dateOrder' | 'weekStart'>,
+): Promise<Record<string, Stats>> {
+  const dialect = getDialect(store.dialect);
+  const [range] = await store.all(rangeQuery(account, query.filters, dialect));
+  if (!range || Number(range.n) === 0 || range.lo === null) return {};
+  const lo = Number(range.lo);
+  const hi = Number(range.hi);
+  const weekStart: WeekStart = query.weekStart ?? config.weekStart;
+  const span = bucketStartLocal(hi + offsetAt(query.timezone, hi), period, weekStart) - bucketStartLocal(lo + offsetAt(query.timezone, lo), period, weekStart);
+  if (span / SPAN_SECONDS[period] + 1 > MAX_BUCKETS) {
+    throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', 400, {
+      q: { filters: `the matching calls span more than ${MAX_BUCKETS} ${period} buckets; narrow call_time` },
+    });
+  }
+  const metrics = new Set(query.metrics);
+  const spec = {
+    grouped: query.grouping !== undefined,
+    answered: metrics.has('answered') || metrics.has('asr') || metrics.has('acd'),
+    billing: metrics.has('billing_seconds'),
+    percentiles: metrics.has('percentiles'),
+  };
+  const segments = offsetSegments(query.timezone, lo, hi + 1);
+  const rows = await store.all(
+    statsQuery({ account, filters: query.filters, grouping: query.grouping, period, weekStart, segments, spec }, dialect),
+  );
+  const out: Record<string, Stats> = {};
+  let key = '';
+  for (const row of rows) {
+    const bucket = Number(row.bucket);
+    if (Number(row.is_total) === 1) {
+      key = formatBucketKey(bucket, query.timezone, query.timeFormat, config.dateOrder);
+      out[key] = toStats(row, metrics);
+      if (spec.grouped) out[key].groups = {};
+    } else {
+      const group = row.grp === null || row.grp === undefined ? 'null' : String(row.grp);
+      out[key].groups![group] = toStats(row, metrics);
+    }
+  }
+  return out;
+}
+
+/**
+ * An engine's interpolated quantile, snapped to its exact value.
+ * :TRICKY: both engines compute lo + (hi - lo) * (h - floor(h)) with h = (n - 1) * p in doubles,
+ * so p99 of [.., 11, 79] comes out as 75.60000000000001. For p in {0.5, 0.9, 0.95, 0.99} the
+ * exact value is a multiple of 1/100 (h's fraction has denominator 2, 10, 20 or 100 and the
+ * values are integers), and the double error is many orders below 0.005 for any duration, so
+ * rounding to hundredths gives the nearest double to the exact answer on every engine.
+ */
+export function snapQuantile(v: unknown): number {
+  return Math.round(Number(v) * 100) / 100;
+}
+
+/**
+ * One row of the engine's answer in the API's shape. Means and ratios are computed here from
+ * exact integer sums, so both engines give the same digits.
+ */
+function toStats(row: Record<string, unknown>, metrics: ReadonlySet<string>): Stats {
+  const total = Number(row.total);
+  const s: Stats = {
+    total,
+    duration_seconds: { max: Number(row.d_max), min: Number(row.d_min), median: snapQuantile(row.d_median), mean: Number(row.d_sum) / total },
+  };
+  if (metrics.has('answered')) s.answered = Number(row.answered);
+  if (metrics.has('asr')) s.asr = Number(row.answered) / total;
+  if (metrics.has('acd')) s.acd = Number(row.answered) > 0 ? Number(row.ab_sum) / Number(row.answered) : null;
+  if (metrics.has('billing_seconds')) {
+    s.billing_seconds = { max: Number(row.b_max), min: Number(row.b_min), median: snapQuantile(row.b_median), mean: Number(row.b_sum) / total, sum: Number(row.b_sum) };
+  }
+  if (metrics.has('percentiles')) s.percentiles = { p90: snapQuantile(row.d_p90), p95: snapQuantile(row.d_p95), p99: snapQuantile(row.d_p99) };
+  return s;
+}

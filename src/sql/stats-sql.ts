@@ -1,0 +1,111 @@
+import { filterFields, type AndNode } from '../query/ast.js';
+import type { CompiledSql } from '../store/store.js';
+import type { OffsetSegment, Period, WeekStart } from '../time/index.js';
+import { compileFilter, requiredZoneJoins } from './compile-filter.js';
+import type { Dialect, StatsSpec } from './dialect.js';
+import { CALLS_ALIAS, fieldSql, zoneJoinSql } from './field-sql.js';
+import { ParamCollector } from './params.js';
+
+/** A safe integer as SQL text: only numbers we computed ourselves (offsets, instants) take this path. */
+export function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`refusing non-integer SQL constant ${String(n)}`);
+  return n < 0 ? `(${n})` : String(n);
+}
+
+/**
+ * Local wall-clock seconds of `call_time`: the UTC instant plus the zone's offset, picked from
+ * the offset segments that cover the queried calls.
+ * :TRICKY: no per-row time-zone conversion — the engine adds a constant chosen by a short CASE
+ * over the few transitions in range, which is what makes hourly buckets in any zone cheap.
+ */
+export function localTimeSql(segments: readonly OffsetSegment[]): string {
+  const t = `${CALLS_ALIAS}.call_time`;
+  if (segments.length === 0) return t;
+  if (segments.length === 1) return `(${t} + ${int(segments[0].offset)})`;
+  const whens = segments.slice(0, -1).map((s) => `WHEN ${t} < ${int(s.end)} THEN ${int(s.offset)}`);
+  return `(${t} + CASE ${whens.join(' ')} ELSE ${int(segments[segments.length - 1].offset)} END)`;
+}
+
+/** Floor modulo for truncating engines: the result is in [0, m) for any sign of `x`. */
+function floorMod(x: string, m: number): string {
+  return `((${x} % ${int(m)}) + ${int(m)}) % ${int(m)}`;
+}
+
+/** Local seconds of the start of the bucket holding local time `local`. */
+export function bucketSql(local: string, period: Period, weekStart: WeekStart, dialect: Dialect): string {
+  const dayStart = `(${local} - ${floorMod(local, 86400)})`;
+  switch (period) {
+    case 'hourly':
+      return `(${local} - ${floorMod(local, 3600)})`;
+    case 'daily':
+      return dayStart;
+    case 'weekly': {
+      // 1970-01-01 was a Thursday: day + 3 is 0 on Mondays, day + 4 on Sundays.
+      const day = dialect.intDiv(dayStart, '86400');
+      const shift = weekStart === 'monday' ? 3 : 4;
+      return `(${dayStart} - ${floorMod(`(${day} + ${shift})`, 7)} * 86400)`;
+    }
+    case 'monthly':
+      return dialect.monthStart(local);
+  }
+}
+
+/** The WHERE clause of every statistics and records query: the account and the filters. */
+export function whereSql(account: string | undefined, filters: AndNode, dialect: Dialect, params: ParamCollector): string {
+  const parts: string[] = [];
+  if (account !== undefined) parts.push(`${CALLS_ALIAS}.account_id = ${dialect.value(account, params)}`);
+  if (filters.children.length > 0) parts.push(compileFilter(filters, dialect, params));
+  return parts.length ? parts.join(' AND ') : '1 = 1';
+}
+
+/** FROM with the zone joins that the filters (and grouping) need. */
+export function fromSql(filters: AndNode, grouping: string | undefined, dialect: Dialect): string {
+  const joins = requiredZoneJoins(filters, grouping);
+  return `${dialect.identifier('calls')} ${CALLS_ALIAS} ${zoneJoinSql(joins, dialect)}`.trim();
+}
+
+export interface StatsQueryInput {
+  account?: string;
+  filters: AndNode;
+  grouping?: string;
+  period: Period;
+  weekStart: WeekStart;
+  segments: readonly OffsetSegment[];
+  spec: StatsSpec;
+}
+
+/** The range probe: first and last call_time of the matching calls (segments are computed from it). */
+export function rangeQuery(account: string | undefined, filters: AndNode, dialect: Dialect): CompiledSql {
+  const params = new ParamCollector();
+  const where = whereSql(account, filters, dialect, params);
+  return {
+    sql: `SELECT min(${CALLS_ALIAS}.call_time) AS lo, max(${CALLS_ALIAS}.call_time) AS hi, count(*) AS n FROM ${fromSql(filters, undefined, dialect)} WHERE ${where}`,
+    params: params.values,
+  };
+}
+
+/**
+ * The statistics query. Its source has one row per matching call — bucket (local seconds of the
+ * bucket start), grp (group key text or NULL), d, b (durations) and a (1 when answered) — and the
+ * dialect aggregates it. Output columns: bucket, grp, is_total, total, d_min, d_max, d_sum, d_median,
+ * and as asked answered, ab_sum, b_min, b_max, b_sum, b_median, d_p90, d_p95, d_p99.
+ */
+export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSql {
+  const params = new ParamCollector();
+  const where = whereSql(input.account, input.filters, dialect, params);
+  const bucket = bucketSql(localTimeSql(input.segments), input.period, input.weekStart, dialect);
+  const grp = input.grouping ? groupSql(input.grouping, dialect) : 'NULL';
+  const source =
+    `SELECT ${bucket} AS bucket, ${grp} AS grp, ${CALLS_ALIAS}.duration_seconds AS d, ` +
+    `${CALLS_ALIAS}.billing_seconds AS b, ${dialect.booleanAsInteger(`${CALLS_ALIAS}.unanswered`)} AS u ` +
+    `FROM ${fromSql(input.filters, input.grouping, dialect)} WHERE ${where}`;
+  return { sql: dialect.aggregateStats(source, input.spec), params: params.values };
+}
+
+/** A group key as text: booleans as 0/1, everything else as its text; missing stays NULL. */
+function groupSql(field: string, dialect: Dialect): string {
+  const expr = fieldSql(field, dialect);
+  return field === 'unanswered' ? dialect.toText(dialect.booleanAsInteger(expr)) : dialect.toText(expr);
+}
+
+export { filterFields };
