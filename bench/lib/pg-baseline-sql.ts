@@ -43,15 +43,15 @@ export interface LoadTimings {
  * (account_id, call_time) index (building them afterwards is several times faster than maintaining
  * them row by row), then VACUUM ANALYZE so the planner has statistics and the visibility map is set.
  */
-export async function loadCalls(client: Client, rows: Iterable<CallRow>): Promise<LoadTimings> {
+export async function loadCalls(client: Client, rows: Iterable<CallRow> | AsyncIterable<CallRow>): Promise<LoadTimings> {
   await client.query('DROP TABLE IF EXISTS cdrs');
   await client.query(CREATE_TABLE);
   // fsync stays on; only this session stops waiting for its WAL flush on commit.
   await client.query('SET synchronous_commit = off');
   let count = 0;
-  function* chunks(): Generator<string> {
+  async function* chunks(): AsyncGenerator<string> {
     let chunk = '';
-    for (const row of rows) {
+    for await (const row of rows) {
       count++;
       chunk += copyLine(row);
       if (chunk.length > 1 << 20) {
@@ -90,7 +90,7 @@ if (CALL_COLUMNS.join(' ') !== EXPECTED_ORDER) throw new Error('CALL_COLUMNS cha
 export type Filter =
   | { op: 'eq'; field: CallField; value: string | number | boolean }
   | { op: 'in'; field: CallField; values: (string | number)[] }
-  | { op: 'ilike'; field: CallField; pattern: string }
+  | { op: 'like' | 'ilike'; field: CallField; pattern: string }
   | { op: 'gte' | 'lt'; field: CallField; value: string | number }
   | { op: 'or' | 'and'; of: Filter[] };
 
@@ -123,6 +123,8 @@ function compileFilter(f: Filter, p: Params): string {
     // `= ANY($n::int[])` keeps a country's tens of thousands of zone ids one parameter.
     case 'in':
       return `${column(f.field)} = ANY(${p.add(f.values, `${SQL_TYPES[f.field]}[]`)})`;
+    case 'like':
+      return `${column(f.field)} LIKE ${p.add(f.pattern, 'text')}`;
     case 'ilike':
       return `${column(f.field)} ILIKE ${p.add(f.pattern, 'text')}`;
     case 'gte':

@@ -9,6 +9,7 @@ import countriesRoutes from './routes/countries.js';
 import ingestRoutes from './routes/ingest.js';
 import localRpcRoutes from './routes/local-rpc.js';
 import { registerExtraRoutes } from './extra-routes.js';
+import { collectRoutes } from './openapi.js';
 
 /** Longest URL accepted: a `q` naming a whole country's zone ids is long (SPEC 2.4). */
 export const MAX_URL_BYTES = 1024 * 1024;
@@ -29,6 +30,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return503OnClosing: true,
   });
   app.decorate('ctx', ctx);
+  collectRoutes(app);
   // A shadow router of every route, to answer 405 (known path, other method) instead of 404.
   const shadow = FindMyWay({ maxParamLength: MAX_URL_BYTES, ignoreTrailingSlash: true });
   app.addHook('onRoute', (route) => {
@@ -36,7 +38,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   app.setErrorHandler((err, request, reply) => {
-    const e = toCallstatsError(err);
+    const e = toCallstatsError(err, request);
     if (e.status >= 500) request.log.error({ err }, 'request failed');
     return failure(reply, e);
   });

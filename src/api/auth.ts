@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
 import { keyAllows, verifyApiKey } from '../accounts/tokens.js';
 import { CallstatsError } from '../core/errors.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CONTROL_HEADER = 'x-callstats-control';
 
 /** The token a request presents: Kazoo's `X-Auth-Token`, or a bearer token. */
 export function presentedToken(request: FastifyRequest): string | undefined {
@@ -14,20 +16,113 @@ export function presentedToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Authenticates every `/v2/accounts/:account/...` request. A key scoped to another account gets
- * 403 whether or not the account exists, so keys learn nothing about other accounts.
+ * True for the CLI talking to its own server: a loopback client holding the control token that
+ * `serve` wrote (mode 0600) beside the store, i.e. someone who could read the store file anyway.
  */
-export function registerAccountAuth(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request) => {
+export function isControlRequest(app: FastifyInstance, request: FastifyRequest): boolean {
+  const expected = app.ctx.controlToken;
+  const got = request.headers[CONTROL_HEADER];
+  if (expected === undefined || typeof got !== 'string') return false;
+  const a = Buffer.from(got);
+  const b = Buffer.from(expected);
+  // timingSafeEqual needs equal lengths; the length itself is not the secret.
+  return a.length === b.length && timingSafeEqual(a, b) && isLoopback(request.socket.remoteAddress);
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '::1' || address === '::ffff:127.0.0.1' || !!address?.startsWith('127.');
+}
+
+/** Requests per second per key, and the burst a quiet key may spend at once. */
+export interface RateLimit {
+  rate: number;
+  burst: number;
+}
+
+/** `CALLSTATS_RATE_LIMIT` (requests/second per key; `0` disables); burst is twice the rate. */
+export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimit | undefined {
+  const raw = env.CALLSTATS_RATE_LIMIT;
+  const rate = raw === undefined || raw.trim() === '' ? 200 : Number(raw);
+  if (!Number.isFinite(rate) || rate < 0) throw new Error(`CALLSTATS_RATE_LIMIT must be a number of requests per second, not '${raw}'`);
+  return rate === 0 ? undefined : { rate, burst: Math.max(1, 2 * rate) };
+}
+
+// Enough for every real key and client; beyond it the least recently seen bucket is dropped, so
+// a flood of made-up tokens costs bounded memory (a dropped bucket only forgets it was spent).
+const MAX_BUCKETS = 100_000;
+
+/** Token buckets by key: `take` answers 0 when allowed, else the seconds to wait. */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = () => performance.now() / 1000,
+  ) {}
+
+  take(key: string): number {
+    const t = this.now();
+    let b = this.buckets.get(key);
+    if (b) this.buckets.delete(key);
+    else {
+      if (this.buckets.size >= MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value as string);
+      b = { tokens: this.limit.burst, at: t };
+    }
+    b.tokens = Math.min(this.limit.burst, b.tokens + (t - b.at) * this.limit.rate);
+    b.at = t;
+    this.buckets.set(key, b); // re-inserted last: Map order is recency order
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.limit.rate));
+  }
+}
+
+/**
+ * Authenticates every `/v2/accounts/:account/...` request. A key scoped to another account gets
+ * 403 whether or not the account exists, so keys learn nothing about other accounts. Requests are
+ * rate limited per API key once it is verified, and per client address when no valid key is shown.
+ */
+export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | undefined = rateLimitFromEnv()): void {
+  const buckets = limit ? new TokenBuckets(limit) : undefined;
+  const spend = (key: string, reply: FastifyReply) => {
+    const wait = buckets?.take(key) ?? 0;
+    if (wait === 0) return;
+    reply.header('retry-after', String(wait));
+    throw new CallstatsError('ERR_RATE_LIMITED', 'rate limited', 429, {
+      rate_limit: `more than ${limit!.rate} requests per second; retry after ${wait} s`,
+    });
+  };
+
+  // Account routes with a token are limited per key once it is verified (preHandler); the rest here.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!buckets || isControlRequest(app, request)) return;
+    const accountRoute = request.routeOptions.url?.startsWith('/v2/accounts/') ?? false;
+    if (!accountRoute || presentedToken(request) === undefined) spend(`ip:${request.ip}`, reply);
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
     const account = (request.params as { account?: string } | undefined)?.account;
     if (account === undefined || !request.routeOptions.url?.startsWith('/v2/accounts/')) return;
+    if (isControlRequest(app, request)) {
+      if (!ACCOUNT_ID.test(account)) throw forbidden();
+      request.account = account;
+      return;
+    }
     const token = presentedToken(request);
     if (!token) throw new CallstatsError('ERR_AUTH_MISSING', 'missing X-Auth-Token', 401, { 'X-Auth-Token': 'required' });
     const key = await verifyApiKey(app.ctx.store, token);
-    if (!key) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', 401, { 'X-Auth-Token': 'invalid or revoked' });
-    if (!ACCOUNT_ID.test(account) || !keyAllows(key, account)) {
-      throw new CallstatsError('ERR_FORBIDDEN', 'forbidden', 403, { account: 'this key may not access this account' });
+    if (!key) {
+      spend(`ip:${request.ip}`, reply);
+      throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', 401, { 'X-Auth-Token': 'invalid or revoked' });
     }
+    spend(`key:${key.id}`, reply);
+    if (!ACCOUNT_ID.test(account) || !keyAllows(key, account)) throw forbidden();
     request.account = account;
   });
+}
+
+function forbidden(): CallstatsError {
+  return new CallstatsError('ERR_FORBIDDEN', 'forbidden', 403, { account: 'this key may not access this account' });
 }

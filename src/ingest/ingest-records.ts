@@ -45,17 +45,28 @@ export async function ingestRecords(
     }
   };
   let reportedAt = -1;
-  const progress = (): void => {
-    reportedAt = seen;
-    opts.onProgress?.({ records: seen, accepted, duplicates, rejected: rejectedCount });
+  // Progress speaks of the records up to the last committed batch, not of those parsed since.
+  const progress = (records = seen, rejectedSoFar = rejectedCount): void => {
+    reportedAt = records;
+    opts.onProgress?.({ records, accepted, duplicates, rejected: rejectedSoFar });
   };
+  // :TRICKY: one batch may be in flight while the next is parsed: the engine works on its own
+  // threads, so parsing and storing overlap. Each batch is still its own transaction, committed in
+  // order, and at most two batches are held in memory.
+  let inFlight: Promise<void> | undefined;
   const flush = async (): Promise<void> => {
     const calls = batch;
     batch = [];
-    const result = await opts.store.insertCalls(calls);
-    accepted += result.inserted;
-    duplicates += result.duplicates;
-    progress();
+    if (inFlight) await inFlight;
+    const records = seen;
+    const rejectedSoFar = rejectedCount;
+    inFlight = opts.store.insertCalls(calls).then((result) => {
+      accepted += result.inserted;
+      duplicates += result.duplicates;
+      progress(records, rejectedSoFar);
+    });
+    // A failed insert must surface at the next flush or at the end, never be dropped.
+    inFlight.catch(() => undefined);
   };
 
   // Arrays (from readRecordBatches) are accepted too: one async step per chunk instead of per record.
@@ -78,6 +89,7 @@ export async function ingestRecords(
     }
   }
   if (batch.length > 0) await flush();
-  else if (reportedAt !== seen) progress();
+  if (inFlight) await inFlight;
+  if (reportedAt !== seen) progress();
   return { accepted, duplicates, rejected, rejectedCount };
 }

@@ -1,4 +1,5 @@
 import type { ListValue, ScalarValue } from '../query/ast.js';
+import type { ZoneJoins } from './field-sql.js';
 import type { ParamCollector } from './params.js';
 
 /**
@@ -28,6 +29,12 @@ export interface Dialect {
   intDiv(a: string, b: string): string;
   /** Local seconds of the first of the month 00:00 for an expression of local seconds (UTC calendar math, no zone). */
   monthStart(localSeconds: string): string;
+  /**
+   * The FROM clause: the calls table as `c`, with the zone joins `joins` asks for, under which field
+   * expressions can read `zr.country`, `zr.description` (caller) and `ze.*` (callee). `account`, when
+   * given, is also in the WHERE clause; an engine may apply it before joining.
+   */
+  callsFrom(joins: ZoneJoins, account: string | undefined): string;
   /** The aggregation over a statistics source (stats-sql.ts says its columns and the rows it must return). */
   aggregateStats(source: string, spec: StatsSpec): string;
 }

@@ -1,5 +1,6 @@
 import { listValue } from '@duckdb/node-api';
 import { assertIdentifier, type Dialect } from './dialect.js';
+import { CALLS_ALIAS, zoneJoinSql } from './field-sql.js';
 import type { ParamCollector } from './params.js';
 
 // :TRICKY: a list of numbers is bound as the TEXT of a BIGINT[] and cast by DuckDB. Binding a
@@ -49,6 +50,10 @@ export const duckdbDialect: Dialect = {
   monthStart(local) {
     // A naive TIMESTAMP (no zone) from local seconds: truncating it is plain calendar math.
     return `CAST(epoch(date_trunc('month', make_timestamp(CAST(${local} AS BIGINT) * 1000000))) AS BIGINT)`;
+  },
+  callsFrom(joins) {
+    // The account test stays in WHERE: DuckDB's optimiser pushes it below the joins itself.
+    return `${duckdbDialect.identifier('calls')} ${CALLS_ALIAS} ${zoneJoinSql(joins, duckdbDialect)}`.trim();
   },
   aggregateStats(source, spec) {
     const qs = spec.percentiles ? '[0.5, 0.9, 0.95, 0.99]' : '[0.5]';

@@ -36,7 +36,7 @@ export function recordsQuery(
   );
   const limit = input.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(input.limit))}` : '';
   return {
-    sql: `SELECT ${cols.join(', ')} FROM ${fromSql(input.filters, undefined, dialect)} WHERE ${where} ORDER BY ${CALLS_ALIAS}.call_time, ${CALLS_ALIAS}.call_id${limit}`,
+    sql: `SELECT ${cols.join(', ')} FROM ${fromSql(input.filters, undefined, dialect, input.account)} WHERE ${where} ORDER BY ${CALLS_ALIAS}.call_time, ${CALLS_ALIAS}.call_id${limit}`,
     params: params.values,
   };
 }

@@ -3,7 +3,7 @@ import type { CompiledSql } from '../store/store.js';
 import type { OffsetSegment, Period, WeekStart } from '../time/index.js';
 import { compileFilter, requiredZoneJoins } from './compile-filter.js';
 import type { Dialect, StatsSpec } from './dialect.js';
-import { CALLS_ALIAS, fieldSql, zoneJoinSql } from './field-sql.js';
+import { CALLS_ALIAS, fieldSql } from './field-sql.js';
 import { ParamCollector } from './params.js';
 
 /** A safe integer as SQL text: only numbers we computed ourselves (offsets, instants) take this path. */
@@ -58,10 +58,9 @@ export function whereSql(account: string | undefined, filters: AndNode, dialect:
   return parts.length ? parts.join(' AND ') : '1 = 1';
 }
 
-/** FROM with the zone joins that the filters (and grouping) need. */
-export function fromSql(filters: AndNode, grouping: string | undefined, dialect: Dialect): string {
-  const joins = requiredZoneJoins(filters, grouping);
-  return `${dialect.identifier('calls')} ${CALLS_ALIAS} ${zoneJoinSql(joins, dialect)}`.trim();
+/** FROM with the zone joins that the filters (and grouping) need; the dialect decides how to join. */
+export function fromSql(filters: AndNode, grouping: string | undefined, dialect: Dialect, account?: string): string {
+  return dialect.callsFrom(requiredZoneJoins(filters, grouping), account);
 }
 
 export interface StatsQueryInput {
@@ -79,7 +78,7 @@ export function rangeQuery(account: string | undefined, filters: AndNode, dialec
   const params = new ParamCollector();
   const where = whereSql(account, filters, dialect, params);
   return {
-    sql: `SELECT min(${CALLS_ALIAS}.call_time) AS lo, max(${CALLS_ALIAS}.call_time) AS hi, count(*) AS n FROM ${fromSql(filters, undefined, dialect)} WHERE ${where}`,
+    sql: `SELECT min(${CALLS_ALIAS}.call_time) AS lo, max(${CALLS_ALIAS}.call_time) AS hi, count(*) AS n FROM ${fromSql(filters, undefined, dialect, account)} WHERE ${where}`,
     params: params.values,
   };
 }
@@ -98,7 +97,7 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
   const source =
     `SELECT ${bucket} AS bucket, ${grp} AS grp, ${CALLS_ALIAS}.duration_seconds AS d, ` +
     `${CALLS_ALIAS}.billing_seconds AS b, ${dialect.booleanAsInteger(`${CALLS_ALIAS}.unanswered`)} AS u ` +
-    `FROM ${fromSql(input.filters, input.grouping, dialect)} WHERE ${where}`;
+    `FROM ${fromSql(input.filters, input.grouping, dialect, input.account)} WHERE ${where}`;
   return { sql: dialect.aggregateStats(source, input.spec), params: params.values };
 }
 

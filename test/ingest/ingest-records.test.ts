@@ -90,14 +90,14 @@ test('rejected records are all counted but only maxRejectedListed are listed', a
   assert.deepEqual(store.batches, []);
 });
 
-test('back-pressure: the reader is not pulled while a batch is being stored', async () => {
+test('back-pressure: while a batch is stored the reader runs at most one batch ahead', async () => {
   let pulled = 0;
   const store = new MemoryCalls();
   const slow = {
     insertCalls: async (calls: readonly Call[]) => {
       const before = pulled;
       await new Promise((r) => setTimeout(r, 5));
-      assert.equal(pulled, before, 'no records read while storing');
+      assert.ok(pulled - before <= 3, `read ${pulled - before} records ahead while storing`);
       return store.insertCalls(calls);
     },
   };

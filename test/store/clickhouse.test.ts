@@ -83,6 +83,8 @@ test('keys: insert, get, list, revoke visible at once', async () => {
   assert.equal(await store.getKey('nope'), undefined);
   assert.equal(await store.revokeKey('k1'), true);
   assert.equal(await store.revokeKey('nope'), false);
+  // Like DuckDB's UPDATE ... AND NOT revoked: revoking twice changes nothing the second time.
+  assert.equal(await store.revokeKey('k1'), false);
   assert.deepEqual(await store.getKey('k1'), { ...key, revoked: true });
   assert.deepEqual((await store.listKeys()).map((k) => [k.id, k.revoked, k.label]), [['k1', true, null], ['k2', false, 'ci']]);
 });

@@ -3,6 +3,7 @@ import { verifyWebhookToken } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
 import { cdrToCall, ingestRecords, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
 import { success } from '../envelope.js';
+import { cdrsSchema, docOnly, webhookSchema } from '../schemas.js';
 
 /** Largest ingest body; bodies stream, so this bounds a request, not memory. */
 export const INGEST_BODY_LIMIT = 256 * 1024 * 1024;
@@ -24,7 +25,7 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
     done(null, body),
   );
 
-  app.post('/v2/accounts/:account/call_statistics/cdrs', { bodyLimit: INGEST_BODY_LIMIT }, async (request: FastifyRequest) => {
+  app.post('/v2/accounts/:account/call_statistics/cdrs', { bodyLimit: INGEST_BODY_LIMIT, ...docOnly(cdrsSchema) }, async (request: FastifyRequest) => {
     const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type === 'application/x-www-form-urlencoded') {
       throw new CallstatsError('ERR_MEDIA_TYPE', 'unsupported content type', 415, { 'content-type': type });
@@ -43,7 +44,7 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
     });
   });
 
-  app.post('/v2/webhooks/:token/channel_destroy', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request) => {
+  app.post('/v2/webhooks/:token/channel_destroy', { bodyLimit: WEBHOOK_BODY_LIMIT, ...docOnly(webhookSchema) }, async (request) => {
     const hook = await verifyWebhookToken(app.ctx.store, (request.params as { token: string }).token);
     if (!hook) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid webhook token', 401, { token: 'invalid or revoked' });
     const body = typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream);

@@ -77,11 +77,15 @@ export async function listKeys(conn: Connection): Promise<ApiKeyRecord[]> {
   return rows.map(toKey);
 }
 
-/** Revokes a key; false when no key has this id. */
+/**
+ * Revokes an active key: true only when this call revoked it, false for an unknown or already revoked
+ * key (DuckDB's `UPDATE ... WHERE id = $1 AND NOT revoked` changing one row or none). Callers hold the
+ * store's write mutex, so two revocations in one process cannot both see the key active.
+ */
 export async function revokeKey(conn: Connection, hosts: readonly Connection[], id: string): Promise<boolean> {
   const key = await getKey(conn, id);
-  if (!key) return false;
-  if (!key.revoked) await writeAll(hosts, 'api_keys', KEY_COLUMNS, keyTsv({ ...key, revoked: true }));
+  if (!key || key.revoked) return false;
+  await writeAll(hosts, 'api_keys', KEY_COLUMNS, keyTsv({ ...key, revoked: true }));
   return true;
 }
 

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+
+export type StoreName = 'duckdb' | 'clickhouse' | 'postgres';
+export const STORE_NAMES: readonly StoreName[] = ['duckdb', 'clickhouse', 'postgres'];
+
+/** What one `npm run bench` does. */
+export interface BenchOptions {
+  sizes: number[];
+  stores: StoreName[];
+  quick: boolean;
+  out: string;
+  seed: number;
+  /** How callstats runs: compiled once into bench/out/dist (default), or through tsx. */
+  cli: 'build' | 'tsx';
+  /** Seconds of the 32-client run; default 30, or 3 with --quick. */
+  concurrencySeconds: number;
+  connections: number;
+}
+
+export const USAGE = `usage: npm run bench -- [--sizes 1000000,3000000,10000000] [--stores duckdb,clickhouse,postgres]
+                       [--quick] [--out bench/RESULTS.md] [--seed N] [--cli build|tsx]
+                       [--duration SECONDS] [--connections N]`;
+
+function positiveInt(text: string, flag: string): number {
+  const clean = text.replace(/_/g, '');
+  const n = /^\d+(\.\d+)?[kKmM]?$/.test(clean)
+    ? Number(clean.replace(/[kKmM]$/, '')) * (/[kK]$/.test(clean) ? 1e3 : /[mM]$/.test(clean) ? 1e6 : 1)
+    : NaN;
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag}: '${text}' is not a positive whole number`);
+  return n;
+}
+
+/** Parses the harness flags; sizes accept `1000000`, `1_000_000`, `1M` or `100k`. */
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string', default: '1000000,3000000,10000000' },
+      stores: { type: 'string', default: STORE_NAMES.join(',') },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench/RESULTS.md' },
+      seed: { type: 'string', default: '20250101' },
+      cli: { type: 'string', default: 'build' },
+      duration: { type: 'string' },
+      connections: { type: 'string', default: '32' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    process.exit(0);
+  }
+  const sizes = values.sizes.split(',').map((s) => positiveInt(s.trim(), '--sizes'));
+  const stores = values.stores.split(',').map((s) => s.trim());
+  for (const s of stores) if (!STORE_NAMES.includes(s as StoreName)) throw new Error(`--stores: unknown store '${s}' (${STORE_NAMES.join(', ')})`);
+  if (values.cli !== 'build' && values.cli !== 'tsx') throw new Error(`--cli must be build or tsx, not '${values.cli}'`);
+  return {
+    sizes: [...new Set(sizes)].sort((a, b) => a - b),
+    stores: STORE_NAMES.filter((s) => stores.includes(s)),
+    quick: values.quick,
+    out: values.out,
+    seed: positiveInt(values.seed, '--seed'),
+    cli: values.cli,
+    concurrencySeconds: values.duration ? positiveInt(values.duration, '--duration') : values.quick ? 3 : 30,
+    connections: positiveInt(values.connections, '--connections'),
+  };
+}

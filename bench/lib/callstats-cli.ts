@@ -1,0 +1,135 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort, runMeasured, waitForHttp } from './proc.js';
+import { fmtInt, log } from './progress.js';
+
+/** How to start the callstats CLI: `node ...args <command>`. */
+export interface CliCommand {
+  args: string[];
+  /** Said in the results' machine note. */
+  describe: string;
+}
+
+/** Environment for every callstats child: no rate limit (benchmarks hammer one key), fixed date order. */
+export function benchEnv(store: string): NodeJS.ProcessEnv {
+  return { ...process.env, CALLSTATS_STORE: store, CALLSTATS_RATE_LIMIT: '0', CALLSTATS_DATE_ORDER: 'dmy', CALLSTATS_HOST: '127.0.0.1' };
+}
+
+/**
+ * Compiles src/ into `outDir` (tsc emits even when a concurrent edit elsewhere has a type error, so
+ * the figures come from the current source without a tsx loader in the measured process), or uses
+ * tsx when asked or when compiling produced nothing.
+ */
+export function prepareCli(root: string, outDir: string, mode: 'build' | 'tsx'): CliCommand {
+  const tsx: CliCommand = { args: ['--import', 'tsx', join(root, 'src/cli/run.ts')], describe: 'node --import tsx src/cli/run.ts' };
+  if (mode === 'tsx') return tsx;
+  rmSync(outDir, { recursive: true, force: true });
+  process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  log(`cli: compiling src/ into ${outDir}`);
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const entry = join(outDir, 'cli/run.js');
+  if (!existsSync(entry)) {
+    log(`cli: compiling failed (${tsc.stdout.split('\n')[0] ?? ''}); using tsx`);
+    return tsx;
+  }
+  if (tsc.status !== 0) log(`cli: tsc reported type errors (emitted anyway): ${tsc.stdout.split('\n').filter(Boolean).length} lines`);
+  return { args: [entry], describe: `node ${resolve(entry).replace(resolve(root) + '/', '')} (compiled by the harness from src/)` };
+}
+
+/** What `callstats import --json` printed, with the process's peak RSS. */
+export interface ImportResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  seconds: number;
+  wallSeconds: number;
+  peakRss: number;
+}
+
+/** Runs the real `callstats import` on a file and measures it from outside. */
+export async function cliImport(cli: CliCommand, store: string, file: string, label: string): Promise<ImportResult> {
+  let lastLog = 0;
+  const r = await runMeasured(process.execPath, [...cli.args, 'import', '--json', '--store', store, file], {
+    env: benchEnv(store),
+    onStderr: (line) => {
+      if (Date.now() - lastLog > 5000) {
+        lastLog = Date.now();
+        log(`${label}: ${line.trim().slice(0, 160)}`);
+      }
+    },
+  });
+  if (r.code !== 0) throw new Error(`${label}: callstats import exited with ${r.code}\n${r.stderr.slice(-2000)}\n${r.stdout.slice(-2000)}`);
+  const out = JSON.parse(r.stdout) as { accepted: number; duplicates: number; rejected: number; seconds: number };
+  log(`${label}: imported ${fmtInt(out.accepted)} (${fmtInt(out.duplicates)} duplicates, ${out.rejected} rejected) in ${r.seconds.toFixed(1)} s, peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MiB`);
+  return { ...out, wallSeconds: r.seconds, peakRss: r.peakRss };
+}
+
+/** Creates an all-accounts API key with `callstats keys create` and returns its token. */
+export async function cliCreateKey(cli: CliCommand, store: string): Promise<string> {
+  const r = await runMeasured(process.execPath, [...cli.args, 'keys', 'create', '--account', '*', '--label', 'bench', '--json', '--store', store], { env: benchEnv(store) });
+  if (r.code !== 0) throw new Error(`callstats keys create exited with ${r.code}: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { token: string }).token;
+}
+
+/** A running `callstats serve`. */
+export interface Server {
+  url: string;
+  pid: number;
+  /** Seconds from spawn until it answered HTTP. */
+  startSeconds: number;
+  /** The all-accounts key `serve` creates and prints on first start of an empty store, if it printed one. */
+  firstKey?: string;
+  stop(): Promise<void>;
+}
+
+const FIRST_KEY = /created an all-accounts API key[^:]*:\s*(\S+)/;
+
+const servers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of servers) child.kill('SIGKILL');
+});
+
+/** Starts `callstats serve` on a free port and waits until it answers. */
+export async function cliServe(cli: CliCommand, store: string, label: string): Promise<Server> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [...cli.args, 'serve', '--store', store, '--port', String(port), '--host', '127.0.0.1'], {
+    env: benchEnv(store),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.add(child);
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (output = (output + s).slice(-4000)));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (output = (output + s).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/v2/accounts/x/call_statistics/countries`, 60_000, child);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${label}: callstats serve did not start: ${(err as Error).message}\n${output}`);
+  }
+  const startSeconds = (performance.now() - started) / 1000;
+  log(`${label}: serving on ${url} (pid ${child.pid}, started in ${startSeconds.toFixed(1)} s)`);
+  return {
+    url,
+    pid: child.pid!,
+    startSeconds,
+    firstKey: FIRST_KEY.exec(output)?.[1],
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        servers.delete(child);
+        return;
+      }
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(timer);
+      servers.delete(child);
+    },
+  };
+}
