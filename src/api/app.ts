@@ -28,6 +28,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     routerOptions: { maxParamLength: MAX_URL_BYTES, ignoreTrailingSlash: true },
     // The 405 handler below needs to know every route; Fastify's own 404 would hide them.
     return503OnClosing: true,
+    // A malformed URL (bad percent-encoding) fails in the router, before setErrorHandler applies.
+    frameworkErrors: (err, request, reply) => failure(reply, toCallstatsError(err, request)),
   });
   app.decorate('ctx', ctx);
   collectRoutes(app);
