@@ -15,9 +15,16 @@ export async function drainCsv(base: string, path: string, token: string): Promi
   if (res.status !== 200 || !res.body) throw new Error(`GET ${path} → ${res.status}: ${(await res.text()).slice(0, 500)}`);
   let lines = 0;
   let bytes = 0;
+  // :TRICKY: hostile caller names carry line breaks inside quoted cells, so a record ends only at
+  // a LF outside quotes ("" inside a cell toggles twice and cancels out).
+  let quoted = false;
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 0x22) quoted = !quoted;
+      else if (b === 0x0a && !quoted) lines++;
+    }
   }
   return { rows: Math.max(0, lines - 1), bytes, seconds: (performance.now() - started) / 1000 };
 }

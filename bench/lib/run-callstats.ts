@@ -134,6 +134,8 @@ export async function runCallstats(
         rssBefore,
         detail: `${csv.bytes >= MiB ? `${(csv.bytes / MiB).toFixed(0)} MiB` : `${(csv.bytes / 1024).toFixed(0)} KiB`} of CSV; server RSS ${(rssBefore / MiB).toFixed(0)} MiB before${reset ? '' : ' (peak sampled every 20 ms: VmHWM could not be reset)'}`,
       };
+      const expected = ds.accounts.find((a) => a.id === ctx.exportAccount)?.calls;
+      if (csv.rows !== expected) notes.push(`CSV export returned ${fmtInt(csv.rows)} rows; the account has ${fmtInt(expected ?? NaN)} calls`);
       log(`${kind}: exported ${fmtInt(csv.rows)} rows in ${csv.seconds.toFixed(2)} s, server peak RSS ${(exported.peakRss / MiB).toFixed(0)} MiB`);
 
       log(`${kind}: ${ctx.connections} clients for ${ctx.concurrencySeconds} s over the per-account mix`);

@@ -23,7 +23,7 @@ export function docOnly(schema: RouteSchema, method = 'POST'): {
   return {
     schema: method === 'GET' ? rest : { ...rest, ...(body ? { body } : {}) },
     validatorCompiler: () => (data) => ({ value: data }),
-    // :TRICKY: a response schema would otherwise make fast-json-stringify drop every key it lists not.
+    // :TRICKY: a response schema would otherwise make fast-json-stringify drop every key it does not list.
     serializerCompiler: () => (data) => JSON.stringify(data),
   };
 }

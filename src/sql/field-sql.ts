@@ -25,12 +25,15 @@ export function fieldSql(name: string, dialect: Dialect): string {
   const { alias, key } = ZONE_JOINS[source.side];
   const zoneId = `${CALLS_ALIAS}.${dialect.identifier(key)}`;
   const country = `${alias}.${dialect.identifier('country')}`;
-  // :TRICKY: a ClickHouse LEFT JOIN fills unmatched rows with defaults ('' not NULL) unless
-  // join_use_nulls=1, so "no zone" is decided by the call's zone id, which is NULL on both engines.
-  if (source.part === 'country') return `CASE WHEN ${zoneId} IS NULL THEN NULL ELSE ${country} END`;
+  const joinedId = `${alias}.${dialect.identifier('id')}`;
+  // :TRICKY: "no zone" is a NULL zone id OR an id the zone table does not hold. An unmatched LEFT
+  // JOIN gives NULL columns in DuckDB but defaults (0, '') in ClickHouse without join_use_nulls;
+  // zone ids start at 1, so comparing the joined id with the call's id decides it on both.
+  const noZone = `${zoneId} IS NULL OR ${joinedId} IS NULL OR ${joinedId} <> ${zoneId}`;
+  if (source.part === 'country') return `CASE WHEN ${noZone} THEN NULL ELSE ${country} END`;
   const description = `${alias}.${dialect.identifier('description')}`;
   // Region = "<country> <description>", or the country alone when the description is empty.
-  return `CASE WHEN ${zoneId} IS NULL THEN NULL WHEN ${description} = '' THEN ${country} ELSE concat(${country}, ' ', ${description}) END`;
+  return `CASE WHEN ${noZone} THEN NULL WHEN ${description} = '' THEN ${country} ELSE concat(${country}, ' ', ${description}) END`;
 }
 
 /** The zone side a field reads, if it comes from the zones table. */

@@ -101,10 +101,14 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
   return { sql: dialect.aggregateStats(source, input.spec), params: params.values };
 }
 
-/** A group key as text: booleans as 0/1, everything else as its text; missing stays NULL. */
+/**
+ * A group key as the API shows it: booleans as "0"/"1", a missing value as "null", anything else
+ * as its text. A stored text "null" therefore shares the missing value's group (SPEC 2.4 keys).
+ */
 function groupSql(field: string, dialect: Dialect): string {
   const expr = fieldSql(field, dialect);
-  return field === 'unanswered' ? dialect.toText(dialect.booleanAsInteger(expr)) : dialect.toText(expr);
+  const text = field === 'unanswered' ? dialect.toText(dialect.booleanAsInteger(expr)) : dialect.toText(expr);
+  return `COALESCE(${text}, 'null')`;
 }
 
 export { filterFields };

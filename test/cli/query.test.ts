@@ -54,27 +54,45 @@ describe('callstats query (SPEC 8): the same answers as the API', () => {
     await fresh.cleanup();
   });
 
-  const checkAll = async () => {
-    const hourly = await cli(storeValue, ['--account', 'acc1', 'hourly', '--q', Q]);
-    assert.equal(hourly.code, 0, hourly.stderr);
-    assert.deepEqual(JSON.parse(hourly.stdout), expected.hourly);
-    assert.match(hourly.stdout, /^\{\n {2}"/, 'pretty JSON by default');
-    const compact = await cli(storeValue, ['--account', 'acc1', 'hourly', '--q', Q, '--json']);
-    assert.equal(compact.stdout, `${JSON.stringify(expected.hourly)}\n`);
-    const csv = await cli(storeValue, ['--account', 'acc1', 'csv', '--q', Q]);
-    assert.equal(csv.code, 0, csv.stderr);
-    assert.equal(csv.stdout, expected.csv);
-    const json = await cli(storeValue, ['--account', 'acc1', 'json', '--q', Q, '--page-size', '4', '--json']);
-    assert.deepEqual(JSON.parse(json.stdout), expected.json);
-    const next = await cli(storeValue, ['--account', 'acc1', 'json', '--q', Q, '--page-size', '4', '--start-key', String((expected.json as { next_start_key: string }).next_start_key)]);
-    assert.deepEqual(JSON.parse(next.stdout).data.map((r: { call_id: string }) => r.call_id), ['k4', 'k5']);
-    const bad = await cli(storeValue, ['--account', 'acc1', 'daily', '--q', '{"filters":[{"name":"x","op":"eq","val":1}]}']);
-    assert.equal(bad.code, 2);
-    assert.equal(bad.stderr, `callstats: invalid query {"q":{"filters[0].name":"unknown field 'x'"}}\n`);
+  // Each check spawns the CLI; against a server they run together, on a bare DuckDB file one at a
+  // time (the file takes one process at a time).
+  const checkAll = async (parallel: boolean) => {
+    const key = String((expected.json as { next_start_key: string }).next_start_key);
+    const checks: (() => Promise<void>)[] = [
+      async () => {
+        const hourly = await cli(storeValue, ['--account', 'acc1', 'hourly', '--q', Q]);
+        assert.equal(hourly.code, 0, hourly.stderr);
+        assert.equal(hourly.stdout, `${JSON.stringify(expected.hourly, null, 2)}\n`, 'pretty JSON by default');
+      },
+      async () => {
+        const compact = await cli(storeValue, ['--account', 'acc1', 'hourly', '--q', Q, '--json']);
+        assert.equal(compact.stdout, `${JSON.stringify(expected.hourly)}\n`);
+      },
+      async () => {
+        const csv = await cli(storeValue, ['--account', 'acc1', 'csv', '--q', Q]);
+        assert.equal(csv.code, 0, csv.stderr);
+        assert.equal(csv.stdout, expected.csv);
+      },
+      async () => {
+        const json = await cli(storeValue, ['--account', 'acc1', 'json', '--q', Q, '--page-size', '4', '--json']);
+        assert.deepEqual(JSON.parse(json.stdout), expected.json);
+      },
+      async () => {
+        const next = await cli(storeValue, ['--account', 'acc1', 'json', '--q', Q, '--page-size', '4', '--start-key', key]);
+        assert.deepEqual(JSON.parse(next.stdout).data.map((r: { call_id: string }) => r.call_id), ['k4', 'k5']);
+      },
+      async () => {
+        const bad = await cli(storeValue, ['--account', 'acc1', 'daily', '--q', '{"filters":[{"name":"x","op":"eq","val":1}]}']);
+        assert.equal(bad.code, 2);
+        assert.equal(bad.stderr, `callstats: invalid query {"q":{"filters[0].name":"unknown field 'x'"}}\n`);
+      },
+    ];
+    if (parallel) await Promise.all(checks.map((c) => c()));
+    else for (const c of checks) await c();
   };
 
   test('while a server holds the store, it answers over its API with the control token', async () => {
-    await checkAll();
+    await checkAll(true);
     assert.ok(seen.includes('POST /v2/accounts/acc1/call_statistics/hourly'), seen.join('\n'));
     assert.ok(seen.includes('POST /v2/accounts/acc1/call_statistics/csv'));
     assert.ok(!seen.some((s) => s.startsWith('POST /_local')), 'the HTTP API, not the store RPC');
@@ -85,15 +103,14 @@ describe('callstats query (SPEC 8): the same answers as the API', () => {
     await app.close();
     await fresh.store.close();
     seen.length = 0;
-    await checkAll();
+    await checkAll(false);
     assert.deepEqual(seen, []);
   });
 
   test('usage errors exit 2', async () => {
-    const r = await cli(storeValue, ['hourly']);
+    const [r, p] = await Promise.all([cli(storeValue, ['hourly']), cli(storeValue, ['--account', 'acc1', 'yearly'])]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--account/);
-    const p = await cli(storeValue, ['--account', 'acc1', 'yearly']);
     assert.equal(p.code, 2);
     assert.match(p.stderr, /unknown period/);
   });

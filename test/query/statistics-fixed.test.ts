@@ -99,6 +99,21 @@ describe('statistics() exact answers (DuckDB)', () => {
     assert.deepEqual(await ask('daily', { filters: [{ or: [] }] }), {});
   });
 
+  test('a zone id missing from the zone table reads as no zone: region and country are both "null"', async () => {
+    // docs/filters.md: a zone field is NULL when the call has no zone; an id the table does not
+    // hold (a deleted zone, calls copied from another store) must not become a region " ".
+    await t.store.insertCalls([{
+      account_id: 'ghost', call_id: 'g1', call_time: T0, call_direction: 'inbound', caller_id_name: null,
+      caller_id_number: null, callee_id_number: null, caller_zone_id: 2_000_000_000, callee_zone_id: null,
+      duration_seconds: 1, billing_seconds: 1, ringing_seconds: null, unanswered: false, hangup_cause: null,
+    }]);
+    for (const grouping of ['caller_country', 'caller_region']) {
+      const answer = await ask('daily', { grouping }, 'ghost');
+      assert.deepEqual(Object.keys(answer['00:00:00 03/03/2016'].groups!), ['null'], grouping);
+    }
+    assert.deepEqual(await ask('daily', { filters: [{ name: 'caller_region', op: 'is_not_null' }] }, 'ghost'), {});
+  });
+
   test(`more than ${MAX_BUCKETS} buckets is a 400 that says to narrow call_time`, async () => {
     const far = (id: string, year: number): Call => ({
       account_id: 'wide', call_id: id, call_time: Date.UTC(year, 0, 1) / 1000, call_direction: 'inbound',

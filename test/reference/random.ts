@@ -85,10 +85,14 @@ function randomText(rng: Rng): string {
   return s;
 }
 
-/** A random instant: anywhere, on a transition day, or at a transition ±1 s. */
-function randomTime(rng: Rng, marks: readonly number[], earlier: readonly Call[]): number {
+/**
+ * A random instant: anywhere, in one dense week (so buckets hold many calls and quantiles
+ * interpolate over real spreads), on a transition day, or at a transition ±1 s.
+ */
+function randomTime(rng: Rng, marks: readonly number[], dense: number, earlier: readonly Call[]): number {
   const r = rng.next();
-  if (r < 0.35) return rng.int(FROM, TO - 1);
+  if (r < 0.2) return rng.int(FROM, TO - 1);
+  if (r < 0.35) return dense + rng.int(-3 * 86400, 3 * 86400);
   if (r < 0.7) return rng.pick(marks) + rng.int(-30 * 3600, 30 * 3600);
   if (r < 0.85) return rng.pick(marks) + rng.int(-1, 1);
   if (earlier.length > 0) return rng.pick(earlier).call_time; // an exact tie with another call
@@ -98,6 +102,7 @@ function randomTime(rng: Rng, marks: readonly number[], earlier: readonly Call[]
 /** `n` random calls over ACCOUNTS with zone ids drawn from `zoneIds` (and NULL). */
 export function randomCalls(rng: Rng, n: number, zoneIds: readonly number[]): Call[] {
   const marks = transitions();
+  const dense = rng.pick(marks);
   const calls: Call[] = [];
   for (let i = 0; i < n; i++) {
     const duration = rng.chance(0.8) ? rng.pick(DURATIONS) : rng.int(0, 500);
@@ -106,7 +111,7 @@ export function randomCalls(rng: Rng, n: number, zoneIds: readonly number[]): Ca
     calls.push({
       account_id: rng.pick(ACCOUNTS),
       call_id: `${rng.pick(ID_PREFIXES)}${i}`,
-      call_time: randomTime(rng, marks, calls),
+      call_time: randomTime(rng, marks, dense, calls),
       call_direction: rng.pick(['inbound', 'outbound'] as const),
       caller_id_name: nullable(0.15, () => randomText(rng)),
       caller_id_number: nullable(0.1, () => rng.pick(NUMBERS)),

@@ -123,20 +123,14 @@ export function referenceStatistics(
 }
 
 function refGroups(calls: readonly Call[], field: string, metrics: readonly string[], zone: ZoneLookup): Record<string, Stats> {
-  const byValue = new Map<RefValue, Call[]>();
+  // Groups are keyed by the API's key text, so a missing value and the text "null" share a group.
+  const byKey = new Map<string, Call[]>();
   for (const c of calls) {
-    const v = refFieldValue(c, field, zone);
-    if (!byValue.has(v)) byValue.set(v, []);
-    byValue.get(v)!.push(c);
+    const key = refGroupKey(refFieldValue(c, field, zone));
+    if (!byKey.has(key)) byKey.set(key, []);
+    byKey.get(key)!.push(c);
   }
-  const texts = [...byValue.keys()].map((v) => ({ v, text: v === null ? null : refGroupKey(v) }));
-  texts.sort((a, b) => (a.text === null ? 1 : b.text === null ? -1 : refCompare(a.text, b.text)));
   const groups: Record<string, Stats> = {};
-  for (const { v } of texts) {
-    const key = refGroupKey(v);
-    // "null" text and a NULL value would share a key; the generators never store the text "null".
-    if (Object.hasOwn(groups, key)) throw new Error(`reference produced group key ${key} twice`);
-    groups[key] = refStats(byValue.get(v)!, metrics);
-  }
+  for (const key of [...byKey.keys()].sort(refCompare)) groups[key] = refStats(byKey.get(key)!, metrics);
   return groups;
 }

@@ -104,9 +104,9 @@ test('is_null and is_not_null', async () => {
   });
   await check({
     filter: filters({ name: 'caller_country', op: 'is_not_null' }),
-    duckdb: 'CASE WHEN c."caller_zone_id" IS NULL THEN NULL ELSE zr."country" END IS NOT NULL',
+    duckdb: 'CASE WHEN c."caller_zone_id" IS NULL OR zr."id" IS NULL OR zr."id" <> c."caller_zone_id" THEN NULL ELSE zr."country" END IS NOT NULL',
     duckdbParams: [],
-    clickhouse: 'CASE WHEN c.`caller_zone_id` IS NULL THEN NULL ELSE zr.`country` END IS NOT NULL',
+    clickhouse: 'CASE WHEN c.`caller_zone_id` IS NULL OR zr.`id` IS NULL OR zr.`id` <> c.`caller_zone_id` THEN NULL ELSE zr.`country` END IS NOT NULL',
     rows: ['c1', 'c4', 'c5'],
   });
 });
@@ -133,17 +133,17 @@ test('ilike lowers both sides; like escapes with backslash', async () => {
 test('country and region come from the joined zone table', async () => {
   await check({
     filter: filters({ name: 'callee_country', op: 'eq', val: 'New Zealand' }),
-    duckdb: 'COALESCE(CASE WHEN c."callee_zone_id" IS NULL THEN NULL ELSE ze."country" END = $1, FALSE)',
+    duckdb: 'COALESCE(CASE WHEN c."callee_zone_id" IS NULL OR ze."id" IS NULL OR ze."id" <> c."callee_zone_id" THEN NULL ELSE ze."country" END = $1, FALSE)',
     duckdbParams: ['New Zealand'],
-    clickhouse: "ifNull(CASE WHEN c.`callee_zone_id` IS NULL THEN NULL ELSE ze.`country` END = 'New Zealand', 0)",
+    clickhouse: "ifNull(CASE WHEN c.`callee_zone_id` IS NULL OR ze.`id` IS NULL OR ze.`id` <> c.`callee_zone_id` THEN NULL ELSE ze.`country` END = 'New Zealand', 0)",
     rows: ['c2', 'c4'],
   });
   await check({
     filter: filters({ name: 'caller_region', op: 'in', val: ['United Kingdom', 'New Zealand Balclutha'] }),
-    duckdb: 'COALESCE(CASE WHEN c."caller_zone_id" IS NULL THEN NULL WHEN zr."description" = \'\' THEN zr."country" ' +
+    duckdb: 'COALESCE(CASE WHEN c."caller_zone_id" IS NULL OR zr."id" IS NULL OR zr."id" <> c."caller_zone_id" THEN NULL WHEN zr."description" = \'\' THEN zr."country" ' +
       'ELSE concat(zr."country", \' \', zr."description") END IN (SELECT unnest($1)), FALSE)',
     duckdbParams: [{ list: ['United Kingdom', 'New Zealand Balclutha'] }],
-    clickhouse: 'ifNull(CASE WHEN c.`caller_zone_id` IS NULL THEN NULL WHEN zr.`description` = \'\' THEN zr.`country` ' +
+    clickhouse: 'ifNull(CASE WHEN c.`caller_zone_id` IS NULL OR zr.`id` IS NULL OR zr.`id` <> c.`caller_zone_id` THEN NULL WHEN zr.`description` = \'\' THEN zr.`country` ' +
       'ELSE concat(zr.`country`, \' \', zr.`description`) END IN (\'United Kingdom\', \'New Zealand Balclutha\'), 0)',
     rows: ['c1', 'c4'],
   });

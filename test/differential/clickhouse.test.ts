@@ -1,0 +1,52 @@
+/**
+ * ClickHouse (one 18.16 server, and a two-shard cluster) against the in-memory reference with the
+ * engine-agnostic driver. Fewer queries than DuckDB's run: each is an HTTP round trip (or several).
+ * The seed is printed so any failure can be replayed (CALLSTATS_TEST_SEED).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ZoneService } from '../../src/services/zone-service.js';
+import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
+import { startClickHouse, startClickHouseCluster } from '../helpers/clickhouse-server.js';
+import { freshStore } from '../helpers/store.js';
+import { runDifferential } from '../reference/differential-suite.js';
+import { testSeed } from '../reference/random.js';
+
+const QUERIES = Number(process.env.CALLSTATS_DIFF_CH_QUERIES ?? 300);
+
+async function run(url: string, label: string, queries: number): Promise<void> {
+  const seed = testSeed(`differential clickhouse ${label}`);
+  const duck = await freshStore();
+  const store = new ClickHouseStore(url);
+  try {
+    await store.init();
+    // The default zone table, with DuckDB's ids, so the reference and the store read the same zones.
+    await store.saveZones(await duck.store.listZones());
+    const zones = await ZoneService.open(store, undefined);
+    const report = await runDifferential(store, zones, { seed, queries });
+    assert.equal(report.failures.length, 0, `${report.failures.length} mismatches, seed ${seed}; first:\n${report.failures.slice(0, 3).join('\n')}`);
+    assert.ok(report.nonEmpty >= queries / 4, `only ${report.nonEmpty} of ${queries} answers were non-empty`);
+  } finally {
+    await store.close();
+    await duck.cleanup();
+  }
+}
+
+test(`ClickHouse single server equals the reference on ${QUERIES} random queries`, { timeout: 600_000 }, async () => {
+  const server = await startClickHouse();
+  try {
+    await run(`clickhouse://127.0.0.1:${server.httpPort}/callstats`, 'single', QUERIES);
+  } finally {
+    await server.stop();
+  }
+});
+
+test(`ClickHouse two-shard cluster equals the reference on ${Math.ceil(QUERIES / 2)} random queries`, { timeout: 600_000 }, async () => {
+  const cluster = await startClickHouseCluster();
+  try {
+    const hosts = cluster.urls.map((u) => new URL(u).host);
+    await run(`clickhouse://${hosts[0]}/callstats?cluster=${cluster.cluster}&hosts=${hosts.join(',')}`, 'cluster', Math.ceil(QUERIES / 2));
+  } finally {
+    await cluster.stop();
+  }
+});
