@@ -1,10 +1,11 @@
 import { CallstatsError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import { getDialect } from '../sql/dialects.js';
-import { rangeQuery, statsQuery } from '../sql/stats-sql.js';
+import { matchingRangeQuery, statsQuery, tableRangeQuery } from '../sql/stats-sql.js';
 import type { Store } from '../store/store.js';
 import { bucketStartLocal, formatBucketKey, offsetAt, offsetSegments, type Period, type WeekStart } from '../time/index.js';
 import type { ParsedQuery } from './parse-query.js';
+import type { AndNode } from './ast.js';
 
 /**
  * Most buckets one answer may span (non-empty or not): 100,000 hourly buckets is 11 years. A
@@ -35,16 +36,24 @@ export async function statistics(
   config: Pick<Config, 'dateOrder' | 'weekStart'>,
 ): Promise<Record<string, Stats>> {
   const dialect = getDialect(store.dialect);
-  const [range] = await store.all(rangeQuery(account, query.filters, dialect));
-  if (!range || Number(range.n) === 0 || range.lo === null) return {};
-  const lo = Number(range.lo);
-  const hi = Number(range.hi);
+  const [range] = await store.all(tableRangeQuery(dialect));
+  if (!range || range.lo === null || range.lo === undefined) return {};
+  const [flo, fhi] = callTimeBounds(query.filters);
+  let lo = Math.max(Number(range.lo), flo);
+  let hi = Math.min(Number(range.hi), fhi);
+  if (lo > hi) return {};
   const weekStart: WeekStart = query.weekStart ?? config.weekStart;
-  const span = bucketStartLocal(hi + offsetAt(query.timezone, hi), period, weekStart) - bucketStartLocal(lo + offsetAt(query.timezone, lo), period, weekStart);
-  if (span / SPAN_SECONDS[period] + 1 > MAX_BUCKETS) {
-    throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', 400, {
-      q: { filters: `the matching calls span more than ${MAX_BUCKETS} ${period} buckets; narrow call_time` },
-    });
+  if (bucketSpan(lo, hi, period, weekStart, query.timezone) > MAX_BUCKETS) {
+    // The cheap range is too wide to answer in one go; the matching calls' own range decides.
+    const [exact] = await store.all(matchingRangeQuery(account, query.filters, dialect));
+    if (!exact || exact.lo === null || exact.lo === undefined) return {};
+    lo = Number(exact.lo);
+    hi = Number(exact.hi);
+    if (bucketSpan(lo, hi, period, weekStart, query.timezone) > MAX_BUCKETS) {
+      throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', 400, {
+        q: { filters: `the matching calls span more than ${MAX_BUCKETS} ${period} buckets; narrow call_time` },
+      });
+    }
   }
   const metrics = new Set(query.metrics);
   const spec = {
@@ -55,7 +64,7 @@ export async function statistics(
   };
   const segments = offsetSegments(query.timezone, lo, hi + 1);
   const rows = await store.all(
-    statsQuery({ account, filters: query.filters, grouping: query.grouping, period, weekStart, segments, spec }, dialect),
+    statsQuery({ account, filters: query.filters, grouping: query.grouping, period, weekStart, segments, range: [lo, hi], spec }, dialect),
   );
   const out: Record<string, Stats> = {};
   let key = '';
@@ -71,6 +80,30 @@ export async function statistics(
     }
   }
   return out;
+}
+
+/** How many buckets of `period` lie between two instants (an upper bound for months). */
+function bucketSpan(lo: number, hi: number, period: Period, weekStart: WeekStart, tz: string): number {
+  const span = bucketStartLocal(hi + offsetAt(tz, hi), period, weekStart) - bucketStartLocal(lo + offsetAt(tz, lo), period, weekStart);
+  return span / SPAN_SECONDS[period] + 1;
+}
+
+/**
+ * The [lowest, highest] call_time the filter allows, from its top-level AND of call_time
+ * comparisons; anything else (an OR, a field comparison) leaves the side open.
+ */
+export function callTimeBounds(filters: AndNode): [number, number] {
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const f of filters.children) {
+    if (f.kind !== 'ComparisonNode' || f.field !== 'call_time' || typeof f.value !== 'number') continue;
+    const v = f.value;
+    if (f.op === 'ge' || f.op === 'eq') lo = Math.max(lo, v);
+    if (f.op === 'gt') lo = Math.max(lo, v + 1);
+    if (f.op === 'le' || f.op === 'eq') hi = Math.min(hi, v);
+    if (f.op === 'lt') hi = Math.min(hi, v - 1);
+  }
+  return [lo, hi];
 }
 
 /**

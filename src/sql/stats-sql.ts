@@ -70,15 +70,26 @@ export interface StatsQueryInput {
   period: Period;
   weekStart: WeekStart;
   segments: readonly OffsetSegment[];
+  /** The call_time range the segments cover; calls outside it (stored since) are left out. */
+  range: readonly [number, number];
   spec: StatsSpec;
 }
 
-/** The range probe: first and last call_time of the matching calls (segments are computed from it). */
-export function rangeQuery(account: string | undefined, filters: AndNode, dialect: Dialect): CompiledSql {
+/**
+ * First and last call_time in the whole table: engines answer it from column statistics, so it
+ * costs no scan. Offset segments are computed over this range narrowed by the filter's own
+ * call_time bounds (see statistics.ts), so a request runs one query, not two.
+ */
+export function tableRangeQuery(dialect: Dialect): CompiledSql {
+  return { sql: `SELECT min(call_time) AS lo, max(call_time) AS hi FROM ${dialect.identifier('calls')}`, params: [] };
+}
+
+/** First and last call_time of the matching calls: the precise range, when the cheap one is too wide. */
+export function matchingRangeQuery(account: string | undefined, filters: AndNode, dialect: Dialect): CompiledSql {
   const params = new ParamCollector();
   const where = whereSql(account, filters, dialect, params);
   return {
-    sql: `SELECT min(${CALLS_ALIAS}.call_time) AS lo, max(${CALLS_ALIAS}.call_time) AS hi, count(*) AS n FROM ${fromSql(filters, undefined, dialect, account)} WHERE ${where}`,
+    sql: `SELECT min(${CALLS_ALIAS}.call_time) AS lo, max(${CALLS_ALIAS}.call_time) AS hi FROM ${fromSql(filters, undefined, dialect)} WHERE ${where}`,
     params: params.values,
   };
 }
@@ -91,7 +102,8 @@ export function rangeQuery(account: string | undefined, filters: AndNode, dialec
  */
 export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSql {
   const params = new ParamCollector();
-  const where = whereSql(input.account, input.filters, dialect, params);
+  const t = `${CALLS_ALIAS}.call_time`;
+  const where = `${whereSql(input.account, input.filters, dialect, params)} AND ${t} >= ${dialect.value(input.range[0], params)} AND ${t} <= ${dialect.value(input.range[1], params)}`;
   const bucket = bucketSql(localTimeSql(input.segments), input.period, input.weekStart, dialect);
   const grp = input.grouping ? groupSql(input.grouping, dialect) : 'NULL';
   const source =

@@ -12,7 +12,7 @@ import { freshStore } from '../helpers/store.js';
 import { runDifferential } from '../reference/differential-suite.js';
 import { testSeed } from '../reference/random.js';
 
-const QUERIES = Number(process.env.CALLSTATS_DIFF_CH_QUERIES ?? 300);
+const QUERIES = Number(process.env.CALLSTATS_DIFF_CH_QUERIES ?? 200);
 
 async function run(url: string, label: string, queries: number): Promise<void> {
   const seed = testSeed(`differential clickhouse ${label}`);

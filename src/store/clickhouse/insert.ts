@@ -7,7 +7,7 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import { CALL_COLUMNS, type Call } from '../../core/call.js';
 import type { InsertResult } from '../store.js';
 import type { Connection } from './connection.js';
-import { callIdTsvRow, callTsvRow, tsvString } from './tsv.js';
+import { callIdsTsv, callsTsv, tsvString } from './tsv.js';
 
 export interface InsertTarget {
   conn: Connection;
@@ -25,23 +25,27 @@ export async function insertCallsIdempotent(target: InsertTarget, calls: readonl
     else unique.set(key, call);
   }
 
-  const knownPending = knownIds(target.conn, unique);
+  // The call_ids rows of the batch double as the external table of the existence check.
+  const batch = [...unique.values()];
+  let idsText = callIdsTsv(batch);
+  const knownPending = knownIds(target.conn, idsText);
   knownPending.catch(() => undefined); // awaited below; avoids an unhandled rejection while encoding
-  // Encoding is the costliest client-side step: do it while the server runs the existence check.
-  const encoded = new Map<Call, string>();
-  for (const call of unique.values()) encoded.set(call, callTsvRow(call));
+  // Encoding is the costliest client-side step: do it while the server runs the existence check, for
+  // the whole batch as one text, which is what gets sent when nothing of the batch is stored yet.
+  let callsText = callsTsv(batch);
   const known = await knownPending;
-  const newIds: Call[] = [];
-  const newCalls: Call[] = [];
-  const suspects: Call[] = [];
-  for (const [key, call] of unique) {
-    if (known.has(key)) suspects.push(call);
-    else {
-      newIds.push(call);
-      newCalls.push(call);
+  let inserted = batch.length;
+  if (known.size > 0) {
+    const newIds: Call[] = [];
+    const newCalls: Call[] = [];
+    const suspects: Call[] = [];
+    for (const call of batch) {
+      if (known.has(idKey(call.account_id, call.call_id))) suspects.push(call);
+      else {
+        newIds.push(call);
+        newCalls.push(call);
+      }
     }
-  }
-  if (suspects.length > 0) {
     // :TRICKY: an id in call_ids whose row is missing from calls is the trace of a crash between the
     // two writes below; it is stored now, so re-sending a batch repairs it.
     const stored = await storedCalls(target.conn, suspects, known);
@@ -54,13 +58,17 @@ export async function insertCallsIdempotent(target: InsertTarget, calls: readonl
       if (!known.get(key)!.includes(call.call_time)) newIds.push(call);
       newCalls.push(call);
     }
+    // Re-sends are the rare path: re-encoding only the new rows keeps the common path to one pass.
+    callsText = callsTsv(newCalls);
+    idsText = callIdsTsv(newIds);
+    inserted = newCalls.length;
   }
 
   // Order matters: call_ids first, calls second. A crash in between leaves an id without its call,
   // which the check above detects and repairs; the reverse order could count a call twice.
-  await target.conn.insertTsv('call_ids', ['account_id', 'call_id', 'call_time'], newIds.map(callIdTsvRow).join(''), target.insertSettings);
-  await target.conn.insertTsv('calls', CALL_COLUMNS, newCalls.map((call) => encoded.get(call)!).join(''), target.insertSettings);
-  return { inserted: newCalls.length, duplicates };
+  await target.conn.insertTsv('call_ids', ['account_id', 'call_id', 'call_time'], idsText, target.insertSettings);
+  await target.conn.insertTsv('calls', CALL_COLUMNS, callsText, target.insertSettings);
+  return { inserted, duplicates };
 }
 
 function idKey(account: string, callId: string): string {
@@ -68,9 +76,7 @@ function idKey(account: string, callId: string): string {
 }
 
 /** The ids of the batch present in call_ids, each with every call_time recorded for it. */
-async function knownIds(conn: Connection, batch: ReadonlyMap<string, Call>): Promise<Map<string, number[]>> {
-  let tsv = '';
-  for (const call of batch.values()) tsv += `${tsvString(call.account_id)}\t${tsvString(call.call_id)}\n`;
+async function knownIds(conn: Connection, idsTsv: string): Promise<Map<string, number[]>> {
   // GLOBAL IN builds the set once on the server we talk to and ships it to every shard; on a single
   // server it is a plain IN. The account_id condition lets the primary key skip other accounts.
   const rows = await conn.rowsWithExternal<{ account_id: string; call_id: string; call_time: number }>(
@@ -78,8 +84,8 @@ async function knownIds(conn: Connection, batch: ReadonlyMap<string, Call>): Pro
 WHERE account_id GLOBAL IN (SELECT account_id FROM batch)
   AND (account_id, call_id) GLOBAL IN (SELECT account_id, call_id FROM batch)`,
     'batch',
-    'account_id String, call_id String',
-    tsv,
+    'account_id String, call_id String, call_time Int64',
+    idsTsv,
   );
   const known = new Map<string, number[]>();
   for (const row of rows) {
