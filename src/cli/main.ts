@@ -7,6 +7,7 @@ import { runImport } from './import.js';
 import { runKeys, runWebhooks, usage } from './keys.js';
 import { runServe } from './serve.js';
 import { runZones } from './zones.js';
+import { runCompact } from './compact.js';
 import { extraCommands } from './extra-commands.js';
 
 const HELP = `callstats — call detail record statistics
@@ -21,6 +22,7 @@ usage: callstats <command> [options]
   webhooks create --account ID
   demo [--calls N]                     load a demo account into an empty store and serve it
   migrate --from STORE --to STORE      copy calls, zones, keys and webhook tokens between stores
+  compact                              re-sort the embedded store's calls by account and time (faster reads)
 
 options: --store STORE (or CALLSTATS_STORE), --json (machine-readable output)
 `;
@@ -111,6 +113,8 @@ async function dispatch(command: string, rest: string[], values: CliValues, conf
       return runKeys(store, rest[0] ?? '', { account: values.account, id: rest[1], label: values.label, json });
     case 'webhooks':
       return runWebhooks(store, rest[0] ?? '', { account: values.account, json });
+    case 'compact':
+      return runCompact(store, json);
     case 'zones':
       return runZones(store, rest[0] ?? '', { file: rest[1], extend: values.extend, defaultCountry: config.defaultCountry, json });
     default:

@@ -5,6 +5,22 @@ import type { Config } from '../core/config.js';
 import { ZoneService } from '../services/zone-service.js';
 import { openStore, parseStoreLocation, writeServerHandle } from '../store/open-store.js';
 import { loadDemo } from './demo.js';
+import type { Store } from '../store/store.js';
+
+/** Compacts in the background when many calls arrived since the last compaction (reads stay available). */
+async function compactIfNeeded(store: Store, log: (line: string) => void): Promise<void> {
+  if (!store.compact || !store.unsortedCalls) return;
+  try {
+    const unsorted = await store.unsortedCalls();
+    const total = await store.countCalls();
+    if (unsorted < 100_000 || unsorted < total * 0.1) return;
+    log(`callstats: compacting ${unsorted} newly stored calls in the background ...`);
+    const r = await store.compact();
+    log(`callstats: compacted ${r.rows} calls in ${r.seconds.toFixed(1)} s`);
+  } catch (err) {
+    log(`callstats: compaction failed (the store is unchanged): ${(err as Error).message}`);
+  }
+}
 
 export interface ServeOptions {
   config: Config;
@@ -43,6 +59,7 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
     log(`callstats: created an all-accounts API key (shown once, keep it): ${admin.token}`);
     log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
   }
+  void compactIfNeeded(store, log);
   let closed = false;
   const close = async () => {
     if (closed) return;

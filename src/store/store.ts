@@ -71,6 +71,14 @@ export interface Store {
   getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined>;
   listWebhookTokens(): Promise<WebhookTokenRecord[]>;
 
+  /**
+   * Optional maintenance: rewrites the calls in (account_id, call_time) order so per-account
+   * time ranges read few blocks. Engines that keep that order themselves (ClickHouse) omit it.
+   */
+  compact?(): Promise<{ rows: number; seconds: number }>;
+  /** Calls stored since the last compaction (0 where compaction does not apply). */
+  unsortedCalls?(): Promise<number>;
+
   /** Runs a read query and returns all rows as plain objects (numbers as JS numbers). */
   all(query: CompiledSql): Promise<Record<string, unknown>[]>;
   /** Streams the rows of a read query; aborting `signal` stops the query. */

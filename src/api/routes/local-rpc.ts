@@ -8,7 +8,7 @@ import type { CompiledSql, Store } from '../../store/store.js';
 export const RPC_METHODS = [
   'insertCalls', 'countCalls', 'listZones', 'saveZones', 'distinctNumbers', 'applyZones',
   'insertKey', 'getKey', 'listKeys', 'revokeKey', 'insertWebhookToken', 'getWebhookToken',
-  'listWebhookTokens', 'all',
+  'listWebhookTokens', 'all', 'compact', 'unsortedCalls',
 ] as const;
 type RpcMethod = (typeof RPC_METHODS)[number];
 
@@ -38,8 +38,10 @@ export default async function localRpcRoutes(app: FastifyInstance): Promise<void
     if (!RPC_METHODS.includes(method) || !Array.isArray(args)) {
       throw new CallstatsError('ERR_RPC', 'unknown method', 400, { method: String(method) });
     }
-    const store = app.ctx.store as unknown as Record<RpcMethod, (...a: unknown[]) => Promise<unknown>>;
-    const result = await store[method].apply(app.ctx.store, args);
+    const store = app.ctx.store as unknown as Record<RpcMethod, ((...a: unknown[]) => Promise<unknown>) | undefined>;
+    const fn = store[method];
+    if (typeof fn !== 'function') throw new CallstatsError('ERR_RPC', 'not supported by this store', 400, { method });
+    const result = await fn.apply(app.ctx.store, args);
     // The server's in-memory zone table must follow a zone change made by the CLI.
     if (method === 'saveZones') app.ctx.zones = await ZoneService.open(app.ctx.store, app.ctx.config.defaultCountry);
     return { result: result ?? null };

@@ -55,14 +55,17 @@ function direction(value: string): string {
 }
 
 /**
- * Joins fields into TSV: `fields` holds whole rows of `width` values. One native join builds the text
- * flat in one pass; only the row ends are stitched by hand (join can have one separator only).
+ * Appends the first field of a row. join() has one separator only, so a row end is stitched by hand:
+ * the previous row's last field and this first field become one value "last\nfirst".
  */
-function joinRows(fields: (string | number)[], width: number): string {
-  if (fields.length === 0) return '';
-  // Each row's first field carries the previous row's line end: "...last\nfirst" sits between two tabs.
-  for (let i = width; i < fields.length; i += width) fields[i] = '\n' + fields[i];
-  return fields.join('\t') + '\n';
+function startRow(fields: (string | number)[], first: string): void {
+  if (fields.length === 0) fields.push(first);
+  else fields[fields.length - 1] += '\n' + first;
+}
+
+/** The TSV text of `fields` (whole rows, stitched by startRow). */
+function joinRows(fields: (string | number)[]): string {
+  return fields.length === 0 ? '' : fields.join('\t') + '\n';
 }
 
 /**
@@ -74,20 +77,24 @@ function joinRows(fields: (string | number)[], width: number): string {
 export function callsTsv(calls: readonly Call[]): string {
   const f: (string | number)[] = [];
   for (const c of calls) {
+    startRow(f, tsvString(c.account_id));
     f.push(
-      tsvString(c.account_id), tsvString(c.call_id), int64(c.call_time, 'call_time'), direction(c.call_direction),
+      tsvString(c.call_id), int64(c.call_time, 'call_time'), direction(c.call_direction),
       nullableString(c.caller_id_name), nullableString(c.caller_id_number), nullableString(c.callee_id_number),
       nullableInt32(c.caller_zone_id, 'caller_zone_id'), nullableInt32(c.callee_zone_id, 'callee_zone_id'),
       int32(c.duration_seconds, 'duration_seconds'), int32(c.billing_seconds, 'billing_seconds'),
       nullableInt32(c.ringing_seconds, 'ringing_seconds'), c.unanswered ? 1 : 0, nullableString(c.hangup_cause),
     );
   }
-  return joinRows(f, 14);
+  return joinRows(f);
 }
 
 /** The call_ids rows (account_id, call_id, call_time) of a batch as one TSV text. */
 export function callIdsTsv(calls: readonly Call[]): string {
   const f: (string | number)[] = [];
-  for (const c of calls) f.push(tsvString(c.account_id), tsvString(c.call_id), int64(c.call_time, 'call_time'));
-  return joinRows(f, 3);
+  for (const c of calls) {
+    startRow(f, tsvString(c.account_id));
+    f.push(tsvString(c.call_id), int64(c.call_time, 'call_time'));
+  }
+  return joinRows(f);
 }

@@ -20,6 +20,8 @@ import { Mutex } from '../mutex.js';
 export interface DuckDBStoreOptions {
   /** DuckDB's own memory limit; the process RSS budget includes it. */
   memoryLimit?: string;
+  /** Memory for `compact()` (sorting and rebuilding the key index of the whole table). */
+  compactMemoryLimit?: string;
   threads?: number;
 }
 
@@ -119,6 +121,51 @@ export class DuckDBStore implements Store {
       return n;
     });
     return { inserted, duplicates: calls.length - inserted };
+  }
+
+  async compact(): Promise<{ rows: number; seconds: number }> {
+    const started = Date.now();
+    return this.writeLock.run(async () => {
+      const w = this.writer;
+      if (!w) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+      // The copy gets the calls table's own DDL (columns, NOT NULLs and key) under a new name.
+      const ddl = String(
+        (await w.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'calls'`)).getRowObjectsJS()[0].sql,
+      ).replace(/^CREATE TABLE calls\s*\(/i, 'CREATE TABLE calls_sorted(');
+      // :TRICKY: the sort and the new key index need more memory than ingest does; the
+      // rewrite spills to `<file>.tmp`, and order is only kept with preserve_insertion_order.
+      await w.run(`SET preserve_insertion_order = true`);
+      await w.run(`SET memory_limit = '${this.options.compactMemoryLimit ?? '4GB'}'`);
+      try {
+        await w.run('BEGIN TRANSACTION');
+        try {
+          await w.run('DROP TABLE IF EXISTS calls_sorted');
+          await w.run(ddl);
+          await w.run('INSERT INTO calls_sorted SELECT * FROM calls ORDER BY account_id, call_time, call_id');
+          await w.run('DROP TABLE calls');
+          await w.run('ALTER TABLE calls_sorted RENAME TO calls');
+          await w.run(`UPDATE store_meta SET value = (SELECT count(*) FROM calls) WHERE key = 'sorted_rows'`);
+          await w.run('COMMIT');
+        } catch (err) {
+          await w.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+        await w.run('CHECKPOINT');
+      } finally {
+        await w.run(`SET preserve_insertion_order = false`);
+        await w.run(`SET memory_limit = '${this.options.memoryLimit ?? '1GB'}'`);
+      }
+      const rows = await this.countCalls();
+      return { rows, seconds: (Date.now() - started) / 1000 };
+    });
+  }
+
+  async unsortedCalls(): Promise<number> {
+    const [row] = await this.all({
+      sql: `SELECT (SELECT count(*) FROM calls) - (SELECT value FROM store_meta WHERE key = 'sorted_rows') AS n`,
+      params: [],
+    });
+    return Math.max(0, Number(row.n));
   }
 
   async countCalls(accountId?: string): Promise<number> {

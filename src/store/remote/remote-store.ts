@@ -55,6 +55,8 @@ export class RemoteStore implements Store {
   insertWebhookToken(token: WebhookTokenRecord): Promise<void> { return this.call('insertWebhookToken', token); }
   async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> { return (await this.call<WebhookTokenRecord | null>('getWebhookToken', id)) ?? undefined; }
   listWebhookTokens(): Promise<WebhookTokenRecord[]> { return this.call('listWebhookTokens'); }
+  compact(): Promise<{ rows: number; seconds: number }> { return this.call('compact'); }
+  unsortedCalls(): Promise<number> { return this.call('unsortedCalls'); }
   all(query: CompiledSql): Promise<Record<string, unknown>[]> { return this.call('all', query); }
 
   async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
