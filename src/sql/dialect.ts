@@ -3,11 +3,10 @@ import type { ZoneJoins } from './field-sql.js';
 import type { ParamCollector } from './params.js';
 
 /**
- * The hooks in which engines differ. There is one compiler (compile-filter.ts); a dialect only
- * says how to write a value, a name, a list test, a LIKE and a null-safe predicate.
- *
- * Hooks still to come, with the aggregation compiler: `bucket(expr, period, timezone)` (local
- * bucket start of a UTC instant) and `median(expr)` / `quantile(expr, p)` (exact, interpolated).
+ * The hooks in which engines differ. There is one compiler (compile-filter.ts, stats-sql.ts,
+ * records-sql.ts); a dialect only says how to write a value, a name, a list test, a LIKE, a null-safe
+ * predicate, a little integer and calendar math, the FROM clause with its zone joins, and the
+ * aggregation with exact interpolated quantiles.
  */
 export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';

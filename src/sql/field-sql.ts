@@ -44,8 +44,8 @@ export function zoneSideOf(name: string): ZoneSide | undefined {
 
 /**
  * LEFT JOINs of the zones table for the needed sides, e.g. `LEFT JOIN zones zr ON zr."id" = c."caller_zone_id"`.
- * Note for ClickHouse before 19.x: one JOIN per SELECT only, so a query needing both sides
- * must nest one join in a subquery; the store decides how.
+ * DuckDB's spelling; ClickHouse 18.16 (one JOIN per SELECT) nests its joins instead, in
+ * `clickhouseDialect.callsFrom`.
  */
 export function zoneJoinSql(joins: ZoneJoins, dialect: Dialect): string {
   const sides = (['caller', 'callee'] as const).filter((s) => joins[s]);

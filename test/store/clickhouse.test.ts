@@ -169,3 +169,11 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promis
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+test("compiled SQL without parameters runs as is: '?' and quotes inside literals are text", async () => {
+  const sql = "SELECT 'a?b' AS s, 'it\\'s -- ?' AS t, '%?%' AS p";
+  assert.deepEqual(await store.all({ sql, params: [] }), [{ s: 'a?b', t: "it's -- ?", p: '%?%' }]);
+  const rows = [];
+  for await (const row of store.stream({ sql, params: [] })) rows.push(row);
+  assert.deepEqual(rows, [{ s: 'a?b', t: "it's -- ?", p: '%?%' }]);
+});

@@ -16,17 +16,22 @@ export interface InsertTarget {
 }
 
 export async function insertCallsIdempotent(target: InsertTarget, calls: readonly Call[]): Promise<InsertResult> {
-  // Within-batch repeats: the first occurrence wins, the others are duplicates.
-  const unique = new Map<string, Call>();
+  // Within-batch repeats: the first occurrence wins, the others are duplicates. A set of call ids per
+  // account, not one set of "account\0id" keys: building a key string per call cost more than the rest.
+  const seen = new Map<string, Set<string>>();
+  const batch: Call[] = [];
   let duplicates = 0;
   for (const call of calls) {
-    const key = idKey(call.account_id, call.call_id);
-    if (unique.has(key)) duplicates++;
-    else unique.set(key, call);
+    let ids = seen.get(call.account_id);
+    if (!ids) seen.set(call.account_id, (ids = new Set()));
+    if (ids.has(call.call_id)) duplicates++;
+    else {
+      ids.add(call.call_id);
+      batch.push(call);
+    }
   }
 
   // The call_ids rows of the batch double as the external table of the existence check.
-  const batch = [...unique.values()];
   let idsText = callIdsTsv(batch);
   const knownPending = knownIds(target.conn, idsText);
   knownPending.catch(() => undefined); // awaited below; avoids an unhandled rejection while encoding

@@ -46,7 +46,7 @@ export class DuckDBStore implements Store {
     if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
     try {
       this.instance = await DuckDBInstance.create(this.path, {
-        memory_limit: this.options.memoryLimit ?? '1GB',
+        memory_limit: this.options.memoryLimit ?? process.env.CALLSTATS_DUCKDB_MEMORY ?? '512MB',
         threads: String(this.options.threads ?? 2),
         preserve_insertion_order: 'false',
       });
@@ -153,7 +153,7 @@ export class DuckDBStore implements Store {
         await w.run('CHECKPOINT');
       } finally {
         await w.run(`SET preserve_insertion_order = false`);
-        await w.run(`SET memory_limit = '${this.options.memoryLimit ?? '1GB'}'`);
+        await w.run(`SET memory_limit = '${this.options.memoryLimit ?? process.env.CALLSTATS_DUCKDB_MEMORY ?? '512MB'}'`);
       }
       const rows = await this.countCalls();
       return { rows, seconds: (Date.now() - started) / 1000 };
@@ -179,29 +179,34 @@ export class DuckDBStore implements Store {
     // :TRICKY: reading 300k rows value by value through the Node API takes seconds and hundreds
     // of MB; DuckDB joins the whole table into one string instead (one value crosses the boundary)
     // and we split it. Zone text never holds \u0001 or \u0002: rate-deck import refuses control characters.
-    const [row] = await this.all({
-      sql: `SELECT string_agg(concat_ws(chr(1), id, prefix, country, description,
-          CASE WHEN source = 'custom' THEN 'c' ELSE 'd' END || CASE WHEN active THEN '1' ELSE '0' END), chr(2)) AS z
-        FROM zones`,
-      params: [],
-    });
-    if (row.z === null || row.z === undefined) return [];
-    // Interning keeps one copy of each country and description string.
     const intern = new Map<string, string>();
     const one = (v: string) => intern.get(v) ?? (intern.set(v, v), v);
-    const zones = String(row.z)
-      .split('\u0002')
-      .map((line): Zone => {
+    const zones: Zone[] = [];
+    // In id ranges, so the joined string (and the memory it takes on both sides) stays small.
+    const [{ lo, hi }] = await this.all({ sql: 'SELECT min(id) AS lo, max(id) AS hi FROM zones', params: [] });
+    if (lo === null || lo === undefined) return [];
+    const step = 32_768;
+    for (let from = Number(lo); from <= Number(hi); from += step) {
+      const [row] = await this.all({
+        sql: `SELECT string_agg(concat_ws(chr(1), id, prefix, country, description,
+            CASE WHEN source = 'custom' THEN 'c' ELSE 'd' END || CASE WHEN active THEN '1' ELSE '0' END), chr(2)) AS z
+          FROM zones WHERE id >= $1 AND id < $2`,
+        params: [from, from + step],
+      });
+      if (row.z === null || row.z === undefined) continue;
+      for (const line of String(row.z).split('\u0002')) {
         const [id, prefix, country, description, flags] = line.split('\u0001');
-        return {
+        zones.push({
           id: Number(id),
-          prefix,
+          // Copy out of the big joined string so it can be freed (V8 keeps sliced parents alive).
+          prefix: (' ' + prefix).slice(1),
           country: one(country),
           description: one(description),
           source: flags[0] === 'c' ? 'custom' : 'default',
           active: flags[1] === '1',
-        };
-      });
+        });
+      }
+    }
     return zones.sort((a, b) => a.id - b.id);
   }
 
