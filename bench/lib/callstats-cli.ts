@@ -68,6 +68,14 @@ export async function cliImport(cli: CliCommand, store: string, file: string, la
   return { ...out, wallSeconds: r.seconds, peakRss: r.peakRss };
 }
 
+/** Runs `callstats compact` (DuckDB: re-sorts calls by account and time) and returns its wall seconds. */
+export async function cliCompact(cli: CliCommand, store: string, label: string): Promise<{ seconds: number; peakRss: number }> {
+  const r = await runMeasured(process.execPath, [...cli.args, 'compact', '--json', '--store', store], { env: benchEnv(store) });
+  if (r.code !== 0) throw new Error(`${label}: callstats compact exited with ${r.code}: ${r.stderr.slice(-2000)}`);
+  log(`${label}: compacted in ${r.seconds.toFixed(1)} s, peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MiB`);
+  return { seconds: r.seconds, peakRss: r.peakRss };
+}
+
 /** Creates an all-accounts API key with `callstats keys create` and returns its token. */
 export async function cliCreateKey(cli: CliCommand, store: string): Promise<string> {
   const r = await runMeasured(process.execPath, [...cli.args, 'keys', 'create', '--account', '*', '--label', 'bench', '--json', '--store', store], { env: benchEnv(store) });

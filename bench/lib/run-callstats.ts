@@ -6,7 +6,7 @@ import { statistics } from '../../src/query/statistics.js';
 import { openStore } from '../../src/store/open-store.js';
 import { isValidTimeZone, parseCallTime } from '../../src/time/index.js';
 import { startClickHouse } from '../../test/helpers/clickhouse-server.js';
-import { cliCreateKey, cliImport, cliServe, type CliCommand } from './callstats-cli.js';
+import { cliCompact, cliCreateKey, cliImport, cliServe, type CliCommand } from './callstats-cli.js';
 import { canonicalFromApi, diffCanonical } from './canonical.js';
 import { httpLoad } from './concurrency.js';
 import type { Dataset } from './dataset.js';
@@ -100,6 +100,11 @@ export async function runCallstats(
       if (mem) notes.push(`ClickHouse server peak RSS since start (through import): ${(mem.hwm / MiB).toFixed(0)} MiB`);
     }
 
+    if (kind === 'duckdb') {
+      // An operator runs this after a bulk load (serve would also do it in the background).
+      const c = await cliCompact(ctx.cli, store.location, `${kind} compact`);
+      notes.push(`\`callstats compact\` after the import (sort by account and time): ${c.seconds.toFixed(1)} s, peak RSS ${(c.peakRss / MiB).toFixed(0)} MiB`);
+    }
     const server = await cliServe(ctx.cli, store.location, kind);
     notes.push(`\`callstats serve\` answered HTTP ${server.startSeconds.toFixed(1)} s after it was started`);
     // The first start of a store without keys prints an all-accounts key; otherwise make one (the
