@@ -75,11 +75,18 @@ export async function statistics(
       out[key] = toStats(row, metrics);
       if (spec.grouped) out[key].groups = {};
     } else {
-      const group = row.grp === null || row.grp === undefined ? 'null' : String(row.grp);
+      const group = groupKey(row.grp);
       out[key].groups![group] = toStats(row, metrics);
     }
   }
   return out;
+}
+
+/** A group key as the API shows it (SPEC 2.4): booleans "0"/"1", a missing value "null", else the text. */
+function groupKey(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return String(v);
 }
 
 /** How many buckets of `period` lie between two instants (an upper bound for months). */

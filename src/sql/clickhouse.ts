@@ -73,9 +73,10 @@ function callsFrom(joins: { caller: boolean; callee: boolean }, account: string 
   let join = 'GLOBAL ANY LEFT JOIN';
   for (const side of sides) {
     const { alias, key } = ZONE_JOINS[side];
-    const zoneColumns = [`\`${alias}.country\``, `\`${alias}.description\``];
+    // field-sql.ts reads the joined id too (an id missing from `zones` is "no zone").
+    const zoneColumns = ['id', 'country', 'description'].map((col) => `\`${alias}.${col}\``);
     columns = [...columns, ...zoneColumns];
-    const right = `(SELECT id AS ${key}, country AS ${zoneColumns[0]}, description AS ${zoneColumns[1]} FROM zones)`;
+    const right = `(SELECT id AS ${key}, id AS ${zoneColumns[0]}, country AS ${zoneColumns[1]}, description AS ${zoneColumns[2]} FROM zones)`;
     from = `(SELECT ${columns.join(', ')} FROM ${from} ${join} ${right} USING ${key}${where})`;
     where = '';
     join = 'ANY LEFT JOIN';

@@ -56,7 +56,8 @@ export const duckdbDialect: Dialect = {
     return `${duckdbDialect.identifier('calls')} ${CALLS_ALIAS} ${zoneJoinSql(joins, duckdbDialect)}`.trim();
   },
   aggregateStats(source, spec) {
-    const qs = spec.percentiles ? '[0.5, 0.9, 0.95, 0.99]' : '[0.5]';
+    // median() is markedly cheaper than a quantile list; the list costs one pass for four quantiles.
+    const quantiles = spec.percentiles ? 'quantile_cont(d, [0.5, 0.9, 0.95, 0.99]) AS d_q' : 'median(d) AS d_q';
     const inner = [
       'bucket',
       spec.grouped ? 'grp' : 'NULL AS grp',
@@ -65,13 +66,13 @@ export const duckdbDialect: Dialect = {
       'min(d) AS d_min',
       'max(d) AS d_max',
       'sum(d) AS d_sum',
-      `quantile_cont(d, ${qs}) AS d_q`,
+      quantiles,
       ...(spec.answered ? ['count(*) - sum(u) AS answered', 'sum(CASE WHEN u = 0 THEN b ELSE 0 END) AS ab_sum'] : []),
       ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'quantile_cont(b, 0.5) AS b_median'] : []),
     ];
     const groupBy = spec.grouped ? 'GROUPING SETS ((bucket), (bucket, grp))' : 'bucket';
     const outer = [
-      'bucket', 'grp', 'is_total', 'total', 'd_min', 'd_max', 'd_sum', 'd_q[1] AS d_median',
+      'bucket', 'grp', 'is_total', 'total', 'd_min', 'd_max', 'd_sum', spec.percentiles ? 'd_q[1] AS d_median' : 'd_q AS d_median',
       ...(spec.percentiles ? ['d_q[2] AS d_p90', 'd_q[3] AS d_p95', 'd_q[4] AS d_p99'] : []),
       ...(spec.answered ? ['answered', 'ab_sum'] : []),
       ...(spec.billing ? ['b_min', 'b_max', 'b_sum', 'b_median'] : []),

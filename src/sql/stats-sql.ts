@@ -5,6 +5,7 @@ import { compileFilter, requiredZoneJoins } from './compile-filter.js';
 import type { Dialect, StatsSpec } from './dialect.js';
 import { CALLS_ALIAS, fieldSql } from './field-sql.js';
 import { ParamCollector } from './params.js';
+import { getField } from '../query/fields.js';
 
 /** A safe integer as SQL text: only numbers we computed ourselves (offsets, instants) take this path. */
 export function int(n: number): string {
@@ -114,13 +115,14 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
 }
 
 /**
- * A group key as the API shows it: booleans as "0"/"1", a missing value as "null", anything else
- * as its text. A stored text "null" therefore shares the missing value's group (SPEC 2.4 keys).
+ * The grouping expression. Engines group on the field's own type (much cheaper than text keys);
+ * statistics.ts turns values into the API's key text. Text fields map a missing value to 'null'
+ * here, so a stored text "null" and a missing value share one group, as their keys do.
  */
 function groupSql(field: string, dialect: Dialect): string {
   const expr = fieldSql(field, dialect);
-  const text = field === 'unanswered' ? dialect.toText(dialect.booleanAsInteger(expr)) : dialect.toText(expr);
-  return `COALESCE(${text}, 'null')`;
+  const type = getField(field)?.type;
+  return type === 'text' || type === 'enum' ? `COALESCE(${expr}, 'null')` : expr;
 }
 
 export { filterFields };

@@ -44,7 +44,7 @@ function readServerHandle(location: StoreLocation): ServerHandle | undefined {
  * Opens the configured store. For a DuckDB file that a running server holds, `allowRemote`
  * returns a RemoteStore that forwards to that server instead of failing on DuckDB's lock.
  */
-export async function openStore(value: string, opts: { allowRemote?: boolean } = {}): Promise<Store> {
+export async function openStore(value: string, opts: { allowRemote?: boolean; duckdbMemory?: string } = {}): Promise<Store> {
   const location = parseStoreLocation(value);
   if (location.kind === 'clickhouse') {
     const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
@@ -52,7 +52,7 @@ export async function openStore(value: string, opts: { allowRemote?: boolean } =
     await store.init();
     return store;
   }
-  const store = new DuckDBStore(location.path);
+  const store = new DuckDBStore(location.path, { memoryLimit: process.env.CALLSTATS_DUCKDB_MEMORY ?? opts.duckdbMemory });
   try {
     await store.init();
     return store;
