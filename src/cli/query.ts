@@ -2,8 +2,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Config } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
-import { csvChunks, parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../api/routes/statistics.js';
-import { recordsPage, streamRecords } from '../query/records.js';
+import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../api/routes/statistics.js';
+import { recordsPage, csvChunks } from '../query/records.js';
 import { statistics } from '../query/statistics.js';
 import { ZoneService } from '../services/zone-service.js';
 import { openStore, runningServer } from '../store/open-store.js';
@@ -85,8 +85,7 @@ async function direct(config: Config, args: QueryArgs, pageSize: number | undefi
     const query = parseApiQuery(args.q, config);
     if (args.what === 'csv') {
       const zones = await ZoneService.open(store, config.defaultCountry);
-      const rows = streamRecords(store, zones, args.account, query, config.dateOrder);
-      await pipeline(Readable.from(csvChunks(rows)), out, { end: false });
+      await pipeline(Readable.from(csvChunks(store, zones, args.account, query, config.dateOrder)), out, { end: false });
     } else if (args.what === 'json') {
       const zones = await ZoneService.open(store, config.defaultCountry);
       print(out, page(await recordsPage(store, zones, args.account, query, config.dateOrder, pageSize!, parseStartKey(args.startKey))), args.json);

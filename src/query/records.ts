@@ -4,17 +4,13 @@ import type { ZoneService } from '../services/zone-service.js';
 import { getDialect } from '../sql/dialects.js';
 import { recordsQuery, type RecordCursor } from '../sql/records-sql.js';
 import type { Store } from '../store/store.js';
-import { formatCallTime, type DateOrder } from '../time/index.js';
+import { formatCallTime, offsetSegments, type DateOrder } from '../time/index.js';
+import { csvLinesQuery } from '../sql/csv-sql.js';
+import { callTimeWindow } from './statistics.js';
+import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
 import type { ParsedQuery } from './parse-query.js';
 
-/** CSV columns, in order (SPEC 2.5). */
-export const CSV_COLUMNS = [
-  'call_id', 'call_time', 'call_direction', 'caller_id_name', 'caller_id_number', 'caller_zone_id',
-  'caller_region', 'callee_id_number', 'callee_zone_id', 'callee_region', 'duration_seconds',
-  'billing_seconds', 'ringing_seconds', 'unanswered', 'hangup_cause',
-] as const;
-
-export type RecordRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
+export { CSV_COLUMNS, type RecordRow } from './csv.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 10_000;
@@ -57,6 +53,47 @@ export async function* streamRecords(
 ): AsyncGenerator<RecordRow> {
   const sql = recordsQuery({ account, filters: query.filters }, getDialect(store.dialect));
   for await (const row of store.stream(sql, signal)) yield toRecord(row, zones, query.timezone, query.timeFormat, order);
+}
+
+/**
+ * The export as CSV text chunks (header first). Engines that can write CSV lines themselves do
+ * (csv-sql.ts: one value per call instead of fifteen); others go through toRecord and csv.ts.
+ */
+export async function* csvChunks(
+  store: Store,
+  zones: ZoneService,
+  account: string | undefined,
+  query: ParsedQuery,
+  order: DateOrder,
+  signal?: AbortSignal,
+): AsyncGenerator<string> {
+  yield CSV_HEADER;
+  const dialect = getDialect(store.dialect);
+  let chunk = '';
+  if (dialect.csv) {
+    const window = await callTimeWindow(store, query.filters);
+    if (!window) return;
+    const sql = csvLinesQuery(
+      { account, filters: query.filters, segments: offsetSegments(query.timezone, window[0], window[1] + 1), range: window, format: query.timeFormat, order },
+      dialect,
+    )!;
+    for await (const row of store.stream(sql, signal)) {
+      chunk += row.line as string;
+      if (chunk.length >= 64 * 1024) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+  } else {
+    for await (const r of streamRecords(store, zones, account, query, order, signal)) {
+      chunk += csvLine(r);
+      if (chunk.length >= 64 * 1024) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 /** Opaque page cursor: base64url of the last record's (call_time, call_id). */

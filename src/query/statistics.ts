@@ -36,12 +36,9 @@ export async function statistics(
   config: Pick<Config, 'dateOrder' | 'weekStart'>,
 ): Promise<Record<string, Stats>> {
   const dialect = getDialect(store.dialect);
-  const [range] = await store.all(tableRangeQuery(dialect));
-  if (!range || range.lo === null || range.lo === undefined) return {};
-  const [flo, fhi] = callTimeBounds(query.filters);
-  let lo = Math.max(Number(range.lo), flo);
-  let hi = Math.min(Number(range.hi), fhi);
-  if (lo > hi) return {};
+  const window = await callTimeWindow(store, query.filters);
+  if (!window) return {};
+  let [lo, hi] = window;
   const weekStart: WeekStart = query.weekStart ?? config.weekStart;
   if (bucketSpan(lo, hi, period, weekStart, query.timezone) > MAX_BUCKETS) {
     // The cheap range is too wide to answer in one go; the matching calls' own range decides.
@@ -93,6 +90,19 @@ function groupKey(v: unknown): string {
 function bucketSpan(lo: number, hi: number, period: Period, weekStart: WeekStart, tz: string): number {
   const span = bucketStartLocal(hi + offsetAt(tz, hi), period, weekStart) - bucketStartLocal(lo + offsetAt(tz, lo), period, weekStart);
   return span / SPAN_SECONDS[period] + 1;
+}
+
+/**
+ * The call_time range a query can touch: the table's range (from column statistics, no scan)
+ * narrowed by the filter's own call_time bounds; undefined when nothing can match.
+ */
+export async function callTimeWindow(store: Store, filters: AndNode): Promise<[number, number] | undefined> {
+  const [range] = await store.all(tableRangeQuery(getDialect(store.dialect)));
+  if (!range || range.lo === null || range.lo === undefined) return undefined;
+  const [flo, fhi] = callTimeBounds(filters);
+  const lo = Math.max(Number(range.lo), flo);
+  const hi = Math.min(Number(range.hi), fhi);
+  return lo > hi ? undefined : [lo, hi];
 }
 
 /**

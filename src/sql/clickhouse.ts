@@ -31,6 +31,13 @@ export const clickhouseDialect: Dialect = {
   booleanAsInteger(expr) {
     return expr;
   },
+  groupKey(expr) {
+    // :TRICKY: always text here. The per-bucket rows carry a NULL group and UNION ALL in 18.16 wants
+    // equal types in both branches; and COALESCE(Enum8, 'null') has no supertype on 18.16. toString
+    // gives the key text statistics.ts would make ('5', 'inbound', '0'/'1'); NULL stays NULL except
+    // for text/enum, whose missing value shares the 'null' group like DuckDB's.
+    return `toNullable(ifNull(toString(${expr}), 'null'))`;
+  },
   toText(expr) {
     // Nullable always: the per-bucket rows carry a NULL group, and UNION ALL in 18.16 wants equal types.
     return `toNullable(toString(${expr}))`;

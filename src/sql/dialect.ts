@@ -1,4 +1,5 @@
 import type { ListValue, ScalarValue } from '../query/ast.js';
+import type { FieldType } from '../query/fields.js';
 import type { ZoneJoins } from './field-sql.js';
 import type { ParamCollector } from './params.js';
 
@@ -34,8 +35,25 @@ export interface Dialect {
    * given, is also in the WHERE clause; an engine may apply it before joining.
    */
   callsFrom(joins: ZoneJoins, account: string | undefined): string;
+  /**
+   * The grouping expression of a field of `type`: its own type where the engine groups faster on it,
+   * with a missing text/enum value as 'null' (statistics.ts makes the API's key text from either).
+   */
+  groupKey(expr: string, type: FieldType | undefined): string;
+  /** Optional engine-side CSV lines. */
+  readonly csv?: CsvHooks;
   /** The aggregation over a statistics source (stats-sql.ts says its columns and the rows it must return). */
   aggregateStats(source: string, spec: StatsSpec): string;
+}
+
+/** Engine-side CSV formatting (csv-sql.ts); an engine without it exports through csv.ts instead. */
+export interface CsvHooks {
+  /** A text column as one CSV field: '' for NULL, formula neutralisation, RFC 4180 quoting. */
+  text(expr: string): string;
+  /** A number column as one CSV field: '' for NULL. */
+  number(expr: string): string;
+  /** Local seconds formatted with a strftime pattern (%Y %m %d %H %M %S). */
+  formatLocal(localSeconds: string, pattern: string): string;
 }
 
 /** What an aggregation must compute, besides count, min, max, sum and the median of `d`. */

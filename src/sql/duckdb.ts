@@ -41,6 +41,24 @@ export const duckdbDialect: Dialect = {
   booleanAsInteger(expr) {
     return `CAST(${expr} AS INTEGER)`;
   },
+  csv: {
+    text(expr) {
+      // Mirrors csvField in src/query/csv.ts: a leading = + - @ TAB CR gets a ' unless the text is
+      // a phone number; a field with " , CR or LF is quoted with "" doubling.
+      const v = `(CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) AND NOT regexp_full_match(${expr}, '\\+?[0-9]+') THEN concat('''', ${expr}) ELSE ${expr} END)`;
+      const special = `(strpos(${expr}, '"') > 0 OR strpos(${expr}, ',') > 0 OR strpos(${expr}, chr(13)) > 0 OR strpos(${expr}, chr(10)) > 0)`;
+      return `(CASE WHEN ${expr} IS NULL THEN '' WHEN ${special} THEN concat('"', replace(${v}, '"', '""'), '"') ELSE ${v} END)`;
+    },
+    number(expr) {
+      return `COALESCE(CAST(${expr} AS VARCHAR), '')`;
+    },
+    formatLocal(local, pattern) {
+      return `strftime(make_timestamp(CAST(${local} AS BIGINT) * 1000000), '${pattern}')`;
+    },
+  },
+  groupKey(expr, type) {
+    return type === 'text' || type === 'enum' ? `COALESCE(${expr}, 'null')` : expr;
+  },
   toText(expr) {
     return `CAST(${expr} AS VARCHAR)`;
   },

@@ -120,9 +120,7 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
  * here, so a stored text "null" and a missing value share one group, as their keys do.
  */
 function groupSql(field: string, dialect: Dialect): string {
-  const expr = fieldSql(field, dialect);
-  const type = getField(field)?.type;
-  return type === 'text' || type === 'enum' ? `COALESCE(${expr}, 'null')` : expr;
+  return dialect.groupKey(fieldSql(field, dialect), getField(field)?.type);
 }
 
 export { filterFields };

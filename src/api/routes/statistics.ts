@@ -4,7 +4,7 @@ import type { Config } from '../../core/config.js';
 import { CallstatsError } from '../../core/errors.js';
 import { csvLine, CSV_HEADER } from '../../query/csv.js';
 import { parseQuery, type ParsedQuery } from '../../query/parse-query.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, recordsPage, streamRecords, type RecordRow } from '../../query/records.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, recordsPage, type RecordRow, csvChunks } from '../../query/records.js';
 import { statistics } from '../../query/statistics.js';
 import { isValidTimeZone, parseCallTime, PERIODS, type Period } from '../../time/index.js';
 import { success } from '../envelope.js';
@@ -56,19 +56,6 @@ export function parseStartKey(raw: unknown): string | undefined {
   return raw;
 }
 
-/** CSV text of a record stream, header first, in chunks of about 64 KiB (few, large writes). */
-export async function* csvChunks(rows: AsyncIterable<RecordRow>): AsyncGenerator<string> {
-  yield CSV_HEADER;
-  let chunk = '';
-  for await (const r of rows) {
-    chunk += csvLine(r);
-    if (chunk.length >= 64 * 1024) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}
 
 /** SPEC 2.4–2.5: statistics per period, and the matching records as CSV or JSON pages. */
 export default async function statisticsRoutes(app: FastifyInstance): Promise<void> {
@@ -83,11 +70,10 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     const abort = new AbortController();
     // :TRICKY: a client that goes away must stop the engine's query, not just our writes.
     reply.raw.on('close', () => abort.abort());
-    const rows = streamRecords(app.ctx.store, app.ctx.zones, request.account, query, app.ctx.config.dateOrder, abort.signal);
     reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="call_statistics.csv"');
-    return reply.send(Readable.from(csvChunks(rows), { objectMode: false }));
+    return reply.send(Readable.from(csvChunks(app.ctx.store, app.ctx.zones, request.account, query, app.ctx.config.dateOrder, abort.signal), { objectMode: false }));
   };
 
   const jsonHandler = async (request: FastifyRequest) => {

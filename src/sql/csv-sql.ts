@@ -1,0 +1,66 @@
+import type { AndNode } from '../query/ast.js';
+import type { CompiledSql } from '../store/store.js';
+import { formatOffset, type OffsetSegment } from '../time/index.js';
+import type { Dialect } from './dialect.js';
+import { CALLS_ALIAS, fieldSql } from './field-sql.js';
+import { ParamCollector } from './params.js';
+import { int, localTimeSql, whereSql } from './stats-sql.js';
+
+/** What a CSV line needs besides the filter: the zone's offsets over the exported range, and the formats. */
+export interface CsvLinesInput {
+  account?: string;
+  filters: AndNode;
+  segments: readonly OffsetSegment[];
+  range: readonly [number, number];
+  format: 'kazoo' | 'iso';
+  order: 'dmy' | 'mdy';
+}
+
+/**
+ * Whole CSV lines (SPEC 2.5) written by the engine, one text value per call, in export order.
+ * :TRICKY: the Node binding converts results value by value (~1 µs each), which caps a 15-column
+ * export near 100k rows/s; one value per row lifts that several-fold. The same rules as csv.ts
+ * (`csvField`, the reference for this SQL, compared in test/query/csv-sql.test.ts): formula
+ * neutralisation with a leading `'` except for phone numbers, RFC 4180 quoting, CRLF.
+ */
+export function csvLinesQuery(input: CsvLinesInput, dialect: Dialect): CompiledSql | undefined {
+  const csv = dialect.csv;
+  if (!csv) return undefined;
+  const params = new ParamCollector();
+  const t = `${CALLS_ALIAS}.call_time`;
+  const local = localTimeSql(input.segments);
+  const pattern = input.format === 'iso' ? '%Y-%m-%dT%H:%M:%S' : input.order === 'dmy' ? '%H:%M:%S %d/%m/%Y' : '%H:%M:%S %m/%d/%Y';
+  let time = csv.formatLocal(local, pattern);
+  if (input.format === 'iso') {
+    const offset = (o: number) => dialect.value(formatOffset(o), params);
+    const segs = input.segments;
+    const suffix =
+      segs.length === 1
+        ? offset(segs[0].offset)
+        : `CASE ${segs.slice(0, -1).map((s) => `WHEN ${t} < ${int(s.end)} THEN ${offset(s.offset)}`).join(' ')} ELSE ${offset(segs[segs.length - 1].offset)} END`;
+    time = `concat(${time}, ${suffix})`;
+  }
+  const col = (name: string) => `${CALLS_ALIAS}.${dialect.identifier(name)}`;
+  const fields = [
+    csv.text(col('call_id')),
+    time,
+    csv.text(col('call_direction')),
+    csv.text(col('caller_id_name')),
+    csv.text(col('caller_id_number')),
+    csv.number(col('caller_zone_id')),
+    csv.text(fieldSql('caller_region', dialect)),
+    csv.text(col('callee_id_number')),
+    csv.number(col('callee_zone_id')),
+    csv.text(fieldSql('callee_region', dialect)),
+    csv.number(col('duration_seconds')),
+    csv.number(col('billing_seconds')),
+    csv.number(col('ringing_seconds')),
+    csv.number(dialect.booleanAsInteger(col('unanswered'))),
+    csv.text(col('hangup_cause')),
+  ];
+  const where = `${whereSql(input.account, input.filters, dialect, params)} AND ${t} >= ${dialect.value(input.range[0], params)} AND ${t} <= ${dialect.value(input.range[1], params)}`;
+  return {
+    sql: `SELECT concat(${fields.join(", ',', ")}, chr(13), chr(10)) AS line FROM ${dialect.callsFrom({ caller: true, callee: true }, input.account)} WHERE ${where} ORDER BY ${t}, ${col('call_id')}`,
+    params: params.values,
+  };
+}
