@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { ingestRecords, readRecordBatches, type IngestResult } from '../ingest/index.js';
+import { availableParallelism } from 'node:os';
+import { ingestRecords, readRecordBatches, type IngestResult, type RawRecord } from '../ingest/index.js';
+import { readNdjsonParallel } from '../ingest/parallel-ndjson.js';
 import type { InputFormat } from '../ingest/index.js';
 import { ZoneService } from '../services/zone-service.js';
 import type { Store } from '../store/store.js';
@@ -23,8 +25,8 @@ export async function runImport(opts: ImportOptions): Promise<number> {
   const reports: (IngestResult & { file: string })[] = [];
   const started = Date.now();
   for (const file of files) {
-    const input = file === '-' ? process.stdin : createReadStream(file);
-    const result = await ingestRecords(readRecordBatches(input, opts.format ?? 'auto'), {
+    const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+    const result = await ingestRecords(readerFor(file, input, opts), {
       store: opts.store,
       accountId: opts.account,
       zoneOf: zones.zoneOf,
@@ -50,6 +52,17 @@ export async function runImport(opts: ImportOptions): Promise<number> {
   ]);
   out.result({ ...total, files: reports }, lines.join('\n'));
   return total.rejected > 0 ? 1 : 0;
+}
+
+/**
+ * NDJSON (by --format or a .ndjson/.jsonl name) is parsed on worker threads: JSON parsing is most
+ * of an import's CPU. Other formats stream through the single-threaded readers.
+ */
+function readerFor(file: string, input: NodeJS.ReadableStream, opts: ImportOptions): AsyncIterable<RawRecord[]> {
+  const ndjson = opts.format === 'ndjson' || (opts.format === undefined && /\.(nd)?jsonl?$/i.test(file) && !/\.json$/i.test(file));
+  const workers = Number(process.env.CALLSTATS_IMPORT_WORKERS ?? Math.min(2, availableParallelism()));
+  if (ndjson && workers > 0) return readNdjsonParallel(input, { workers, accountId: opts.account });
+  return readRecordBatches(input, opts.format ?? 'auto');
 }
 
 function sum(rs: IngestResult[], k: 'accepted' | 'duplicates' | 'rejectedCount'): number {

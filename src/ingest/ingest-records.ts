@@ -79,6 +79,14 @@ export async function ingestRecords(
         reject(record, record.error);
         continue;
       }
+      if (record.call !== undefined) {
+        const call = record.call;
+        call.caller_zone_id = opts.zoneOf(call.caller_id_number);
+        call.callee_zone_id = opts.zoneOf(call.callee_id_number);
+        batch.push(call);
+        if (batch.length >= batchSize) await flush();
+        continue;
+      }
       const converted = cdrToCall(record.doc, ctx);
       if (!converted.ok) {
         reject(record, converted.reason);

@@ -7,6 +7,8 @@ export interface RawRecord {
   doc?: unknown;
   /** Set when the record cannot be parsed at all; later records still come. */
   error?: string;
+  /** Already converted (on a worker thread); only the zones are left to match. */
+  call?: import('../core/call.js').Call;
 }
 
 /** Input formats `readRecords` understands; `auto` looks at the first bytes. */

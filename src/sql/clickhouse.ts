@@ -34,8 +34,8 @@ export const clickhouseDialect: Dialect = {
   groupKey(expr) {
     // :TRICKY: always text here. The per-bucket rows carry a NULL group and UNION ALL in 18.16 wants
     // equal types in both branches; and COALESCE(Enum8, 'null') has no supertype on 18.16. toString
-    // gives the key text statistics.ts would make ('5', 'inbound', '0'/'1'); NULL stays NULL except
-    // for text/enum, whose missing value shares the 'null' group like DuckDB's.
+    // gives the key text statistics.ts would make ('5', 'inbound', '0'/'1'), and a missing value
+    // becomes 'null', the key it gets on DuckDB too (no integer prints as 'null', so no groups merge).
     return `toNullable(ifNull(toString(${expr}), 'null'))`;
   },
   toText(expr) {
