@@ -1,4 +1,5 @@
 import type { AndNode } from '../query/ast.js';
+import { callTimeBounds } from '../query/time-bounds.js';
 import type { CompiledSql } from '../store/store.js';
 import { formatOffset, type OffsetSegment } from '../time/index.js';
 import type { Dialect } from './dialect.js';
@@ -58,7 +59,13 @@ export function csvLinesQuery(input: CsvLinesInput, dialect: Dialect): CompiledS
     csv.number(dialect.booleanAsInteger(col('unanswered'))),
     csv.text(col('hangup_cause')),
   ];
-  const where = `${whereSql(input.account, input.filters, dialect, params)} AND ${t} >= ${dialect.value(input.range[0], params)} AND ${t} <= ${dialect.value(input.range[1], params)}`;
+  // As in statsQuery: bound only the sides the filter leaves open.
+  const [flo, fhi] = callTimeBounds(input.filters);
+  const where = [
+    whereSql(input.account, input.filters, dialect, params),
+    ...(flo === -Infinity ? [`${t} >= ${dialect.value(input.range[0], params)}`] : []),
+    ...(fhi === Infinity ? [`${t} <= ${dialect.value(input.range[1], params)}`] : []),
+  ].join(' AND ');
   return {
     sql: `SELECT concat(${fields.join(", ',', ")}, chr(13), chr(10)) AS line FROM ${dialect.callsFrom({ caller: true, callee: true }, input.account)} WHERE ${where} ORDER BY ${t}, ${col('call_id')}`,
     params: params.values,
