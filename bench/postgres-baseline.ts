@@ -11,7 +11,9 @@ import { type KazooCdr, syntheticCdrs } from '../src/demo/synthetic-cdrs.js';
 import { type CallRow, type Filter, type StatsRequest, canonicalStats, exportQuery, loadCalls, statsQuery } from './lib/pg-baseline-sql.js';
 import { startPostgres } from './lib/postgres.js';
 
-const { values: args } = parseArgs({ options: { calls: { type: 'string', default: '100000' }, accounts: { type: 'string', default: '50' } } });
+const { values: args } = parseArgs({
+  options: { calls: { type: 'string', default: '100000' }, accounts: { type: 'string', default: '50' } },
+});
 const calls = Number(args.calls);
 const accounts = Number(args.accounts);
 const to = new Date(Date.UTC(2026, 0, 1));
@@ -72,15 +74,23 @@ try {
   );
 
   // The biggest account (Zipf rank 1) and a small one.
-  const ids = (await client.query<{ account_id: string; n: string }>('SELECT account_id, count(*) AS n FROM cdrs GROUP BY 1 ORDER BY 2 DESC')).rows;
+  const ids = (
+    await client.query<{ account_id: string; n: string }>('SELECT account_id, count(*) AS n FROM cdrs GROUP BY 1 ORDER BY 2 DESC')
+  ).rows;
   const big = ids[0].account_id;
   const small = ids[ids.length - 1].account_id;
-  const zones = (await client.query<{ z: number }>('SELECT DISTINCT callee_zone_id AS z FROM cdrs WHERE callee_zone_id IS NOT NULL ORDER BY 1 LIMIT 8')).rows.map((r) => r.z);
+  const zones = (
+    await client.query<{ z: number }>('SELECT DISTINCT callee_zone_id AS z FROM cdrs WHERE callee_zone_id IS NOT NULL ORDER BY 1 LIMIT 8')
+  ).rows.map((r) => r.z);
   const zoneIn: Filter = { op: 'in', field: 'callee_zone_id', values: zones };
   const nameLike: Filter = { op: 'ilike', field: 'caller_id_name', pattern: '%smith%' };
   const threeOr: Filter = {
     op: 'or',
-    of: [{ op: 'eq', field: 'unanswered', value: true }, { op: 'gte', field: 'duration_seconds', value: 600 }, { op: 'ilike', field: 'caller_id_name', pattern: 'a%' }],
+    of: [
+      { op: 'eq', field: 'unanswered', value: true },
+      { op: 'gte', field: 'duration_seconds', value: 600 },
+      { op: 'ilike', field: 'caller_id_name', pattern: 'a%' },
+    ],
   };
   const tz = 'Pacific/Auckland';
   const cases: [string, StatsRequest][] = [
@@ -93,7 +103,10 @@ try {
     ['daily, big account, name ILIKE', { period: 'daily', timezone: tz, accountId: big, filters: [nameLike] }],
     ['daily, big account, OR of 3', { period: 'daily', timezone: tz, accountId: big, filters: [threeOr] }],
     ['hourly, whole store', { period: 'hourly', timezone: tz, accountId: null }],
-    ['monthly, whole store, by direction', { period: 'monthly', timezone: 'America/New_York', accountId: null, grouping: 'call_direction' }],
+    [
+      'monthly, whole store, by direction',
+      { period: 'monthly', timezone: 'America/New_York', accountId: null, grouping: 'call_direction' },
+    ],
   ];
   const table: { query: string; 'median ms': string; rows: number }[] = [];
   for (const [name, req] of cases) {
@@ -140,7 +153,9 @@ try {
       };
     });
   const same = JSON.stringify(got) === JSON.stringify(want);
-  console.log(`self-check (daily UTC by direction, small account, ${want.length} rows): ${same ? 'identical to the TypeScript reference' : 'MISMATCH'}`);
+  console.log(
+    `self-check (daily UTC by direction, small account, ${want.length} rows): ${same ? 'identical to the TypeScript reference' : 'MISMATCH'}`,
+  );
   if (!same) process.exitCode = 1;
 } finally {
   await client.end();

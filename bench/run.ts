@@ -33,9 +33,13 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const opts = parseBenchArgs(argv);
   const callstatsStores = opts.stores.filter((s): s is 'duckdb' | 'clickhouse' => s !== 'postgres');
-  const cli = callstatsStores.length ? prepareCli(ROOT, join(OUT_DIR, `dist-${process.pid}`), opts.cli) : { args: [], describe: '(no callstats store in this run)' };
+  const cli = callstatsStores.length
+    ? prepareCli(ROOT, join(OUT_DIR, `dist-${process.pid}`), opts.cli)
+    : { args: [], describe: '(no callstats store in this run)' };
   const machine = describeMachine(ROOT, cli.describe);
-  log(`machine: ${machine.cpus} CPUs, ${machine.cpuModel}, load ${machine.loadAtStart}; sizes ${opts.sizes.map(fmtInt).join(', ')}; stores ${opts.stores.join(', ')}${opts.quick ? '; quick' : ''}`);
+  log(
+    `machine: ${machine.cpus} CPUs, ${machine.cpuModel}, load ${machine.loadAtStart}; sizes ${opts.sizes.map(fmtInt).join(', ')}; stores ${opts.stores.join(', ')}${opts.quick ? '; quick' : ''}`,
+  );
   const sizes: SizeResult[] = [];
   for (const size of opts.sizes) {
     log(`=== ${fmtInt(size)} calls ===`);
@@ -43,8 +47,16 @@ async function main(): Promise<void> {
     const zones = await pickCalleeZones(ds.file);
     const cases = queryMix(ds, zones);
     const exp = exportAccount(ds);
-    log(`accounts: largest ${fmtInt(ds.accounts[0].calls)} calls, smallest ${fmtInt(ds.accounts[ds.accounts.length - 1].calls)}; export account ${exp.id} (${fmtInt(exp.calls)} calls)`);
-    const result: SizeResult = { size: ds.size, largestAccountCalls: ds.accounts[0].calls, cases, stores: {}, check: { reference: 'postgres', compared: [], passed: true } };
+    log(
+      `accounts: largest ${fmtInt(ds.accounts[0].calls)} calls, smallest ${fmtInt(ds.accounts[ds.accounts.length - 1].calls)}; export account ${exp.id} (${fmtInt(exp.calls)} calls)`,
+    );
+    const result: SizeResult = {
+      size: ds.size,
+      largestAccountCalls: ds.accounts[0].calls,
+      cases,
+      stores: {},
+      check: { reference: 'postgres', compared: [], passed: true },
+    };
     const common = { quick: opts.quick, connections: opts.connections, concurrencySeconds: opts.concurrencySeconds, exportAccount: exp.id };
 
     let reference = new Map<string, CanonicalStat[]>();

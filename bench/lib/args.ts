@@ -53,7 +53,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   }
   const sizes = values.sizes.split(',').map((s) => positiveInt(s.trim(), '--sizes'));
   const stores = values.stores.split(',').map((s) => s.trim());
-  for (const s of stores) if (!STORE_NAMES.includes(s as StoreName)) throw new Error(`--stores: unknown store '${s}' (${STORE_NAMES.join(', ')})`);
+  for (const s of stores)
+    if (!STORE_NAMES.includes(s as StoreName)) throw new Error(`--stores: unknown store '${s}' (${STORE_NAMES.join(', ')})`);
   if (values.cli !== 'build' && values.cli !== 'tsx') throw new Error(`--cli must be build or tsx, not '${values.cli}'`);
   return {
     sizes: [...new Set(sizes)].sort((a, b) => a - b),

@@ -27,10 +27,14 @@ export function prepareCli(root: string, outDir: string, mode: 'build' | 'tsx'):
   rmSync(outDir, { recursive: true, force: true });
   process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
   log(`cli: compiling src/ into ${outDir}`);
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   const entry = join(outDir, 'cli/run.js');
   if (!existsSync(entry)) {
     log(`cli: compiling failed (${tsc.stdout.split('\n')[0] ?? ''}); using tsx`);
@@ -64,7 +68,9 @@ export async function cliImport(cli: CliCommand, store: string, file: string, la
   });
   if (r.code !== 0) throw new Error(`${label}: callstats import exited with ${r.code}\n${r.stderr.slice(-2000)}\n${r.stdout.slice(-2000)}`);
   const out = JSON.parse(r.stdout) as { accepted: number; duplicates: number; rejected: number; seconds: number };
-  log(`${label}: imported ${fmtInt(out.accepted)} (${fmtInt(out.duplicates)} duplicates, ${out.rejected} rejected) in ${r.seconds.toFixed(1)} s, peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MiB`);
+  log(
+    `${label}: imported ${fmtInt(out.accepted)} (${fmtInt(out.duplicates)} duplicates, ${out.rejected} rejected) in ${r.seconds.toFixed(1)} s, peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MiB`,
+  );
   return { ...out, wallSeconds: r.seconds, peakRss: r.peakRss };
 }
 
@@ -78,7 +84,11 @@ export async function cliCompact(cli: CliCommand, store: string, label: string):
 
 /** Creates an all-accounts API key with `callstats keys create` and returns its token. */
 export async function cliCreateKey(cli: CliCommand, store: string): Promise<string> {
-  const r = await runMeasured(process.execPath, [...cli.args, 'keys', 'create', '--account', '*', '--label', 'bench', '--json', '--store', store], { env: benchEnv(store) });
+  const r = await runMeasured(
+    process.execPath,
+    [...cli.args, 'keys', 'create', '--account', '*', '--label', 'bench', '--json', '--store', store],
+    { env: benchEnv(store) },
+  );
   if (r.code !== 0) throw new Error(`callstats keys create exited with ${r.code}: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { token: string }).token;
 }

@@ -58,7 +58,12 @@ export function httpLoad(base: string, paths: string[], token: string, connectio
 }
 
 /** The baseline's equivalent: `connections` pooled PostgreSQL clients cycling through the same questions' SQL. */
-export async function pgLoad(pool: pg.Pool, queries: { text: string; values: unknown[] }[], connections: number, seconds: number): Promise<LoadResult> {
+export async function pgLoad(
+  pool: pg.Pool,
+  queries: { text: string; values: unknown[] }[],
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();

@@ -37,7 +37,9 @@ export async function ensureDataset(dir: string, seed: number, size: number): Pr
   const counts = new Map<string, number>();
   let written = 0;
   const started = Date.now();
-  const progress = throttle(() => log(`data: ${fmtInt(written)} / ${fmtInt(size)} CDRs (${fmtInt(written / ((Date.now() - started) / 1000))}/s)`));
+  const progress = throttle(() =>
+    log(`data: ${fmtInt(written)} / ${fmtInt(size)} CDRs (${fmtInt(written / ((Date.now() - started) / 1000))}/s)`),
+  );
   function* counted(): Generator<KazooCdr> {
     for (const cdr of syntheticCdrs({ seed, accounts: ACCOUNTS, totalCalls: size, from: DATA_FROM, to: DATA_TO })) {
       const id = cdr.custom_channel_vars.account_id;

@@ -35,7 +35,10 @@ export function describeMachine(root: string, cli: string): Machine {
     cpus: os.availableParallelism(),
     cpuModel,
     memoryGiB: os.totalmem() / 2 ** 30,
-    loadAtStart: os.loadavg().map((l) => l.toFixed(2)).join(', '),
+    loadAtStart: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', '),
     node: process.version,
     commit,
     versions: {},

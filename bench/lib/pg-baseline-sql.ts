@@ -83,7 +83,8 @@ export function copyLine(r: CallRow): string {
   const v = copyValue;
   return `${v(r.account_id)}\t${v(r.call_id)}\t${new Date(r.call_time * 1000).toISOString()}\t${v(r.call_direction)}\t${v(r.caller_id_name)}\t${v(r.caller_id_number)}\t${v(r.callee_id_number)}\t${v(r.caller_zone_id)}\t${v(r.callee_zone_id)}\t${v(r.duration_seconds)}\t${v(r.billing_seconds)}\t${v(r.ringing_seconds)}\t${v(r.unanswered)}\t${v(r.hangup_cause)}\n`;
 }
-const EXPECTED_ORDER = 'account_id call_id call_time call_direction caller_id_name caller_id_number callee_id_number caller_zone_id callee_zone_id duration_seconds billing_seconds ringing_seconds unanswered hangup_cause';
+const EXPECTED_ORDER =
+  'account_id call_id call_time call_direction caller_id_name caller_id_number callee_id_number caller_zone_id callee_zone_id duration_seconds billing_seconds ringing_seconds unanswered hangup_cause';
 if (CALL_COLUMNS.join(' ') !== EXPECTED_ORDER) throw new Error('CALL_COLUMNS changed: update copyLine');
 
 /** A small filter language, enough for the benchmark's shapes; every value becomes a parameter. */
@@ -117,7 +118,11 @@ function compileFilter(f: Filter, p: Params): string {
   switch (f.op) {
     case 'or':
     case 'and':
-      return f.of.length === 0 ? (f.op === 'or' ? 'false' : 'true') : `(${f.of.map((x) => compileFilter(x, p)).join(` ${f.op.toUpperCase()} `)})`;
+      return f.of.length === 0
+        ? f.op === 'or'
+          ? 'false'
+          : 'true'
+        : `(${f.of.map((x) => compileFilter(x, p)).join(` ${f.op.toUpperCase()} `)})`;
     case 'eq':
       return `${column(f.field)} = ${p.add(f.value, SQL_TYPES[f.field])}`;
     // `= ANY($n::int[])` keeps a country's tens of thousands of zone ids one parameter.

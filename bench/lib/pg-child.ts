@@ -38,7 +38,16 @@ async function load(client: pg.Client, file: string): Promise<void> {
   }
   const t = await loadCalls(client, calls());
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(JSON.stringify({ rows: t.rows, rejected, seconds, copySeconds: t.copyMs / 1000, indexSeconds: t.indexMs / 1000, vacuumSeconds: t.vacuumMs / 1000 }));
+  process.stdout.write(
+    JSON.stringify({
+      rows: t.rows,
+      rejected,
+      seconds,
+      copySeconds: t.copyMs / 1000,
+      indexSeconds: t.indexMs / 1000,
+      vacuumSeconds: t.vacuumMs / 1000,
+    }),
+  );
 }
 
 function csvCell(v: unknown): string {

@@ -61,7 +61,11 @@ export interface ChildResult {
 }
 
 /** Runs a command to completion while sampling its peak RSS; stderr lines are passed to `onStderr`. */
-export async function runMeasured(command: string, args: string[], opts: SpawnOptions & { onStderr?: (line: string) => void } = {}): Promise<ChildResult> {
+export async function runMeasured(
+  command: string,
+  args: string[],
+  opts: SpawnOptions & { onStderr?: (line: string) => void } = {},
+): Promise<ChildResult> {
   const started = performance.now();
   const child = spawn(command, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
   const watch = child.pid === undefined ? undefined : watchMemory(child.pid);

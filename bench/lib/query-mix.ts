@@ -106,7 +106,11 @@ export function queryMix(ds: Dataset, calleeZones: number[]): QueryCase[] {
       { op: 'in', field: 'callee_zone_id', values: calleeZones },
     ]),
   );
-  cases.push(yearly('like-name', "1 year daily, caller_id_name like '%SON%', largest account", [{ op: 'like', field: 'caller_id_name', pattern: '%SON%' }]));
+  cases.push(
+    yearly('like-name', "1 year daily, caller_id_name like '%SON%', largest account", [
+      { op: 'like', field: 'caller_id_name', pattern: '%SON%' },
+    ]),
+  );
   cases.push(
     yearly('or-3', '1 year daily, or(unanswered, duration ≥ 600, name like A%), largest account', [
       {

@@ -4,7 +4,11 @@ import type { Machine } from './machine.js';
 import type { SizeResult, StoreResult } from './results.js';
 
 const MiB = 2 ** 20;
-const STORE_TITLE: Record<StoreName, string> = { duckdb: 'DuckDB (embedded)', clickhouse: 'ClickHouse', postgres: 'PostgreSQL 15 baseline' };
+const STORE_TITLE: Record<StoreName, string> = {
+  duckdb: 'DuckDB (embedded)',
+  clickhouse: 'ClickHouse',
+  postgres: 'PostgreSQL 15 baseline',
+};
 
 /** One row of the results table: how to read a figure from a store's result, and its targets. */
 interface Figure {
@@ -53,7 +57,13 @@ function figures(size: SizeResult): Figure[] {
         { store: 'clickhouse', text: '≥ 100,000/s', ok: (v) => v >= 100_000 },
       ],
     },
-    { name: 'Ingest peak RSS, MiB', unit: 'MiB', better: 'lower', value: (r) => r.ingest.peakRss, targets: [{ store: 'duckdb', text: '≤ 300 MB', ok: (v) => v <= 300e6 }] },
+    {
+      name: 'Ingest peak RSS, MiB',
+      unit: 'MiB',
+      better: 'lower',
+      value: (r) => r.ingest.peakRss,
+      targets: [{ store: 'duckdb', text: '≤ 300 MB', ok: (v) => v <= 300e6 }],
+    },
   ];
   for (const c of size.cases) {
     const targets: Target[] = [];
@@ -65,7 +75,14 @@ function figures(size: SizeResult): Figure[] {
       targets.push({ store: 'clickhouse', text: '≥ 10× PG', ok: (_v, r) => r !== undefined && r >= 10 });
       targets.push({ store: 'clickhouse', text: '≤ 300 ms (at 10M)', ok: (v) => v <= 300 });
     }
-    out.push({ name: `${c.label}${c.scope === 'store' ? ' †' : ''}, p50 / p95 ms`, unit: 'ms', better: 'lower', value: q(c.id), second: q95(c.id), targets });
+    out.push({
+      name: `${c.label}${c.scope === 'store' ? ' †' : ''}, p50 / p95 ms`,
+      unit: 'ms',
+      better: 'lower',
+      value: q(c.id),
+      second: q95(c.id),
+      targets,
+    });
   }
   out.push(
     {
@@ -82,7 +99,13 @@ function figures(size: SizeResult): Figure[] {
       value: (r) => r.export.peakRss,
       targets: [{ store: 'duckdb', text: '≤ 300 MB', ok: (v) => v <= 300e6 }],
     },
-    { name: `${size.stores.duckdb?.concurrency.connections ?? size.stores.clickhouse?.concurrency.connections ?? 32} clients, requests/s`, unit: '/s', better: 'higher', value: (r) => r.concurrency.rps, targets: [] },
+    {
+      name: `${size.stores.duckdb?.concurrency.connections ?? size.stores.clickhouse?.concurrency.connections ?? 32} clients, requests/s`,
+      unit: '/s',
+      better: 'higher',
+      value: (r) => r.concurrency.rps,
+      targets: [],
+    },
     {
       name: '… p50 / p99 ms',
       unit: 'ms',
@@ -133,7 +156,10 @@ export function sizeTable(size: SizeResult): { markdown: string; verdicts: { tex
       for (const t of f.targets.filter((t) => t.store === s)) {
         const ok = v !== undefined && Number.isFinite(v) && t.ok(v, rt);
         results.push(`${s} ${t.text}: ${ok ? 'pass' : '**miss**'}`);
-        verdicts.push({ text: `${f.name} — ${s} ${t.text}: ${fmt(v, f.unit)}${f.unit === 'MiB' ? ' MiB' : f.unit === 'ms' ? ' ms' : f.unit}${rt !== undefined ? ` (${fmtRatio(rt)} vs PG)` : ''}`, ok });
+        verdicts.push({
+          text: `${f.name} — ${s} ${t.text}: ${fmt(v, f.unit)}${f.unit === 'MiB' ? ' MiB' : f.unit === 'ms' ? ' ms' : f.unit}${rt !== undefined ? ` (${fmtRatio(rt)} vs PG)` : ''}`,
+          ok,
+        });
       }
     }
     if (pg) row.push(cell(f, pg));
@@ -154,7 +180,13 @@ export function scalingTable(sizes: SizeResult[]): string {
   const rows: { name: string; unit: string; get: (r: StoreResult) => number | undefined; kind: 'time' | 'rate' | 'mem'; id?: string }[] = [
     { name: 'Ingest CDRs/s', unit: '/s', get: (r) => r.ingest.perSecond, kind: 'rate' },
     { name: 'Ingest peak RSS MiB', unit: 'MiB', get: (r) => r.ingest.peakRss, kind: 'mem' },
-    ...first.cases.map((c) => ({ name: `${c.id} p50 ms`, unit: 'ms', get: (r: StoreResult) => r.queries[c.id]?.p50, kind: 'time' as const, id: c.id })),
+    ...first.cases.map((c) => ({
+      name: `${c.id} p50 ms`,
+      unit: 'ms',
+      get: (r: StoreResult) => r.queries[c.id]?.p50,
+      kind: 'time' as const,
+      id: c.id,
+    })),
     { name: 'Export rows/s', unit: '/s', get: (r) => r.export.perSecond, kind: 'rate' },
     { name: 'Export peak RSS MiB', unit: 'MiB', get: (r) => r.export.peakRss, kind: 'mem' },
     { name: 'Concurrent p99 ms', unit: 'ms', get: (r) => r.concurrency.p99, kind: 'time' },
@@ -166,7 +198,9 @@ export function scalingTable(sizes: SizeResult[]): string {
       const g = vals[vals.length - 1]! / vals[0]!;
       let target = '';
       if (row.id === 'store-hourly-direction' && store !== 'postgres') target = g <= sizeGrowth ? 'pass (≤ linear)' : '**miss** (> linear)';
-      lines.push(`| ${row.name} | ${store} | ${vals.map((v) => fmt(v, row.unit)).join(' | ')} | ×${Number.isFinite(g) ? g.toFixed(2) : '–'} | ${target} |`);
+      lines.push(
+        `| ${row.name} | ${store} | ${vals.map((v) => fmt(v, row.unit)).join(' | ')} | ×${Number.isFinite(g) ? g.toFixed(2) : '–'} | ${target} |`,
+      );
     }
   }
   return `Calls grow ×${sizeGrowth.toFixed(1)} from the first size to the last; every account grows in proportion (Zipf shares stay fixed).\n\n${lines.join('\n')}`;
@@ -176,11 +210,23 @@ export function scalingTable(sizes: SizeResult[]): string {
 export function renderResults(machine: Machine, sizes: SizeResult[], args: string): string {
   const out: string[] = [];
   out.push('# callstats benchmark results', '');
-  out.push(`Generated by \`npm run bench -- ${args}\` on ${machine.date}. Do not edit: re-run the harness. How to read this: [README.md](README.md).`, '');
+  out.push(
+    `Generated by \`npm run bench -- ${args}\` on ${machine.date}. Do not edit: re-run the harness. How to read this: [README.md](README.md).`,
+    '',
+  );
   out.push('## Machine', '');
   out.push(`- ${machine.cpus} CPUs: ${machine.cpuModel}; ${machine.memoryGiB.toFixed(1)} GiB memory`);
-  out.push(`- load average at start: ${machine.loadAtStart}; at end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (a shared machine makes every figure noisy)`);
-  out.push(`- Node ${machine.node}; ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  out.push(
+    `- load average at start: ${machine.loadAtStart}; at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} (a shared machine makes every figure noisy)`,
+  );
+  out.push(
+    `- Node ${machine.node}; ${Object.entries(machine.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
+  );
   out.push(`- callstats ${machine.commit}, run as \`${machine.cli}\``, '');
   for (const s of sizes) {
     out.push(`## ${s.size.toLocaleString('en-US')} calls`, '');
@@ -193,11 +239,18 @@ export function renderResults(machine: Machine, sizes: SizeResult[], args: strin
     );
     const { markdown, verdicts } = sizeTable(s);
     out.push(markdown, '');
-    out.push('Ratios (“vs PG”) are oriented so that ×N > 1 means callstats is N times better than the baseline (faster, more throughput, or less memory). † whole-store: asked in-process through `statistics(store, undefined, …)`, because the HTTP API has no all-accounts path (the other questions go over HTTP to `callstats serve`).', '');
+    out.push(
+      'Ratios (“vs PG”) are oriented so that ×N > 1 means callstats is N times better than the baseline (faster, more throughput, or less memory). † whole-store: asked in-process through `statistics(store, undefined, …)`, because the HTTP API has no all-accounts path (the other questions go over HTTP to `callstats serve`).',
+      '',
+    );
     const notes = (['duckdb', 'clickhouse', 'postgres'] as const).flatMap((st) => {
       const r = s.stores[st];
       if (!r) return [];
-      return [`- ${st} ingest: ${r.ingest.detail}`, `- ${st} export: ${r.export.rows.toLocaleString('en-US')} rows of account ${r.export.account}; ${r.export.detail}`, ...r.notes.map((n) => `- ${st}: ${n}`)];
+      return [
+        `- ${st} ingest: ${r.ingest.detail}`,
+        `- ${st} export: ${r.export.rows.toLocaleString('en-US')} rows of account ${r.export.account}; ${r.export.detail}`,
+        ...r.notes.map((n) => `- ${st}: ${n}`),
+      ];
     });
     out.push(...notes, '');
     const missed = verdicts.filter((v) => !v.ok);

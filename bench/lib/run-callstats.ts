@@ -46,7 +46,9 @@ function check(store: string, c: QueryCase, got: CanonicalStat[], ctx: Callstats
 }
 
 /** A throw-away store of the given kind; `stop` removes it. */
-async function openBenchStore(kind: 'duckdb' | 'clickhouse'): Promise<{ location: string; chPort?: number; version: () => Promise<string>; stop(): Promise<void> }> {
+async function openBenchStore(
+  kind: 'duckdb' | 'clickhouse',
+): Promise<{ location: string; chPort?: number; version: () => Promise<string>; stop(): Promise<void> }> {
   if (kind === 'duckdb') {
     const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-duckdb-'));
     return {
@@ -103,7 +105,9 @@ export async function runCallstats(
     if (kind === 'duckdb') {
       // An operator runs this after a bulk load (serve would also do it in the background).
       const c = await cliCompact(ctx.cli, store.location, `${kind} compact`);
-      notes.push(`\`callstats compact\` after the import (sort by account and time): ${c.seconds.toFixed(1)} s, peak RSS ${(c.peakRss / MiB).toFixed(0)} MiB`);
+      notes.push(
+        `\`callstats compact\` after the import (sort by account and time): ${c.seconds.toFixed(1)} s, peak RSS ${(c.peakRss / MiB).toFixed(0)} MiB`,
+      );
     }
     const server = await cliServe(ctx.cli, store.location, kind);
     notes.push(`\`callstats serve\` answered HTTP ${server.startSeconds.toFixed(1)} s after it was started`);
@@ -115,8 +119,11 @@ export async function runCallstats(
     let conc: StoreResult['concurrency'];
     try {
       const accountCases = cases.filter((c) => c.scope === 'account');
-      for (const c of accountCases) checkedRows += check(kind, c, canonicalFromApi(await getStats(server.url, casePath(c), token)), ctx, answers);
-      log(`${kind}: per-account answers ${ctx.reference.size ? `identical to ${ctx.referenceName}` : 'recorded (no reference to check against)'}`);
+      for (const c of accountCases)
+        checkedRows += check(kind, c, canonicalFromApi(await getStats(server.url, casePath(c), token)), ctx, answers);
+      log(
+        `${kind}: per-account answers ${ctx.reference.size ? `identical to ${ctx.referenceName}` : 'recorded (no reference to check against)'}`,
+      );
       for (const c of accountCases) {
         const path = casePath(c);
         queries[c.id] = { ...(await repeat(() => getStats(server.url, path, token), repeatOptions(ctx.quick, false))), via: 'http' };
@@ -140,8 +147,11 @@ export async function runCallstats(
         detail: `${csv.bytes >= MiB ? `${(csv.bytes / MiB).toFixed(0)} MiB` : `${(csv.bytes / 1024).toFixed(0)} KiB`} of CSV; server RSS ${(rssBefore / MiB).toFixed(0)} MiB before${reset ? '' : ' (peak sampled every 20 ms: VmHWM could not be reset)'}`,
       };
       const expected = ds.accounts.find((a) => a.id === ctx.exportAccount)?.calls;
-      if (csv.rows !== expected) notes.push(`CSV export returned ${fmtInt(csv.rows)} rows; the account has ${fmtInt(expected ?? NaN)} calls`);
-      log(`${kind}: exported ${fmtInt(csv.rows)} rows in ${csv.seconds.toFixed(2)} s, server peak RSS ${(exported.peakRss / MiB).toFixed(0)} MiB`);
+      if (csv.rows !== expected)
+        notes.push(`CSV export returned ${fmtInt(csv.rows)} rows; the account has ${fmtInt(expected ?? NaN)} calls`);
+      log(
+        `${kind}: exported ${fmtInt(csv.rows)} rows in ${csv.seconds.toFixed(2)} s, server peak RSS ${(exported.peakRss / MiB).toFixed(0)} MiB`,
+      );
 
       log(`${kind}: ${ctx.connections} clients for ${ctx.concurrencySeconds} s over the per-account mix`);
       conc = await httpLoad(server.url, accountCases.map(casePath), token, ctx.connections, ctx.concurrencySeconds);
@@ -163,7 +173,9 @@ export async function runCallstats(
           const run = () => statistics(s, undefined, c.period, parsed, config);
           checkedRows += check(kind, c, canonicalFromApi(await run()), ctx, answers);
           queries[c.id] = { ...(await repeat(run, repeatOptions(ctx.quick, true))), via: 'in-process' };
-          log(`${kind}: ${c.id} (in-process) p50 ${queries[c.id].p50.toFixed(1)} ms, p95 ${queries[c.id].p95.toFixed(1)} ms (${queries[c.id].runs} runs)`);
+          log(
+            `${kind}: ${c.id} (in-process) p50 ${queries[c.id].p50.toFixed(1)} ms, p95 ${queries[c.id].p95.toFixed(1)} ms (${queries[c.id].runs} runs)`,
+          );
         }
       } finally {
         await s.close();

@@ -22,7 +22,11 @@ export interface RunContext {
   exportAccount: string;
 }
 
-async function child(mode: 'load' | 'export', url: string, arg: string): Promise<{ out: Record<string, number>; peakRss: number; wallSeconds: number }> {
+async function child(
+  mode: 'load' | 'export',
+  url: string,
+  arg: string,
+): Promise<{ out: Record<string, number>; peakRss: number; wallSeconds: number }> {
   let last = 0;
   const r = await runMeasured(process.execPath, ['--import', 'tsx', CHILD, mode, url, arg], {
     onStderr: (line) => {
@@ -41,7 +45,11 @@ async function child(mode: 'load' | 'export', url: string, arg: string): Promise
  * CDR conversion, then the same questions in textbook SQL. Returns the figures and every case's
  * canonical answer, the reference the callstats stores are checked against.
  */
-export async function runPostgres(ds: Dataset, cases: QueryCase[], ctx: RunContext): Promise<{ result: StoreResult; answers: Map<string, CanonicalStat[]>; version: string }> {
+export async function runPostgres(
+  ds: Dataset,
+  cases: QueryCase[],
+  ctx: RunContext,
+): Promise<{ result: StoreResult; answers: Map<string, CanonicalStat[]>; version: string }> {
   log('postgres: starting a throw-away PostgreSQL 15');
   const server = await startPostgres();
   const pool = new pg.Pool({ connectionString: server.url, max: ctx.connections });
@@ -50,14 +58,19 @@ export async function runPostgres(ds: Dataset, cases: QueryCase[], ctx: RunConte
     log(`postgres: loading ${fmtInt(ds.size)} CDRs (COPY, then primary key and (account_id, call_time) index, VACUUM ANALYZE)`);
     const load = await child('load', server.url, ds.file);
     const o = load.out;
-    log(`postgres: loaded ${fmtInt(o.rows)} rows in ${o.seconds.toFixed(1)} s (copy ${o.copySeconds.toFixed(1)}, index ${o.indexSeconds.toFixed(1)}, vacuum ${o.vacuumSeconds.toFixed(1)})`);
+    log(
+      `postgres: loaded ${fmtInt(o.rows)} rows in ${o.seconds.toFixed(1)} s (copy ${o.copySeconds.toFixed(1)}, index ${o.indexSeconds.toFixed(1)}, vacuum ${o.vacuumSeconds.toFixed(1)})`,
+    );
 
     const answers = new Map<string, CanonicalStat[]>();
     const queries: StoreResult['queries'] = {};
     for (const c of cases) {
       const sql = statsQuery(c.pg);
       answers.set(c.id, sortCanonical(canonicalStats((await pool.query(sql.text, sql.values)).rows)));
-      queries[c.id] = { ...(await repeat(() => pool.query(sql.text, sql.values), repeatOptions(ctx.quick, c.scope === 'store'))), via: 'sql' };
+      queries[c.id] = {
+        ...(await repeat(() => pool.query(sql.text, sql.values), repeatOptions(ctx.quick, c.scope === 'store'))),
+        via: 'sql',
+      };
       log(`postgres: ${c.id} p50 ${queries[c.id].p50.toFixed(1)} ms, p95 ${queries[c.id].p95.toFixed(1)} ms (${queries[c.id].runs} runs)`);
     }
 

@@ -62,7 +62,13 @@ export function keyAllows(key: Pick<ApiKeyRecord, 'account'>, account: string): 
 
 export async function createWebhookToken(store: Store, account: string): Promise<IssuedToken> {
   const { id, secret, token } = issue();
-  await store.insertWebhookToken({ id, account, secret_hash: hashSecret(secret), created_at: Math.floor(Date.now() / 1000), revoked: false });
+  await store.insertWebhookToken({
+    id,
+    account,
+    secret_hash: hashSecret(secret),
+    created_at: Math.floor(Date.now() / 1000),
+    revoked: false,
+  });
   return { id, token };
 }
 

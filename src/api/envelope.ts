@@ -9,7 +9,9 @@ export function success(request: FastifyRequest, data: unknown): Record<string, 
     data,
     status: 'success',
     request_id: request.id,
-    revision: createHash('md5').update(JSON.stringify(data) ?? '').digest('hex'),
+    revision: createHash('md5')
+      .update(JSON.stringify(data) ?? '')
+      .digest('hex'),
     auth_token: typeof token === 'string' ? token : '',
   };
 }
@@ -23,20 +25,37 @@ export function failure(reply: FastifyReply, err: CallstatsError): FastifyReply 
 }
 
 /** Fastify's own error codes mapped to ours; anything not listed is an internal error. */
-const FASTIFY_ERRORS: Record<string, { code: string; status: number; message: string; data: (req?: FastifyRequest) => Record<string, unknown> }> = {
+const FASTIFY_ERRORS: Record<
+  string,
+  { code: string; status: number; message: string; data: (req?: FastifyRequest) => Record<string, unknown> }
+> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
-    code: 'ERR_BODY_TOO_LARGE', status: 413, message: 'request body too large',
+    code: 'ERR_BODY_TOO_LARGE',
+    status: 413,
+    message: 'request body too large',
     data: (req) => ({ body: `more than ${req?.routeOptions.bodyLimit ?? 'the limit of'} bytes` }),
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    code: 'ERR_MEDIA_TYPE', status: 415, message: 'unsupported content type',
+    code: 'ERR_MEDIA_TYPE',
+    status: 415,
+    message: 'unsupported content type',
     data: (req) => ({ 'content-type': String(req?.headers['content-type'] ?? '').slice(0, 200) }),
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'ERR_BODY', status: 400, message: 'empty JSON body', data: () => ({ body: 'empty' }) },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'ERR_BODY', status: 400, message: 'invalid JSON body', data: () => ({ body: 'invalid JSON' }) },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'ERR_BODY', status: 400, message: 'invalid content length', data: () => ({ 'content-length': 'does not match the body' }) },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'ERR_BODY',
+    status: 400,
+    message: 'invalid content length',
+    data: () => ({ 'content-length': 'does not match the body' }),
+  },
   FST_ERR_VALIDATION: { code: 'ERR_VALIDATION', status: 400, message: 'invalid request', data: () => ({}) },
-  FST_ERR_BAD_URL: { code: 'ERR_BAD_URL', status: 400, message: 'malformed URL', data: () => ({ path: 'not a valid percent-encoded URL' }) },
+  FST_ERR_BAD_URL: {
+    code: 'ERR_BAD_URL',
+    status: 400,
+    message: 'malformed URL',
+    data: () => ({ path: 'not a valid percent-encoded URL' }),
+  },
   FST_ERR_ASYNC_CONSTRAINT: { code: 'ERR_BAD_URL', status: 400, message: 'malformed URL', data: () => ({}) },
 };
 

@@ -77,10 +77,7 @@ export function buildOpenApi(routes: readonly CatalogRoute[], version: string): 
 
 function operation(r: CatalogRoute): Record<string, unknown> {
   const s = r.schema ?? {};
-  const parameters = [
-    ...objectParams(s.params, 'path'),
-    ...objectParams(s.querystring, 'query'),
-  ];
+  const parameters = [...objectParams(s.params, 'path'), ...objectParams(s.querystring, 'query')];
   const responses: Record<string, unknown> = {};
   for (const [code, res] of Object.entries((s.response ?? {}) as Record<string, { description?: string }>)) {
     responses[code] = { description: res.description ?? '' };

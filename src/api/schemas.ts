@@ -13,7 +13,10 @@ import { PERIODS } from '../time/index.js';
 export type RouteSchema = FastifySchema & { summary?: string; description?: string; tags?: string[] };
 
 /** Route options that attach `schema` without Fastify validating or serialising against it. */
-export function docOnly(schema: RouteSchema, method = 'POST'): {
+export function docOnly(
+  schema: RouteSchema,
+  method = 'POST',
+): {
   schema: RouteSchema;
   validatorCompiler: () => (data: unknown) => { value: unknown };
   serializerCompiler: () => (data: unknown) => string;
@@ -33,7 +36,7 @@ const account = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', description:
 /** One filter entry (SPEC 3.1); names and operators come from the registries. */
 export function filterSchema(): Record<string, unknown> {
   return {
-    description: "{name, op, val}, {name, op, field}, or {or: [...]} / {and: [...]} (nestable)",
+    description: '{name, op, val}, {name, op, field}, or {or: [...]} / {and: [...]} (nestable)',
     type: 'object',
     properties: {
       name: { type: 'string', enum: allFields().map((f) => f.name), description: fieldDocs() },
@@ -47,11 +50,15 @@ export function filterSchema(): Record<string, unknown> {
 }
 
 function fieldDocs(): string {
-  return allFields().map((f) => `${f.name} (${f.type}${f.groupable ? ', groupable' : ''}): ${f.doc}`).join('; ');
+  return allFields()
+    .map((f) => `${f.name} (${f.type}${f.groupable ? ', groupable' : ''}): ${f.doc}`)
+    .join('; ');
 }
 
 function opDocs(): string {
-  return allAliases().map(([alias, op]) => `${alias} → ${op}`).join('; ');
+  return allAliases()
+    .map(([alias, op]) => `${alias} → ${op}`)
+    .join('; ');
 }
 
 /** The statistics/records query (SPEC 2.4), with or without the Kazoo `data` wrapper. */

@@ -33,7 +33,9 @@ export async function runImport(opts: ImportOptions): Promise<number> {
       batchSize: opts.batchSize,
       onProgress: (p) => {
         const rate = Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000));
-        out.progress(`${file}: ${n(p.records)} records, ${n(p.accepted)} accepted, ${n(p.duplicates)} duplicate, ${n(p.rejected)} rejected (${n(rate)}/s)`);
+        out.progress(
+          `${file}: ${n(p.records)} records, ${n(p.accepted)} accepted, ${n(p.duplicates)} duplicate, ${n(p.rejected)} rejected (${n(rate)}/s)`,
+        );
       },
     });
     out.done();

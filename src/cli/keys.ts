@@ -3,18 +3,33 @@ import type { Store } from '../store/store.js';
 import { makeOutput } from './output.js';
 
 /** `callstats keys create|list|revoke` and `webhooks create`. */
-export async function runKeys(store: Store, sub: string, args: { account?: string; id?: string; label?: string; json: boolean }): Promise<number> {
+export async function runKeys(
+  store: Store,
+  sub: string,
+  args: { account?: string; id?: string; label?: string; json: boolean },
+): Promise<number> {
   const out = makeOutput(args.json);
   switch (sub) {
     case 'create': {
       if (!args.account) return usage("keys create needs --account ID (or --account '*')");
       const key = await createApiKey(store, args.account, args.label ?? null);
-      out.result({ id: key.id, account: args.account, token: key.token }, `key ${key.id} for account ${args.account}\ntoken (shown once): ${key.token}`);
+      out.result(
+        { id: key.id, account: args.account, token: key.token },
+        `key ${key.id} for account ${args.account}\ntoken (shown once): ${key.token}`,
+      );
       return 0;
     }
     case 'list': {
       const keys = (await store.listKeys()).map(({ secret_hash: _h, ...k }) => k);
-      out.result(keys, keys.map((k) => `${k.id}  ${k.account.padEnd(32)}  ${k.revoked ? 'revoked' : 'active '}  ${new Date(k.created_at * 1000).toISOString()}  ${k.label ?? ''}`).join('\n') || 'no keys');
+      out.result(
+        keys,
+        keys
+          .map(
+            (k) =>
+              `${k.id}  ${k.account.padEnd(32)}  ${k.revoked ? 'revoked' : 'active '}  ${new Date(k.created_at * 1000).toISOString()}  ${k.label ?? ''}`,
+          )
+          .join('\n') || 'no keys',
+      );
       return 0;
     }
     case 'revoke': {

@@ -128,7 +128,9 @@ export function runCli(argv: string[]): void {
     (code) => process.exit(code),
     (err) => {
       const known = err instanceof CallstatsError;
-      const message = known ? `${err.message}${Object.keys(err.data).length ? ` ${JSON.stringify(err.data)}` : ''}` : (err as Error)?.stack ?? String(err);
+      const message = known
+        ? `${err.message}${Object.keys(err.data).length ? ` ${JSON.stringify(err.data)}` : ''}`
+        : ((err as Error)?.stack ?? String(err));
       process.stderr.write(`callstats: ${message}\n`);
       process.exit(known && err.status < 500 ? 2 : 1);
     },

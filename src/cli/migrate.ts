@@ -112,7 +112,8 @@ async function accountCounts(store: Store): Promise<{ account: string; n: number
   return rows.map((r) => ({ account: String(r.account_id), n: Number(r.n) }));
 }
 
-const COLUMNS = 'account_id, call_id, call_time, call_direction, caller_id_name, caller_id_number, callee_id_number, ' +
+const COLUMNS =
+  'account_id, call_id, call_time, call_direction, caller_id_name, caller_id_number, callee_id_number, ' +
   'caller_zone_id, callee_zone_id, duration_seconds, billing_seconds, ringing_seconds, unanswered, hangup_cause';
 
 /** One account's calls in key order (the primary key of both engines), the account as a bound value. */

@@ -46,7 +46,12 @@ function print(out: NodeJS.WritableStream, value: unknown, compact: boolean): vo
 }
 
 /** Answers through a running server; false when the handle is stale (nobody listens), so the caller opens the store. */
-async function viaServer(server: ServerHandle, args: QueryArgs, pageSize: number | undefined, out: NodeJS.WritableStream): Promise<boolean> {
+async function viaServer(
+  server: ServerHandle,
+  args: QueryArgs,
+  pageSize: number | undefined,
+  out: NodeJS.WritableStream,
+): Promise<boolean> {
   const url = new URL(`${server.url}/v2/accounts/${encodeURIComponent(args.account)}/call_statistics/${args.what}`);
   if (pageSize !== undefined) url.searchParams.set('page_size', String(pageSize));
   if (args.startKey) url.searchParams.set('start_key', args.startKey);
@@ -88,7 +93,11 @@ async function direct(config: Config, args: QueryArgs, pageSize: number | undefi
       await pipeline(Readable.from(csvChunks(store, zones, args.account, query, config.dateOrder)), out, { end: false });
     } else if (args.what === 'json') {
       const zones = await ZoneService.open(store, config.defaultCountry);
-      print(out, page(await recordsPage(store, zones, args.account, query, config.dateOrder, pageSize!, parseStartKey(args.startKey))), args.json);
+      print(
+        out,
+        page(await recordsPage(store, zones, args.account, query, config.dateOrder, pageSize!, parseStartKey(args.startKey))),
+        args.json,
+      );
     } else {
       print(out, await statistics(store, args.account, parsePeriod(args.what), query, config), args.json);
     }
@@ -98,11 +107,17 @@ async function direct(config: Config, args: QueryArgs, pageSize: number | undefi
 }
 
 /** Adapter for the CLI's extra-command registry. */
-export async function queryCommand(opts: { config: Config; values: Record<string, unknown>; args: string[]; json: boolean }): Promise<number> {
+export async function queryCommand(opts: {
+  config: Config;
+  values: Record<string, unknown>;
+  args: string[];
+  json: boolean;
+}): Promise<number> {
   const account = opts.values.account;
   const [what, ...more] = opts.args;
   if (typeof account !== 'string' || !account) return usage('query needs --account ID');
-  if (!what || more.length > 0) return usage('usage: callstats query --account ID PERIOD|csv|json [--q JSON] [--page-size N] [--start-key K] [--json]');
+  if (!what || more.length > 0)
+    return usage('usage: callstats query --account ID PERIOD|csv|json [--q JSON] [--page-size N] [--start-key K] [--json]');
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return runQuery(opts.config, {
     account,

@@ -6,7 +6,11 @@ import { makeOutput, n } from './output.js';
 import { usage } from './keys.js';
 
 /** `callstats zones import FILE [--extend] | export | rezone | rebuild`. */
-export async function runZones(store: Store, sub: string, args: { file?: string; extend?: boolean; defaultCountry?: string; json: boolean }): Promise<number> {
+export async function runZones(
+  store: Store,
+  sub: string,
+  args: { file?: string; extend?: boolean; defaultCountry?: string; json: boolean },
+): Promise<number> {
   const out = makeOutput(args.json);
   const zones = await ZoneService.open(store, args.defaultCountry);
   switch (sub) {
@@ -17,11 +21,14 @@ export async function runZones(store: Store, sub: string, args: { file?: string;
       if (!args.file) return usage('zones import needs a FILE');
       const deck = parseRateDeck(readFileSync(args.file === '-' ? 0 : args.file, 'utf8'));
       const r = await zones.importDeck(store, deck.zones, args.extend ? 'extend' : 'replace');
-      out.result({ ...r, read: deck.zones.length, errors: deck.errors }, [
-        `${n(deck.zones.length)} zones read, ${n(r.added)} new ids, ${n(r.deactivated)} retired`,
-        ...deck.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.reason}`),
-        'run `callstats zones rezone` to re-tag stored calls',
-      ].join('\n'));
+      out.result(
+        { ...r, read: deck.zones.length, errors: deck.errors },
+        [
+          `${n(deck.zones.length)} zones read, ${n(r.added)} new ids, ${n(r.deactivated)} retired`,
+          ...deck.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.reason}`),
+          'run `callstats zones rezone` to re-tag stored calls',
+        ].join('\n'),
+      );
       return deck.errors.length > 0 ? 1 : 0;
     }
     case 'rebuild': {

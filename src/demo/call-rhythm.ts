@@ -2,8 +2,7 @@ import type { Prng } from './prng.js';
 
 /** Relative call volume by local hour 0–23 for a business line: busy 9–16, a lunch dip, quiet nights. */
 const HOURLY = [
-  0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.06, 0.25, 0.7, 1.0, 1.0, 0.95,
-  0.7, 0.85, 0.95, 0.9, 0.75, 0.45, 0.25, 0.15, 0.1, 0.08, 0.05, 0.03,
+  0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.06, 0.25, 0.7, 1.0, 1.0, 0.95, 0.7, 0.85, 0.95, 0.9, 0.75, 0.45, 0.25, 0.15, 0.1, 0.08, 0.05, 0.03,
 ];
 /** Relative volume by local weekday, Sunday = 0. */
 const DAILY = [0.15, 1.0, 1.05, 1.0, 1.0, 0.9, 0.25];

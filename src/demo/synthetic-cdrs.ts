@@ -131,8 +131,7 @@ function makeCdr(
     const number = e164(rng, country);
     const form = rng.float();
     // People dial national numbers as they know them; some PBX dial plans send 00-international.
-    calleeNumber =
-      form < 0.8 ? number : form < 0.95 && country === account.country ? nationalForm(number, country) : zeroZeroForm(number);
+    calleeNumber = form < 0.8 ? number : form < 0.95 && country === account.country ? nationalForm(number, country) : zeroZeroForm(number);
     calleeName = rng.chance(0.7) ? calleeNumber : '';
     callerNumber = rng.chance(0.5) ? account.mainNumber : user.did;
     callerName = user.name;

@@ -33,7 +33,12 @@ const START_TIMESTAMP_MARKERS = ['media_server', 'media_recordings', 'interactio
 
 /** Normalises header cells ("Caller ID Number" → caller_id_number) and maps them to doc keys; '' = drop. */
 export function csvHeaderKeys(header: readonly string[]): string[] {
-  const names = header.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const names = header.map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
   const startStamped = START_TIMESTAMP_MARKERS.some((m) => names.includes(m));
   const seen = new Set<string>();
   return names.map((name) => {

@@ -1,7 +1,10 @@
 import { csvHeaderKeys } from './csv-header.js';
 import type { RawRecord } from './types.js';
 
-const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
+const QUOTE = 34,
+  COMMA = 44,
+  LF = 10,
+  CR = 13;
 
 /** One parsed CSV row and the 1-based line it starts on. */
 export interface CsvRow {

@@ -24,10 +24,7 @@ export const DEFAULT_MAX_REJECTED_LISTED = 1000;
  * read, so a slow store slows the reader instead of filling memory. Good records are stored even
  * when others are rejected; re-sent calls come back from the store as duplicates.
  */
-export async function ingestRecords(
-  records: AsyncIterable<RawRecord | readonly RawRecord[]>,
-  opts: IngestOptions,
-): Promise<IngestResult> {
+export async function ingestRecords(records: AsyncIterable<RawRecord | readonly RawRecord[]>, opts: IngestOptions): Promise<IngestResult> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const maxListed = opts.maxRejectedListed ?? DEFAULT_MAX_REJECTED_LISTED;
   const ctx = { accountId: opts.accountId, zoneOf: opts.zoneOf };

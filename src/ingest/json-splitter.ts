@@ -2,15 +2,28 @@ import { asObject } from './coerce.js';
 import { shortMessage } from './text-chunks.js';
 import type { RawRecord } from './types.js';
 
-const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58;
-const LBRACE = 123, RBRACE = 125, LBRACKET = 91, RBRACKET = 93;
-const SPACE = 32, TAB = 9, LF = 10, CR = 13;
+const QUOTE = 34,
+  BACKSLASH = 92,
+  COMMA = 44,
+  COLON = 58;
+const LBRACE = 123,
+  RBRACE = 125,
+  LBRACKET = 91,
+  RBRACKET = 93;
+const SPACE = 32,
+  TAB = 9,
+  LF = 10,
+  CR = 13;
 
 /** What is being captured: nothing, an element of the record array, a whole top-level object, or `"data": {...}`. */
-const NONE = 0, ELEMENT = 1, TOP = 2, DATA_OBJECT = 3;
+const NONE = 0,
+  ELEMENT = 1,
+  TOP = 2,
+  DATA_OBJECT = 3;
 
 /** Top-level keys whose array holds the records: CouchDB `_all_docs` dumps and crossbar envelopes. */
-const ROWS = 'rows', DATA = 'data';
+const ROWS = 'rows',
+  DATA = 'data';
 
 /**
  * Incremental splitter for JSON inputs: a top-level array of CDRs, a wrapper object whose top-level

@@ -15,10 +15,7 @@ export interface RawRecord {
 export type InputFormat = 'auto' | 'json' | 'ndjson' | 'csv';
 
 /** Anything that yields bytes or text: a file stream, stdin, a request body, an array of chunks. */
-export type ByteSource =
-  | AsyncIterable<Buffer | Uint8Array | string>
-  | Iterable<Buffer | Uint8Array | string>
-  | NodeJS.ReadableStream;
+export type ByteSource = AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string> | NodeJS.ReadableStream;
 
 /** A record that was not stored, and why. */
 export interface RejectedRecord {

@@ -38,7 +38,12 @@ const NULLABLE = true;
 const NOT_NULL = false;
 
 function def(
-  name: string, type: FieldType, groupable: boolean, nullable: boolean, source: FieldSource, doc: string,
+  name: string,
+  type: FieldType,
+  groupable: boolean,
+  nullable: boolean,
+  source: FieldSource,
+  doc: string,
   values?: readonly string[],
 ): FieldDef {
   return Object.freeze({ name, type, groupable, nullable, source, doc, ...(values ? { values: Object.freeze([...values]) } : {}) });

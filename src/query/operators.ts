@@ -1,8 +1,7 @@
 import type { FieldType } from './fields.js';
 
 /** The canonical operators every alias maps to. */
-export type CanonicalOp =
-  | 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'in' | 'not_in' | 'is_null' | 'is_not_null' | 'like' | 'ilike';
+export type CanonicalOp = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'in' | 'not_in' | 'is_null' | 'is_not_null' | 'like' | 'ilike';
 
 /** What an operator takes: one value, a list, a LIKE pattern, or nothing. */
 export type OpArity = 'value' | 'list' | 'pattern' | 'none';
@@ -55,9 +54,7 @@ const ALIASES: Readonly<Record<CanonicalOp, readonly string[]>> = {
 /** flask-restless operators that need relations, which callstats does not have. */
 const RELATION_OPS: ReadonlySet<string> = new Set(['has', 'any']);
 
-const BY_ALIAS: ReadonlyMap<string, OpDef> = new Map(
-  OPS.flatMap((d) => ALIASES[d.op].map((alias) => [alias, d] as const)),
-);
+const BY_ALIAS: ReadonlyMap<string, OpDef> = new Map(OPS.flatMap((d) => ALIASES[d.op].map((alias) => [alias, d] as const)));
 const BY_OP: ReadonlyMap<CanonicalOp, OpDef> = new Map(OPS.map((d) => [d.op, d]));
 
 /** The operator an alias stands for, or undefined when the alias is unknown. */

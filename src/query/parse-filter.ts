@@ -118,7 +118,11 @@ function parseFieldOperand(field: FieldDef, op: OpDef, raw: unknown, path: strin
   const other = getField(raw);
   if (!other) throw queryError('ERR_FILTER_UNKNOWN_FIELD', path, `unknown field ${echo(raw)}`);
   if (!comparable(field, other)) {
-    throw queryError('ERR_FILTER_FIELD', path, `cannot compare ${field.type} field '${field.name}' with ${other.type} field '${other.name}'`);
+    throw queryError(
+      'ERR_FILTER_FIELD',
+      path,
+      `cannot compare ${field.type} field '${field.name}' with ${other.type} field '${other.name}'`,
+    );
   }
   return fieldComparisonNode(field.name, op.op as ComparisonOp, other.name);
 }

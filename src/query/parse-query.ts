@@ -114,7 +114,7 @@ function parseMetrics(raw: unknown): Metric[] {
   const out: Metric[] = [];
   raw.forEach((item, i) => {
     if (typeof item !== 'string' || !(METRICS as readonly string[]).includes(item)) {
-      const shown = typeof item === 'string' ? echo(item) : JSON.stringify(item)?.slice(0, 100) ?? String(item);
+      const shown = typeof item === 'string' ? echo(item) : (JSON.stringify(item)?.slice(0, 100) ?? String(item));
       throw queryError('ERR_METRICS', `metrics[${i}]`, `unknown metric ${shown}; expected one of ${METRICS.join(', ')}`);
     }
     // Repeats are harmless, so they are dropped rather than refused.

@@ -16,7 +16,13 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 10_000;
 
 /** Turns a stored row into an export record: local call_time, region names, unanswered as 0/1. */
-export function toRecord(row: Record<string, unknown>, zones: ZoneService, tz: string, format: 'kazoo' | 'iso', order: DateOrder): RecordRow {
+export function toRecord(
+  row: Record<string, unknown>,
+  zones: ZoneService,
+  tz: string,
+  format: 'kazoo' | 'iso',
+  order: DateOrder,
+): RecordRow {
   const callerZone = row.caller_zone_id === null ? null : Number(row.caller_zone_id);
   const calleeZone = row.callee_zone_id === null ? null : Number(row.callee_zone_id);
   const region = (id: number | null) => {
@@ -74,7 +80,14 @@ export async function* csvChunks(
     const window = await callTimeWindow(store, query.filters);
     if (!window) return;
     const sql = csvLinesQuery(
-      { account, filters: query.filters, segments: offsetSegments(query.timezone, window[0], window[1] + 1), range: window, format: query.timeFormat, order },
+      {
+        account,
+        filters: query.filters,
+        segments: offsetSegments(query.timezone, window[0], window[1] + 1),
+        range: window,
+        format: query.timeFormat,
+        order,
+      },
       dialect,
     )!;
     for await (const row of store.stream(sql, signal)) {
@@ -129,6 +142,8 @@ export async function recordsPage(
   return {
     data,
     page_size: data.length,
-    ...(rows.length > pageSize && last ? { next_start_key: encodeCursor({ call_time: Number(last.call_time), call_id: String(last.call_id) }) } : {}),
+    ...(rows.length > pageSize && last
+      ? { next_start_key: encodeCursor({ call_time: Number(last.call_time), call_id: String(last.call_id) }) }
+      : {}),
   };
 }

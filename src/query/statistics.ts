@@ -106,7 +106,6 @@ export async function callTimeWindow(store: Store, filters: AndNode): Promise<[n
   return lo > hi ? undefined : [lo, hi];
 }
 
-
 /**
  * An engine's interpolated quantile, snapped to its exact value.
  * :TRICKY: both engines compute lo + (hi - lo) * (h - floor(h)) with h = (n - 1) * p in doubles,
@@ -127,14 +126,26 @@ function toStats(row: Record<string, unknown>, metrics: ReadonlySet<string>): St
   const total = Number(row.total);
   const s: Stats = {
     total,
-    duration_seconds: { max: Number(row.d_max), min: Number(row.d_min), median: snapQuantile(row.d_median), mean: Number(row.d_sum) / total },
+    duration_seconds: {
+      max: Number(row.d_max),
+      min: Number(row.d_min),
+      median: snapQuantile(row.d_median),
+      mean: Number(row.d_sum) / total,
+    },
   };
   if (metrics.has('answered')) s.answered = Number(row.answered);
   if (metrics.has('asr')) s.asr = Number(row.answered) / total;
   if (metrics.has('acd')) s.acd = Number(row.answered) > 0 ? Number(row.ab_sum) / Number(row.answered) : null;
   if (metrics.has('billing_seconds')) {
-    s.billing_seconds = { max: Number(row.b_max), min: Number(row.b_min), median: snapQuantile(row.b_median), mean: Number(row.b_sum) / total, sum: Number(row.b_sum) };
+    s.billing_seconds = {
+      max: Number(row.b_max),
+      min: Number(row.b_min),
+      median: snapQuantile(row.b_median),
+      mean: Number(row.b_sum) / total,
+      sum: Number(row.b_sum),
+    };
   }
-  if (metrics.has('percentiles')) s.percentiles = { p90: snapQuantile(row.d_p90), p95: snapQuantile(row.d_p95), p99: snapQuantile(row.d_p99) };
+  if (metrics.has('percentiles'))
+    s.percentiles = { p90: snapQuantile(row.d_p90), p95: snapQuantile(row.d_p95), p99: snapQuantile(row.d_p99) };
   return s;
 }

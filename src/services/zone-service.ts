@@ -88,7 +88,10 @@ export class ZoneService {
     let changed = 0;
     for (const column of ['caller_id_number', 'callee_id_number'] as const) {
       const numbers = await store.distinctNumbers(column);
-      changed += await store.applyZones(column, numbers.map((number) => ({ number, zone_id: this.zoneOf(number) })));
+      changed += await store.applyZones(
+        column,
+        numbers.map((number) => ({ number, zone_id: this.zoneOf(number) })),
+      );
     }
     return changed;
   }

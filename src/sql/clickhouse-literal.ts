@@ -22,7 +22,10 @@ const NEEDS_ESCAPE = /[\u0000-\u001f'\\\u007f]/g;
  */
 export function clickhouseString(text: string): string {
   if (LONE_SURROGATE.test(text)) throw new Error('refusing a string with a lone UTF-16 surrogate');
-  const body = text.replace(NEEDS_ESCAPE, (ch) => NAMED_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  const body = text.replace(
+    NEEDS_ESCAPE,
+    (ch) => NAMED_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+  );
   return `'${body}'`;
 }
 

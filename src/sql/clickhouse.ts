@@ -101,20 +101,28 @@ const QUANTILES = [0.9, 0.95, 0.99] as const;
  * UNION ALL, whose branches must have identical column types.
  */
 function aggregateStats(source: string, spec: StatsSpec): string {
-  const inner = (grouped: boolean) => [
-    'bucket',
-    grouped ? 'grp AS g' : 'CAST(NULL AS Nullable(String)) AS g',
-    grouped ? 'toUInt8(0) AS is_total' : 'toUInt8(1) AS is_total',
-    'count() AS total',
-    'min(d) AS d_min',
-    'max(d) AS d_max',
-    'sum(d) AS d_sum',
-    'arraySort(groupArray(d)) AS ds',
-    ...(spec.answered ? ['count() - sum(u) AS answered', 'sum(if(u = 0, b, 0)) AS ab_sum'] : []),
-    ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'arraySort(groupArray(b)) AS bs'] : []),
-  ].join(', ');
+  const inner = (grouped: boolean) =>
+    [
+      'bucket',
+      grouped ? 'grp AS g' : 'CAST(NULL AS Nullable(String)) AS g',
+      grouped ? 'toUInt8(0) AS is_total' : 'toUInt8(1) AS is_total',
+      'count() AS total',
+      'min(d) AS d_min',
+      'max(d) AS d_max',
+      'sum(d) AS d_sum',
+      'arraySort(groupArray(d)) AS ds',
+      ...(spec.answered ? ['count() - sum(u) AS answered', 'sum(if(u = 0, b, 0)) AS ab_sum'] : []),
+      ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'arraySort(groupArray(b)) AS bs'] : []),
+    ].join(', ');
   const outer = [
-    'bucket', 'g AS grp', 'is_total', 'total', 'd_min', 'd_max', 'd_sum', `${exactQuantile('ds', 0.5)} AS d_median`,
+    'bucket',
+    'g AS grp',
+    'is_total',
+    'total',
+    'd_min',
+    'd_max',
+    'd_sum',
+    `${exactQuantile('ds', 0.5)} AS d_median`,
     ...(spec.percentiles ? QUANTILES.map((p) => `${exactQuantile('ds', p)} AS d_p${Math.round(p * 100)}`) : []),
     ...(spec.answered ? ['answered', 'ab_sum'] : []),
     ...(spec.billing ? ['b_min', 'b_max', 'b_sum', `${exactQuantile('bs', 0.5)} AS b_median`] : []),

@@ -38,7 +38,10 @@ export function csvLinesQuery(input: CsvLinesInput, dialect: Dialect): CompiledS
     const suffix =
       segs.length === 1
         ? offset(segs[0].offset)
-        : `CASE ${segs.slice(0, -1).map((s) => `WHEN ${t} < ${int(s.end)} THEN ${offset(s.offset)}`).join(' ')} ELSE ${offset(segs[segs.length - 1].offset)} END`;
+        : `CASE ${segs
+            .slice(0, -1)
+            .map((s) => `WHEN ${t} < ${int(s.end)} THEN ${offset(s.offset)}`)
+            .join(' ')} ELSE ${offset(segs[segs.length - 1].offset)} END`;
     time = `concat(${time}, ${suffix})`;
   }
   const col = (name: string) => `${CALLS_ALIAS}.${dialect.identifier(name)}`;

@@ -25,9 +25,10 @@ export const duckdbDialect: Dialect = {
   },
   inList(expr, values, negated, params) {
     // A semi-join on the unnested list: hashing, not a scan of the list per row.
-    const list = typeof values[0] === 'number'
-      ? `CAST($${params.add(integerListText(values as readonly number[]))} AS BIGINT[])`
-      : `$${params.add(listValue(values as readonly (string | boolean)[]))}`;
+    const list =
+      typeof values[0] === 'number'
+        ? `CAST($${params.add(integerListText(values as readonly number[]))} AS BIGINT[])`
+        : `$${params.add(listValue(values as readonly (string | boolean)[]))}`;
     return `${expr} ${negated ? 'NOT IN' : 'IN'} (SELECT unnest(${list}))`;
   },
   like(expr, pattern, caseInsensitive, params) {
@@ -90,7 +91,14 @@ export const duckdbDialect: Dialect = {
     ];
     const groupBy = spec.grouped ? 'GROUPING SETS ((bucket), (bucket, grp))' : 'bucket';
     const outer = [
-      'bucket', 'grp', 'is_total', 'total', 'd_min', 'd_max', 'd_sum', spec.percentiles ? 'd_q[1] AS d_median' : 'd_q AS d_median',
+      'bucket',
+      'grp',
+      'is_total',
+      'total',
+      'd_min',
+      'd_max',
+      'd_sum',
+      spec.percentiles ? 'd_q[1] AS d_median' : 'd_q AS d_median',
       ...(spec.percentiles ? ['d_q[2] AS d_p90', 'd_q[3] AS d_p95', 'd_q[4] AS d_p99'] : []),
       ...(spec.answered ? ['answered', 'ab_sum'] : []),
       ...(spec.billing ? ['b_min', 'b_max', 'b_sum', 'b_median'] : []),

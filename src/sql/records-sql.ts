@@ -7,9 +7,19 @@ import { fromSql, whereSql } from './stats-sql.js';
 
 /** Columns every records query returns, from the calls table; regions are added from the zone table in code. */
 export const RECORD_COLUMNS = [
-  'call_id', 'call_time', 'call_direction', 'caller_id_name', 'caller_id_number', 'caller_zone_id',
-  'callee_id_number', 'callee_zone_id', 'duration_seconds', 'billing_seconds', 'ringing_seconds',
-  'unanswered', 'hangup_cause',
+  'call_id',
+  'call_time',
+  'call_direction',
+  'caller_id_name',
+  'caller_id_number',
+  'caller_zone_id',
+  'callee_id_number',
+  'callee_zone_id',
+  'duration_seconds',
+  'billing_seconds',
+  'ringing_seconds',
+  'unanswered',
+  'hangup_cause',
 ] as const;
 
 /** Where a page of records starts: after this (call_time, call_id). */
@@ -32,7 +42,9 @@ export function recordsQuery(
     where += ` AND (${CALLS_ALIAS}.call_time > ${t} OR (${CALLS_ALIAS}.call_time = ${t2} AND ${CALLS_ALIAS}.call_id > ${id}))`;
   }
   const cols = RECORD_COLUMNS.map((c) =>
-    c === 'unanswered' ? `${dialect.booleanAsInteger(`${CALLS_ALIAS}.unanswered`)} AS unanswered` : `${CALLS_ALIAS}.${dialect.identifier(c)} AS ${c}`,
+    c === 'unanswered'
+      ? `${dialect.booleanAsInteger(`${CALLS_ALIAS}.unanswered`)} AS unanswered`
+      : `${CALLS_ALIAS}.${dialect.identifier(c)} AS ${c}`,
   );
   const limit = input.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(input.limit))}` : '';
   return {

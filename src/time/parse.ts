@@ -15,7 +15,8 @@ export class InvalidTimeError extends Error {
 const KAZOO = /^(\d{1,2}):(\d{2}):(\d{2}) (\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 // ISO 8601 extended format: date, optional time (seconds and fraction optional), optional offset.
 // 'T' or a space separates date and time (RFC 3339 allows the space); an offset needs a time.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})(?::(\d{2}))?)?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})(?::(\d{2}))?)?)?$/;
 
 function expected(order: DateOrder): string {
   return `expected '${order === 'mdy' ? 'HH:MM:SS MM/DD/YYYY' : 'HH:MM:SS DD/MM/YYYY'}' or ISO 8601 ('YYYY-MM-DDTHH:MM:SS[±HH:MM]')`;

@@ -42,7 +42,14 @@ export function assignZoneIds(existing: readonly Zone[], incoming: readonly Zone
       known.active = true;
       seen.add(known);
     } else {
-      const zone: Zone = { id: 0, prefix: def.prefix, country: def.country, description: def.description, source: opts.source, active: true };
+      const zone: Zone = {
+        id: 0,
+        prefix: def.prefix,
+        country: def.country,
+        description: def.description,
+        source: opts.source,
+        active: true,
+      };
       list.push(zone);
       seen.add(zone);
       fresh.push(zone);

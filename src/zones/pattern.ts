@@ -57,9 +57,9 @@ export function parsePattern(src: string): Node {
   };
   const quantified = (node: Node): Node => {
     const ch = src[i];
-    if (ch === '?') return i++, { kind: 'rep', node, min: 0, max: 1 };
-    if (ch === '*') return i++, { kind: 'rep', node, min: 0, max: Infinity };
-    if (ch === '+') return i++, { kind: 'rep', node, min: 1, max: Infinity };
+    if (ch === '?') return (i++, { kind: 'rep', node, min: 0, max: 1 });
+    if (ch === '*') return (i++, { kind: 'rep', node, min: 0, max: Infinity });
+    if (ch === '+') return (i++, { kind: 'rep', node, min: 1, max: Infinity });
     if (ch !== '{') return node;
     const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
     if (!m) return fail('bad quantifier');

@@ -55,7 +55,8 @@ export function parseRateDeck(text: string): { zones: ZoneDef[]; errors: RateDec
     const def = { prefix, country, description };
     const earlier = firstLine.get(prefix);
     if (earlier) {
-      if (earlier.key !== zoneKey(def)) errors.push({ line, reason: `prefix ${prefix} is already defined differently on line ${earlier.line}` });
+      if (earlier.key !== zoneKey(def))
+        errors.push({ line, reason: `prefix ${prefix} is already defined differently on line ${earlier.line}` });
       continue;
     }
     firstLine.set(prefix, { line, key: zoneKey(def) });
@@ -116,7 +117,8 @@ function readCsv(text: string): CsvRecord[] {
 /** The `zones export` CSV: RFC 4180 with CRLF line ends, readable again by {@link parseRateDeck}. */
 export function zonesToCsv(zones: readonly Zone[]): string {
   const rows = ['id,prefix,country,description,source,active'];
-  for (const z of zones) rows.push([String(z.id), z.prefix, csvField(z.country), csvField(z.description), z.source, z.active ? '1' : '0'].join(','));
+  for (const z of zones)
+    rows.push([String(z.id), z.prefix, csvField(z.country), csvField(z.description), z.source, z.active ? '1' : '0'].join(','));
   return rows.join('\r\n') + '\r\n';
 }
 

@@ -36,7 +36,9 @@ export function regionsOf(
     if (name === undefined || !regions) {
       throw new CallstatsError('ERR_UNKNOWN_COUNTRY', `unknown country '${asked}'`, 400, { country: asked });
     }
-    out[name] = Object.fromEntries([...regions].sort(([a], [b]) => compareNames(a, b)).map(([r, ids]) => [r, [...ids].sort((x, y) => x - y)]));
+    out[name] = Object.fromEntries(
+      [...regions].sort(([a], [b]) => compareNames(a, b)).map(([r, ids]) => [r, [...ids].sort((x, y) => x - y)]),
+    );
   }
   return out;
 }

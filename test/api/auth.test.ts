@@ -18,12 +18,20 @@ describe('accounts and keys (SPEC 7, 2.1)', () => {
     const res = await countries('accountA', {});
     assert.equal(res.statusCode, 401);
     const body = res.json();
-    assert.deepEqual({ error: body.error, status: body.status, message: body.message }, { error: '401', status: 'error', message: 'missing X-Auth-Token' });
+    assert.deepEqual(
+      { error: body.error, status: body.status, message: body.message },
+      { error: '401', status: 'error', message: 'missing X-Auth-Token' },
+    );
     assert.equal(typeof body.request_id, 'string');
   });
 
   test('a wrong or malformed token is 401', async () => {
-    for (const token of ['nonsense', `${keyA}x`, keyA.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')), '0123456789abcdef.' + 'A'.repeat(43)]) {
+    for (const token of [
+      'nonsense',
+      `${keyA}x`,
+      keyA.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+      '0123456789abcdef.' + 'A'.repeat(43),
+    ]) {
       const res = await countries('accountA', { 'x-auth-token': token });
       assert.equal(res.statusCode, 401, token);
     }
@@ -31,7 +39,12 @@ describe('accounts and keys (SPEC 7, 2.1)', () => {
 
   test('a key for account A reads A and gets 403 on B, existing or not', async () => {
     assert.equal((await countries('accountA', { 'x-auth-token': keyA })).statusCode, 200);
-    await t.app.inject({ method: 'POST', url: '/v2/accounts/accountB/call_statistics/cdrs', headers: { 'x-auth-token': t.token, 'content-type': 'application/json' }, payload: { data: [] } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v2/accounts/accountB/call_statistics/cdrs',
+      headers: { 'x-auth-token': t.token, 'content-type': 'application/json' },
+      payload: { data: [] },
+    });
     for (const other of ['accountB', 'never-seen']) {
       const res = await countries(other, { 'x-auth-token': keyA });
       assert.equal(res.statusCode, 403);
@@ -58,7 +71,11 @@ describe('accounts and keys (SPEC 7, 2.1)', () => {
     const r404 = await t.app.inject({ method: 'GET', url: '/v2/nothing/here', headers: { 'x-auth-token': t.token } });
     assert.equal(r404.statusCode, 404);
     assert.equal(r404.json().error, '404');
-    const r405 = await t.app.inject({ method: 'DELETE', url: '/v2/accounts/a/call_statistics/countries', headers: { 'x-auth-token': t.token } });
+    const r405 = await t.app.inject({
+      method: 'DELETE',
+      url: '/v2/accounts/a/call_statistics/countries',
+      headers: { 'x-auth-token': t.token },
+    });
     assert.equal(r405.statusCode, 405);
     assert.equal(r405.json().error, '405');
   });

@@ -8,8 +8,7 @@ describe('countries and regions API (SPEC 2.2, 2.3)', () => {
     t = await testApp();
   });
   after(() => t.close());
-  const get = (url: string, method: 'GET' | 'POST' = 'GET') =>
-    t.app.inject({ method, url, headers: { 'x-auth-token': t.token } });
+  const get = (url: string, method: 'GET' | 'POST' = 'GET') => t.app.inject({ method, url, headers: { 'x-auth-token': t.token } });
 
   test('lists at least 200 countries, sorted, in English', async () => {
     const res = await get('/v2/accounts/acct1/call_statistics/countries');
@@ -18,7 +17,10 @@ describe('countries and regions API (SPEC 2.2, 2.3)', () => {
     assert.equal(body.status, 'success');
     const countries: string[] = body.data.countries;
     assert.ok(countries.length >= 200, `only ${countries.length} countries`);
-    assert.deepEqual([...countries].sort((a, b) => a.localeCompare(b)), countries.slice().sort((a, b) => a.localeCompare(b)));
+    assert.deepEqual(
+      [...countries].sort((a, b) => a.localeCompare(b)),
+      countries.slice().sort((a, b) => a.localeCompare(b)),
+    );
     for (const c of ['New Zealand', 'Australia', 'United States', 'United Kingdom', 'Zimbabwe', 'Afghanistan']) {
       assert.ok(countries.includes(c), c);
     }
@@ -35,7 +37,10 @@ describe('countries and regions API (SPEC 2.2, 2.3)', () => {
       const balclutha: number[] = data['New Zealand']['New Zealand Balclutha'];
       const mobile: number[] = data['Australia']['Australia Mobile'];
       assert.ok(balclutha.length >= 1 && mobile.length >= 1);
-      assert.deepEqual(balclutha, [...balclutha].sort((a, b) => a - b));
+      assert.deepEqual(
+        balclutha,
+        [...balclutha].sort((a, b) => a - b),
+      );
       const zone = t.store.listZones().then((zs) => zs.find((z) => z.prefix === '643412'));
       assert.ok(balclutha.includes((await zone)!.id));
       for (const name of Object.keys(data['New Zealand'])) assert.ok(name.startsWith('New Zealand '), name);

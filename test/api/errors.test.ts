@@ -7,9 +7,20 @@ import type { Call } from '../../src/core/call.js';
 
 const BASE = '/v2/accounts/acc1/call_statistics';
 const call = (id: string, t: number): Call => ({
-  account_id: 'wide', call_id: id, call_time: t, call_direction: 'inbound', caller_id_name: null, caller_id_number: '+6434123456',
-  callee_id_number: '100', caller_zone_id: null, callee_zone_id: null, duration_seconds: 10, billing_seconds: 10, ringing_seconds: null,
-  unanswered: false, hangup_cause: null,
+  account_id: 'wide',
+  call_id: id,
+  call_time: t,
+  call_direction: 'inbound',
+  caller_id_name: null,
+  caller_id_number: '+6434123456',
+  callee_id_number: '100',
+  caller_zone_id: null,
+  callee_zone_id: null,
+  duration_seconds: 10,
+  billing_seconds: 10,
+  ringing_seconds: null,
+  unanswered: false,
+  hangup_cause: null,
 });
 
 /** Asserts one error answer: status, the Kazoo envelope and the exact `data`. */
@@ -33,10 +44,12 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
   });
   after(() => t.close());
   const auth = () => ({ 'x-auth-token': t.token });
-  const getRaw = (path: string, rawQ: string) => t.app.inject({ method: 'GET', url: `${BASE}/${path}?q=${encodeURIComponent(rawQ)}`, headers: auth() });
+  const getRaw = (path: string, rawQ: string) =>
+    t.app.inject({ method: 'GET', url: `${BASE}/${path}?q=${encodeURIComponent(rawQ)}`, headers: auth() });
   const get = (path: string, q: unknown) => getRaw(path, JSON.stringify(q));
   const filters = (...f: unknown[]) => ({ data: { filters: f } });
-  const bad = (q: unknown, data: Record<string, string>) => async () => assertError(await get('daily', q), 400, 'invalid query', { q: data });
+  const bad = (q: unknown, data: Record<string, string>) => async () =>
+    assertError(await get('daily', q), 400, 'invalid query', { q: data });
 
   test('bad JSON in q names q and the parser complaint', async () => {
     let detail = '';
@@ -51,15 +64,33 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
   test('data that is not an object', bad({ data: 'x' }, { data: 'expected a JSON object' }));
   test('filters that are not a list', bad({ filters: {} }, { filters: 'expected a list' }));
   test('unknown field', bad(filters({ name: 'nope', op: 'eq', val: 1 }), { 'filters[0].name': "unknown field 'nope'" }));
-  test('unknown key in an entry', bad(filters({ name: 'unanswered', op: 'eq', val: 1, value: 2 }), { 'filters[0].value': "unknown key 'value'" }));
-  test('unknown operator (alias typo) deep in an or', bad(
-    filters({ name: 'unanswered', op: 'eq', val: true }, { name: 'call_direction', op: '==', val: 'inbound' }, { or: [{ name: 'unanswered', op: 'equalz', val: true }] }),
-    { 'filters[2].or[0].op': "unknown operator 'equalz'" },
-  ));
+  test(
+    'unknown key in an entry',
+    bad(filters({ name: 'unanswered', op: 'eq', val: 1, value: 2 }), { 'filters[0].value': "unknown key 'value'" }),
+  );
+  test(
+    'unknown operator (alias typo) deep in an or',
+    bad(
+      filters(
+        { name: 'unanswered', op: 'eq', val: true },
+        { name: 'call_direction', op: '==', val: 'inbound' },
+        { or: [{ name: 'unanswered', op: 'equalz', val: true }] },
+      ),
+      { 'filters[2].or[0].op': "unknown operator 'equalz'" },
+    ),
+  );
   test('missing val', bad(filters({ name: 'caller_zone_id', op: 'eq' }), { 'filters[0].val': 'missing val' }));
   test('wrong val type', bad(filters({ name: 'caller_zone_id', op: 'eq', val: 'abc' }), { 'filters[0].val': 'expected an integer' }));
-  test('wrong enum value', bad(filters({ name: 'call_direction', op: 'eq', val: 'sideways' }), { 'filters[0].val': "expected 'inbound' or 'outbound'" }));
-  test('null outside is_null', bad(filters({ name: 'hangup_cause', op: 'ne', val: null }), { 'filters[0].val': 'null is only allowed through is_null or is_not_null' }));
+  test(
+    'wrong enum value',
+    bad(filters({ name: 'call_direction', op: 'eq', val: 'sideways' }), { 'filters[0].val': "expected 'inbound' or 'outbound'" }),
+  );
+  test(
+    'null outside is_null',
+    bad(filters({ name: 'hangup_cause', op: 'ne', val: null }), {
+      'filters[0].val': 'null is only allowed through is_null or is_not_null',
+    }),
+  );
   test('has and any need relations', async () => {
     for (const op of ['has', 'any']) {
       assertError(await get('daily', filters({ name: 'hangup_cause', op, val: 'x' })), 400, 'invalid query', {
@@ -67,23 +98,45 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
       });
     }
   });
-  test('operator that does not apply to the type', bad(filters({ name: 'unanswered', op: 'like', val: '%' }), { 'filters[0].op': "operator 'like' does not apply to boolean field 'unanswered'" }));
+  test(
+    'operator that does not apply to the type',
+    bad(filters({ name: 'unanswered', op: 'like', val: '%' }), {
+      'filters[0].op': "operator 'like' does not apply to boolean field 'unanswered'",
+    }),
+  );
   test('in with a non-list', bad(filters({ name: 'caller_zone_id', op: 'in', val: 5 }), { 'filters[0].val': 'expected a list' }));
-  test('in with a bad item names the item', bad(filters({ name: 'caller_zone_id', op: 'in', val: [1, 'x'] }), { 'filters[0].val[1]': 'expected an integer' }));
-  test('bad time value', bad(filters({ name: 'call_time', op: '>=', val: 'yesterday' }), { 'filters[0].val': "not a time: expected 'HH:MM:SS DD/MM/YYYY' or ISO 8601 ('YYYY-MM-DDTHH:MM:SS[±HH:MM]'), got 'yesterday'" }));
+  test(
+    'in with a bad item names the item',
+    bad(filters({ name: 'caller_zone_id', op: 'in', val: [1, 'x'] }), { 'filters[0].val[1]': 'expected an integer' }),
+  );
+  test(
+    'bad time value',
+    bad(filters({ name: 'call_time', op: '>=', val: 'yesterday' }), {
+      'filters[0].val': "not a time: expected 'HH:MM:SS DD/MM/YYYY' or ISO 8601 ('YYYY-MM-DDTHH:MM:SS[±HH:MM]'), got 'yesterday'",
+    }),
+  );
   test('bad timezone', bad({ timezone: 'Mars/Olympus_Mons' }, { timezone: "unknown time zone 'Mars/Olympus_Mons'" }));
   test('timezone of the wrong type', bad({ timezone: 5 }, { timezone: 'expected a time zone name' }));
   test('non-groupable grouping', async () => {
     const res = await get('daily', { grouping: 'call_time' });
     assertError(res, 400, 'invalid query', {
-      q: { grouping: "field 'call_time' cannot be grouped by; groupable: call_direction, caller_zone_id, callee_zone_id, unanswered, hangup_cause, caller_country, callee_country, caller_region, callee_region" },
+      q: {
+        grouping:
+          "field 'call_time' cannot be grouped by; groupable: call_direction, caller_zone_id, callee_zone_id, unanswered, hangup_cause, caller_country, callee_country, caller_region, callee_region",
+      },
     });
   });
   test('unknown grouping', bad({ grouping: 'nope' }, { grouping: "unknown field 'nope'" }));
   test('bad time_format', bad({ time_format: 'unix' }, { time_format: "expected 'kazoo' or 'iso'" }));
   test('bad week_start', bad({ week_start: 'friday' }, { week_start: "expected 'monday' or 'sunday'" }));
   test('metrics not a list', bad({ metrics: 'asr' }, { metrics: 'expected a list' }));
-  test('unknown metric', bad({ metrics: ['asr', 'mos'] }, { 'metrics[1]': "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles" }));
+  test(
+    'unknown metric',
+    bad(
+      { metrics: ['asr', 'mos'] },
+      { 'metrics[1]': "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles" },
+    ),
+  );
   test('q given twice', async () => {
     const res = await t.app.inject({ method: 'GET', url: `${BASE}/daily?q=%7B%7D&q=%7B%7D`, headers: auth() });
     assertError(res, 400, 'invalid query', { q: { q: 'given more than once' } });
@@ -94,7 +147,9 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
   });
   test('too many buckets: hourly over 12 years of data', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v2/accounts/wide/call_statistics/hourly', headers: auth() });
-    assertError(res, 400, 'too many buckets', { q: { filters: 'the matching calls span more than 100000 hourly buckets; narrow call_time' } });
+    assertError(res, 400, 'too many buckets', {
+      q: { filters: 'the matching calls span more than 100000 hourly buckets; narrow call_time' },
+    });
     const daily = await t.app.inject({ method: 'GET', url: '/v2/accounts/wide/call_statistics/daily', headers: auth() });
     assert.equal(daily.statusCode, 200);
   });
@@ -115,7 +170,12 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
     assertError(res, 400, "unknown country 'Atlantis'", { country: 'Atlantis' });
   });
   test('a POST body that is not JSON', async () => {
-    const res = await t.app.inject({ method: 'POST', url: `${BASE}/daily`, headers: { ...auth(), 'content-type': 'application/json' }, payload: '{"filters": [' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${BASE}/daily`,
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: '{"filters": [',
+    });
     assertError(res, 400, 'invalid JSON body', { body: 'invalid JSON' });
   });
 
@@ -139,13 +199,28 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
     assert.equal(res.headers.allow, 'GET, POST');
   });
   test('body too large is 413', async () => {
-    const res = await t.app.inject({ method: 'POST', url: `${BASE}/daily`, headers: { ...auth(), 'content-type': 'application/json' }, payload: `{"x":"${'a'.repeat(2 * 1024 * 1024)}"}` });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${BASE}/daily`,
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: `{"x":"${'a'.repeat(2 * 1024 * 1024)}"}`,
+    });
     assertError(res, 413, 'request body too large', { body: `more than ${2 * 1024 * 1024} bytes` });
   });
   test('unsupported media type is 415', async () => {
-    const res = await t.app.inject({ method: 'POST', url: `${BASE}/daily`, headers: { ...auth(), 'content-type': 'application/xml' }, payload: '<q/>' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${BASE}/daily`,
+      headers: { ...auth(), 'content-type': 'application/xml' },
+      payload: '<q/>',
+    });
     assertError(res, 415, 'unsupported content type', { 'content-type': 'application/xml' });
-    const cdrs = await t.app.inject({ method: 'POST', url: `${BASE}/cdrs`, headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' });
+    const cdrs = await t.app.inject({
+      method: 'POST',
+      url: `${BASE}/cdrs`,
+      headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=1',
+    });
     assertError(cdrs, 415, 'unsupported content type', { 'content-type': 'application/x-www-form-urlencoded' });
   });
 });

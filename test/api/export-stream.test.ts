@@ -29,10 +29,20 @@ class CountingStore extends DuckDBStore {
 function calls(): Call[] {
   const t0 = Date.UTC(2023, 0, 1) / 1000;
   return Array.from({ length: N }, (_, i) => ({
-    account_id: 'big', call_id: `c${String(i).padStart(6, '0')}`, call_time: t0 + i * 7, call_direction: i % 3 ? 'outbound' : 'inbound',
-    caller_id_name: `Caller ${i % 97}`, caller_id_number: `+64341234${String(i % 100).padStart(2, '0')}`, callee_id_number: '+61412345678',
-    caller_zone_id: null, callee_zone_id: null, duration_seconds: i % 600, billing_seconds: i % 5 ? i % 600 : 0, ringing_seconds: i % 30,
-    unanswered: i % 5 === 0, hangup_cause: 'NORMAL_CLEARING',
+    account_id: 'big',
+    call_id: `c${String(i).padStart(6, '0')}`,
+    call_time: t0 + i * 7,
+    call_direction: i % 3 ? 'outbound' : 'inbound',
+    caller_id_name: `Caller ${i % 97}`,
+    caller_id_number: `+64341234${String(i % 100).padStart(2, '0')}`,
+    callee_id_number: '+61412345678',
+    caller_zone_id: null,
+    callee_zone_id: null,
+    duration_seconds: i % 600,
+    billing_seconds: i % 5 ? i % 600 : 0,
+    ringing_seconds: i % 30,
+    unanswered: i % 5 === 0,
+    hangup_cause: 'NORMAL_CLEARING',
   }));
 }
 
@@ -92,12 +102,14 @@ describe('CSV export streams and stops when the client goes away (SPEC 2.5)', ()
     store.rows = 0;
     store.aborted = false;
     const body = await new Promise<string>((resolve, reject) => {
-      http.get(url(), { headers: { 'x-auth-token': token } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
-      }).on('error', reject);
+      http
+        .get(url(), { headers: { 'x-auth-token': token } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          res.on('error', reject);
+        })
+        .on('error', reject);
     });
     assert.ok(body.endsWith('\r\n'));
     const lines = body.split('\r\n');

@@ -25,7 +25,12 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
   let t: Awaited<ReturnType<typeof testApp>>;
   before(async () => {
     t = await testApp({ CALLSTATS_RATE_LIMIT: '0' });
-    await t.app.inject({ method: 'POST', url: '/v2/accounts/acc1/call_statistics/cdrs', headers: { 'x-auth-token': t.token, 'content-type': 'application/json' }, payload: { data: [kazooCdr('f1', 1_700_000_000), kazooCdr('f2', 1_700_003_600)] } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v2/accounts/acc1/call_statistics/cdrs',
+      headers: { 'x-auth-token': t.token, 'content-type': 'application/json' },
+      payload: { data: [kazooCdr('f1', 1_700_000_000), kazooCdr('f2', 1_700_003_600)] },
+    });
   });
   after(() => t.close());
 
@@ -33,10 +38,17 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
     const rnd = prng(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
     const int = (n: number) => Math.floor(rnd() * n);
-    const junk = (n: number) => Array.from({ length: n }, () => String.fromCodePoint(pick([0, 0x22, 0x5c, 0x7b, 0x5b, 0x25, 0x26, 0x3f, 0x2f, 0xe9, 0x1f600, 0xd800, 0x202e, 0x41 + int(26)]))).join('');
+    const junk = (n: number) =>
+      Array.from({ length: n }, () =>
+        String.fromCodePoint(pick([0, 0x22, 0x5c, 0x7b, 0x5b, 0x25, 0x26, 0x3f, 0x2f, 0xe9, 0x1f600, 0xd800, 0x202e, 0x41 + int(26)])),
+      ).join('');
     const filter = (): unknown =>
       pick<() => unknown>([
-        () => ({ name: pick(['call_time', 'caller_zone_id', 'unanswered', 'caller_id_name', '__proto__', 'constructor', 'x']), op: pick(['eq', '==', 'in', 'like', 'is_null', 'has', 'equalz', '']), val: pick<unknown>([1, -0, 1e308, 2 ** 63, '1', null, true, [], [1, 'a'], {}, junk(5), '2016-03-04T08:00:00+13:00']) }),
+        () => ({
+          name: pick(['call_time', 'caller_zone_id', 'unanswered', 'caller_id_name', '__proto__', 'constructor', 'x']),
+          op: pick(['eq', '==', 'in', 'like', 'is_null', 'has', 'equalz', '']),
+          val: pick<unknown>([1, -0, 1e308, 2 ** 63, '1', null, true, [], [1, 'a'], {}, junk(5), '2016-03-04T08:00:00+13:00']),
+        }),
         () => ({ or: [filter()] }),
         () => JSON.parse('{"__proto__": {"polluted": 1}, "name": "unanswered", "op": "eq", "val": 1}'),
         () => ({ and: 'x' }),
@@ -44,8 +56,21 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
       ])();
     const qText = (): string =>
       pick<() => string>([
-        () => JSON.stringify({ data: { filters: [filter(), filter()], grouping: pick(['unanswered', 'call_time', '__proto__', 1, null]), timezone: pick(['UTC', 'Pacific/Chatham', 'Mars/Base', '', '../../etc/passwd']) } }),
-        () => JSON.stringify({ filters: [filter()], metrics: pick([['asr'], 'asr', [{}], ['percentiles', 'x']]), time_format: pick(['iso', 'kazoo', 5]), week_start: pick(['sunday', 'x']) }).slice(0, int(80) + 1),
+        () =>
+          JSON.stringify({
+            data: {
+              filters: [filter(), filter()],
+              grouping: pick(['unanswered', 'call_time', '__proto__', 1, null]),
+              timezone: pick(['UTC', 'Pacific/Chatham', 'Mars/Base', '', '../../etc/passwd']),
+            },
+          }),
+        () =>
+          JSON.stringify({
+            filters: [filter()],
+            metrics: pick([['asr'], 'asr', [{}], ['percentiles', 'x']]),
+            time_format: pick(['iso', 'kazoo', 5]),
+            week_start: pick(['sunday', 'x']),
+          }).slice(0, int(80) + 1),
         () => `{"filters":[${'{"or":['.repeat(DEEP)}${']}'.repeat(DEEP)}]}`,
         () => '['.repeat(DEEP) + ']'.repeat(DEEP),
         () => `{"filters":[{"name":"caller_zone_id","op":"eq","val":${'9'.repeat(400)}}]}`,
@@ -56,8 +81,10 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
       ])();
     const path = (): string =>
       pick<() => string>([
-        () => `/v2/accounts/${pick(['acc1', 'acc%00', '..', '%E0%A4%A', enc(junk(8)), 'x'.repeat(70)])}/call_statistics/${pick(['hourly', 'daily', 'weekly', 'monthly', 'csv', 'json', 'yearly', 'countries', '%ZZ', ''])}`,
-        () => `/v2/accounts/acc1/call_statistics/countries/${pick(['New%20Zealand&Australia', '%26%26', '&', enc(junk(6)), '%E0%A4%A', 'Atlantis'])}`,
+        () =>
+          `/v2/accounts/${pick(['acc1', 'acc%00', '..', '%E0%A4%A', enc(junk(8)), 'x'.repeat(70)])}/call_statistics/${pick(['hourly', 'daily', 'weekly', 'monthly', 'csv', 'json', 'yearly', 'countries', '%ZZ', ''])}`,
+        () =>
+          `/v2/accounts/acc1/call_statistics/countries/${pick(['New%20Zealand&Australia', '%26%26', '&', enc(junk(6)), '%E0%A4%A', 'Atlantis'])}`,
         () => `/v2/webhooks/${enc(junk(5))}/channel_destroy`,
         () => pick(['/openapi.json', '/', '//', '/v2', '/_local/rpc', '/_local/stream', '/%', '/v2/accounts/acc1/call_statistics/cdrs']),
       ])();
@@ -66,7 +93,8 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
         () => `?q=${enc(qText())}`,
         () => `?q=${qText().replace(/[#\s]/g, '')}`,
         () => `?q=%7B&q=%7D`,
-        () => `?page_size=${pick(['1', '0', '-5', '1e3', '99999999999999999999', 'x'])}&start_key=${pick(['', 'abc', 'WzEsImEiXQ', enc(junk(4))])}`,
+        () =>
+          `?page_size=${pick(['1', '0', '-5', '1e3', '99999999999999999999', 'x'])}&start_key=${pick(['', 'abc', 'WzEsImEiXQ', enc(junk(4))])}`,
         () => `?__proto__[x]=1&constructor=2`,
         () => '',
       ])();
@@ -79,7 +107,17 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
       if (rnd() < 0.05) headers['x-callstats-control'] = 'guess';
       let payload: string | Buffer | undefined;
       if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-        headers['content-type'] = pick(['application/json', 'application/json; charset=utf-8', 'application/x-ndjson', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/xml', '', 'application/json; charset=latin1']);
+        headers['content-type'] = pick([
+          'application/json',
+          'application/json; charset=utf-8',
+          'application/x-ndjson',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data',
+          'application/xml',
+          '',
+          'application/json; charset=latin1',
+        ]);
         payload = pick<() => string | Buffer>([
           () => qText(),
           () => JSON.stringify({ data: [kazooCdr(junk(4), int(2e9), { duration_seconds: pick(['1', '-1', 'x', 1e20]) })] }),
@@ -93,7 +131,10 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
       const opts: InjectOptions = { method, url: path() + query(), headers, ...(payload !== undefined ? { payload } : {}) };
       const res = await t.app.inject(opts);
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      assert.ok(res.statusCode < 500, `request ${i} (seed ${SEED}): ${method} ${String(opts.url).slice(0, 300)} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+      assert.ok(
+        res.statusCode < 500,
+        `request ${i} (seed ${SEED}): ${method} ${String(opts.url).slice(0, 300)} → ${res.statusCode} ${res.body.slice(0, 300)}`,
+      );
       if (res.statusCode >= 400 && method !== 'HEAD') assert.equal(res.json().status, 'error', res.body.slice(0, 200));
     }
     assert.ok((statuses.get(200) ?? 0) > 50, `some requests succeed: ${JSON.stringify([...statuses])}`);
@@ -101,7 +142,11 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
     // Prototype pollution would show up here.
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(({} as Record<string, unknown>).admin, undefined);
-    const alive = await t.app.inject({ method: 'GET', url: '/v2/accounts/acc1/call_statistics/daily', headers: { 'x-auth-token': t.token } });
+    const alive = await t.app.inject({
+      method: 'GET',
+      url: '/v2/accounts/acc1/call_statistics/daily',
+      headers: { 'x-auth-token': t.token },
+    });
     assert.equal(alive.statusCode, 200);
     assert.equal(Object.values(alive.json().data as Record<string, { total: number }>).reduce((s, b) => s + b.total, 0) >= 2, true);
   });
@@ -115,12 +160,21 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
     const port = (t.app.server.address() as { port: number }).port;
     const send = (method: string, url: string, body?: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, method, path: url, headers: { 'x-auth-token': t.token, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path: url,
+            headers: { 'x-auth-token': t.token, ...(body ? { 'content-type': 'application/json' } : {}) },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

@@ -13,7 +13,12 @@ describe('HTTP ingest (SPEC 2.7)', () => {
   });
   after(() => t.close());
   const post = (account: string, payload: string, type = 'application/json') =>
-    t.app.inject({ method: 'POST', url: `/v2/accounts/${account}/call_statistics/cdrs`, headers: { 'x-auth-token': t.token, 'content-type': type }, payload });
+    t.app.inject({
+      method: 'POST',
+      url: `/v2/accounts/${account}/call_statistics/cdrs`,
+      headers: { 'x-auth-token': t.token, 'content-type': type },
+      payload,
+    });
 
   test('stores good records, names the bad one, and never double-counts a re-send', async () => {
     const docs = [
@@ -24,7 +29,10 @@ describe('HTTP ingest (SPEC 2.7)', () => {
     const first = await post('accHttp', JSON.stringify({ data: docs }));
     assert.equal(first.statusCode, 200, first.body);
     const d = first.json().data;
-    assert.deepEqual({ accepted: d.accepted, duplicates: d.duplicates, rejected_count: d.rejected_count }, { accepted: 2, duplicates: 0, rejected_count: 1 });
+    assert.deepEqual(
+      { accepted: d.accepted, duplicates: d.duplicates, rejected_count: d.rejected_count },
+      { accepted: 2, duplicates: 0, rejected_count: 1 },
+    );
     assert.equal(d.rejected[0].index, 1);
     assert.match(d.rejected[0].reason, /duration_seconds/);
     const again = (await post('accHttp', JSON.stringify({ data: docs }))).json().data;
@@ -56,22 +64,56 @@ describe('HTTP ingest (SPEC 2.7)', () => {
     assert.ok(d.rejected_count >= 1);
   });
 
-  test('the channel_destroy webhook stores JSON and form bodies for the token\'s account only', async () => {
+  test("the channel_destroy webhook stores JSON and form bodies for the token's account only", async () => {
     const hook = await createWebhookToken(t.store, 'accHook');
     const url = `/v2/webhooks/${hook.token}/channel_destroy`;
-    const json = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ...kazooCdr('w1', T0), hook_event: 'channel_destroy' }) });
+    const json = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...kazooCdr('w1', T0), hook_event: 'channel_destroy' }),
+    });
     assert.equal(json.statusCode, 200, json.body);
     assert.equal(json.json().data.accepted, 1);
-    const form = new URLSearchParams({ call_id: 'w2', call_direction: 'inbound', timestamp: String(T0 + 62167219200 + 30), duration_seconds: '30', billing_seconds: '25', caller_id_number: '+6434123456', callee_id_number: '1001', hook_event: 'channel_destroy' });
-    const fr = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+    const form = new URLSearchParams({
+      call_id: 'w2',
+      call_direction: 'inbound',
+      timestamp: String(T0 + 62167219200 + 30),
+      duration_seconds: '30',
+      billing_seconds: '25',
+      caller_id_number: '+6434123456',
+      callee_id_number: '1001',
+      hook_event: 'channel_destroy',
+    });
+    const fr = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form.toString(),
+    });
     assert.equal(fr.statusCode, 200, fr.body);
     assert.equal(fr.json().data.accepted, 1);
-    const again = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+    const again = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form.toString(),
+    });
     assert.equal(again.json().data.duplicates, 1);
     assert.equal(await t.store.countCalls('accHook'), 2);
-    const bad = await t.app.inject({ method: 'POST', url: '/v2/webhooks/0123456789abcdef.nope/channel_destroy', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/v2/webhooks/0123456789abcdef.nope/channel_destroy',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
     assert.equal(bad.statusCode, 401);
-    const keyAsHook = await t.app.inject({ method: 'POST', url: `/v2/webhooks/${t.token}/channel_destroy`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(kazooCdr('w3', T0)) });
+    const keyAsHook = await t.app.inject({
+      method: 'POST',
+      url: `/v2/webhooks/${t.token}/channel_destroy`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(kazooCdr('w3', T0)),
+    });
     assert.equal(keyAsHook.statusCode, 401, 'an API key is not a webhook token');
   });
 });

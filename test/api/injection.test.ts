@@ -10,7 +10,7 @@ const NASTY = [
   '" OR 1=1 --',
   "' OR '1'='1",
   'back\\slash\\',
-  '\\\'; SELECT 1; --',
+  "\\'; SELECT 1; --",
   '$1',
   '?',
   '$$; DROP TABLE calls; $$',
@@ -18,12 +18,25 @@ const NASTY = [
   '%',
   '_',
 ];
-const TEXT_FIELDS = allFields().filter((f) => f.type === 'text').map((f) => f.name);
+const TEXT_FIELDS = allFields()
+  .filter((f) => f.type === 'text')
+  .map((f) => f.name);
 
 const call = (i: number, name: string): Call => ({
-  account_id: 'acc1', call_id: `n${i}`, call_time: 1_700_000_000 + i * 60, call_direction: 'outbound', caller_id_name: name,
-  caller_id_number: name, callee_id_number: '+61412345678', caller_zone_id: null, callee_zone_id: null, duration_seconds: 10 + i,
-  billing_seconds: 10, ringing_seconds: 1, unanswered: false, hangup_cause: name,
+  account_id: 'acc1',
+  call_id: `n${i}`,
+  call_time: 1_700_000_000 + i * 60,
+  call_direction: 'outbound',
+  caller_id_name: name,
+  caller_id_number: name,
+  callee_id_number: '+61412345678',
+  caller_zone_id: null,
+  callee_zone_id: null,
+  duration_seconds: 10 + i,
+  billing_seconds: 10,
+  ringing_seconds: 1,
+  unanswered: false,
+  hangup_cause: name,
 });
 
 describe('SQL-looking input is inert (STYLE 2: values are parameters, identifiers come from the registry)', () => {
@@ -34,7 +47,11 @@ describe('SQL-looking input is inert (STYLE 2: values are parameters, identifier
   });
   after(() => t.close());
   const total = async (q: unknown) => {
-    const res = await t.app.inject({ method: 'GET', url: `/v2/accounts/acc1/call_statistics/monthly?q=${encodeURIComponent(JSON.stringify(q))}`, headers: { 'x-auth-token': t.token } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v2/accounts/acc1/call_statistics/monthly?q=${encodeURIComponent(JSON.stringify(q))}`,
+      headers: { 'x-auth-token': t.token },
+    });
     assert.equal(res.statusCode, 200, res.body);
     return Object.values(res.json().data as Record<string, { total: number }>).reduce((s, b) => s + b.total, 0);
   };
@@ -42,14 +59,23 @@ describe('SQL-looking input is inert (STYLE 2: values are parameters, identifier
   test('every text field matches SQL-looking values literally, or not at all', async () => {
     // The stored value of each text field per call (zone fields are null: these numbers get no zone here).
     const valueOf = (field: string, i: number): string | null =>
-      ['caller_id_name', 'caller_id_number', 'hangup_cause'].includes(field) ? NASTY[i] : field === 'callee_id_number' ? '+61412345678' : null;
-    const count = (pred: (v: string) => boolean, field: string) => NASTY.filter((_, i) => valueOf(field, i) !== null && pred(valueOf(field, i)!)).length;
+      ['caller_id_name', 'caller_id_number', 'hangup_cause'].includes(field)
+        ? NASTY[i]
+        : field === 'callee_id_number'
+          ? '+61412345678'
+          : null;
+    const count = (pred: (v: string) => boolean, field: string) =>
+      NASTY.filter((_, i) => valueOf(field, i) !== null && pred(valueOf(field, i)!)).length;
     for (const field of TEXT_FIELDS) {
       for (const val of NASTY) {
         const want = count((v) => v === val, field);
         assert.equal(await total({ filters: [{ name: field, op: 'eq', val }] }), want, `${field} == ${val}`);
         assert.equal(await total({ filters: [{ name: field, op: 'in', val: [val, `${val}x`] }] }), want, `${field} in ${val}`);
-        assert.equal(await total({ filters: [{ name: field, op: '!=', val }] }), count((v) => v !== val, field), `${field} != ${val}`);
+        assert.equal(
+          await total({ filters: [{ name: field, op: '!=', val }] }),
+          count((v) => v !== val, field),
+          `${field} != ${val}`,
+        );
       }
     }
     // LIKE: the value is a pattern, still a parameter; quotes and dollars match themselves.
@@ -61,13 +87,24 @@ describe('SQL-looking input is inert (STYLE 2: values are parameters, identifier
   });
 
   test('the CSV and JSON exports carry the values unchanged', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/v2/accounts/acc1/call_statistics/json?page_size=100', headers: { 'x-auth-token': t.token } });
-    assert.deepEqual(res.json().data.map((r: { caller_id_name: string }) => r.caller_id_name), NASTY);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v2/accounts/acc1/call_statistics/json?page_size=100',
+      headers: { 'x-auth-token': t.token },
+    });
+    assert.deepEqual(
+      res.json().data.map((r: { caller_id_name: string }) => r.caller_id_name),
+      NASTY,
+    );
   });
 
   test('SQL-looking field, grouping and period names are 400s', async () => {
     const get = (path: string, q: unknown) =>
-      t.app.inject({ method: 'GET', url: `/v2/accounts/acc1/call_statistics/${path}?q=${encodeURIComponent(JSON.stringify(q))}`, headers: { 'x-auth-token': t.token } });
+      t.app.inject({
+        method: 'GET',
+        url: `/v2/accounts/acc1/call_statistics/${path}?q=${encodeURIComponent(JSON.stringify(q))}`,
+        headers: { 'x-auth-token': t.token },
+      });
     for (const name of ['call_time; DROP TABLE calls', 'caller_id_name" OR 1=1 --', '1=1', 'c.account_id', 'account_id']) {
       const f = await get('daily', { filters: [{ name, op: 'eq', val: 'x' }] });
       assert.equal(f.statusCode, 400, name);
@@ -93,9 +130,13 @@ describe('SQL-looking input is inert (STYLE 2: values are parameters, identifier
   test('an account id with SQL in it is 403 or 404, never a 500', async () => {
     const scoped = await createApiKey(t.store, 'acc1');
     for (const token of [t.token, scoped.token]) {
-      for (const account of ["acc1' OR '1'='1", 'acc1; DROP TABLE calls', '%27%20OR%201%3D1', "*", '..%2F..%2Fetc']) {
+      for (const account of ["acc1' OR '1'='1", 'acc1; DROP TABLE calls', '%27%20OR%201%3D1', '*', '..%2F..%2Fetc']) {
         for (const path of ['daily', 'csv', 'json', 'countries']) {
-          const res = await t.app.inject({ method: 'GET', url: `/v2/accounts/${encodeURIComponent(account)}/call_statistics/${path}`, headers: { 'x-auth-token': token } });
+          const res = await t.app.inject({
+            method: 'GET',
+            url: `/v2/accounts/${encodeURIComponent(account)}/call_statistics/${path}`,
+            headers: { 'x-auth-token': token },
+          });
           assert.ok(res.statusCode === 403 || res.statusCode === 404, `${account} ${path}: ${res.statusCode}`);
         }
       }

@@ -6,7 +6,14 @@ import { allAliases } from '../../src/query/operators.js';
 
 describe('GET /openapi.json describes the API from the route schemas', () => {
   let t: Awaited<ReturnType<typeof testApp>>;
-  let doc: { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; responses: Record<string, unknown>; requestBody?: unknown }>>; components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } };
+  let doc: {
+    openapi: string;
+    paths: Record<
+      string,
+      Record<string, { parameters: { name: string; in: string }[]; responses: Record<string, unknown>; requestBody?: unknown }>
+    >;
+    components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+  };
   before(async () => {
     t = await testApp({ CALLSTATS_RATE_LIMIT: '0' });
     const res = await t.app.inject({ method: 'GET', url: '/openapi.json' }); // no token: the docs are public
@@ -34,22 +41,55 @@ describe('GET /openapi.json describes the API from the route schemas', () => {
 
   test('routes carry their parameters, bodies and error responses', () => {
     const stats = doc.paths['/v2/accounts/{account}/call_statistics/{period}'];
-    assert.deepEqual(stats.get.parameters.map((p) => `${p.in}:${p.name}`), ['path:account', 'path:period', 'query:q']);
+    assert.deepEqual(
+      stats.get.parameters.map((p) => `${p.in}:${p.name}`),
+      ['path:account', 'path:period', 'query:q'],
+    );
     assert.ok(stats.post.requestBody);
     assert.equal(stats.get.requestBody, undefined);
     const json = doc.paths['/v2/accounts/{account}/call_statistics/json'].get;
-    assert.deepEqual(json.parameters.map((p) => p.name), ['account', 'q', 'page_size', 'start_key']);
+    assert.deepEqual(
+      json.parameters.map((p) => p.name),
+      ['account', 'q', 'page_size', 'start_key'],
+    );
     assert.deepEqual(Object.keys(stats.get.responses).sort(), ['200', '400', '401', '403', '404', '405', '413', '415', '429', '503']);
   });
 
   test('the filter docs list every field and every operator alias from the registries', () => {
     const filter = doc.components.schemas.Filter.properties;
-    assert.deepEqual(filter.name.enum, allFields().map((f) => f.name));
-    assert.deepEqual(filter.op.enum, allAliases().map(([a]) => a));
-    for (const alias of ['==', 'eq', 'equals', 'equal_to', 'equals_to', '!=', 'neq', 'geq', 'leq', 'in', 'not_in', 'is_null', 'is_not_null', 'like', 'ilike']) {
+    assert.deepEqual(
+      filter.name.enum,
+      allFields().map((f) => f.name),
+    );
+    assert.deepEqual(
+      filter.op.enum,
+      allAliases().map(([a]) => a),
+    );
+    for (const alias of [
+      '==',
+      'eq',
+      'equals',
+      'equal_to',
+      'equals_to',
+      '!=',
+      'neq',
+      'geq',
+      'leq',
+      'in',
+      'not_in',
+      'is_null',
+      'is_not_null',
+      'like',
+      'ilike',
+    ]) {
       assert.ok(filter.op.enum!.includes(alias), alias);
     }
     const query = doc.components.schemas.Query.properties;
-    assert.deepEqual(query.grouping.enum, allFields().filter((f) => f.groupable).map((f) => f.name));
+    assert.deepEqual(
+      query.grouping.enum,
+      allFields()
+        .filter((f) => f.groupable)
+        .map((f) => f.name),
+    );
   });
 });

@@ -11,13 +11,24 @@ describe('statistics API (SPEC 2.4)', () => {
   let t: Awaited<ReturnType<typeof testApp>>;
   before(async () => {
     t = await testApp();
-    const docs = DURATIONS.map((d, i) => kazooCdr(`k${i}`, T0 + i * 300, { duration_seconds: String(d), billing_seconds: i === 0 ? '0' : String(d) }));
-    const res = await t.app.inject({ method: 'POST', url: '/v2/accounts/acc1/call_statistics/cdrs', headers: { 'x-auth-token': t.token, 'content-type': 'application/json' }, payload: { data: docs } });
+    const docs = DURATIONS.map((d, i) =>
+      kazooCdr(`k${i}`, T0 + i * 300, { duration_seconds: String(d), billing_seconds: i === 0 ? '0' : String(d) }),
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v2/accounts/acc1/call_statistics/cdrs',
+      headers: { 'x-auth-token': t.token, 'content-type': 'application/json' },
+      payload: { data: docs },
+    });
     assert.equal(res.json().data.accepted, 6);
   });
   after(() => t.close());
   const get = (path: string, q: unknown) =>
-    t.app.inject({ method: 'GET', url: `/v2/accounts/acc1/call_statistics/${path}?q=${encodeURIComponent(JSON.stringify(q))}`, headers: { 'x-auth-token': t.token } });
+    t.app.inject({
+      method: 'GET',
+      url: `/v2/accounts/acc1/call_statistics/${path}?q=${encodeURIComponent(JSON.stringify(q))}`,
+      headers: { 'x-auth-token': t.token },
+    });
 
   test('the worked example: six calls from 5 to 79 seconds give median 6.5 and mean 19', async () => {
     const res = await get('hourly', { data: { filters: [], grouping: 'unanswered', timezone: 'Pacific/Auckland' } });
@@ -59,35 +70,74 @@ describe('statistics API (SPEC 2.4)', () => {
     const p = await get('yearly', {});
     assert.equal(p.statusCode, 400);
     assert.equal(p.json().error, '400');
-    const j = await t.app.inject({ method: 'GET', url: '/v2/accounts/acc1/call_statistics/daily?q=%7Bnope', headers: { 'x-auth-token': t.token } });
+    const j = await t.app.inject({
+      method: 'GET',
+      url: '/v2/accounts/acc1/call_statistics/daily?q=%7Bnope',
+      headers: { 'x-auth-token': t.token },
+    });
     assert.equal(j.statusCode, 400);
     assert.ok('q' in j.json().data.q);
-    const op = await get('daily', { data: { filters: [{ name: 'call_direction', op: 'eq', val: 'inbound' }, { or: [{ name: 'unanswered', op: 'equalz', val: true }] }] } });
+    const op = await get('daily', {
+      data: { filters: [{ name: 'call_direction', op: 'eq', val: 'inbound' }, { or: [{ name: 'unanswered', op: 'equalz', val: true }] }] },
+    });
     assert.equal(op.statusCode, 400);
     assert.deepEqual(op.json().data, { q: { 'filters[1].or[0].op': "unknown operator 'equalz'" } });
   });
 
   test('csv streams RFC 4180 with the SPEC columns and neutralised formulas', async () => {
-    await t.app.inject({ method: 'POST', url: '/v2/accounts/acc2/call_statistics/cdrs', headers: { 'x-auth-token': t.token, 'content-type': 'application/json' }, payload: { data: [kazooCdr('x"1', T0, { caller_id_name: '=HYPERLINK("http://evil")', duration_seconds: '10', billing_seconds: '0' })] } });
-    const res = await t.app.inject({ method: 'GET', url: `/v2/accounts/acc2/call_statistics/csv?q=${encodeURIComponent(JSON.stringify({ timezone: 'Pacific/Auckland' }))}`, headers: { 'x-auth-token': t.token } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v2/accounts/acc2/call_statistics/cdrs',
+      headers: { 'x-auth-token': t.token, 'content-type': 'application/json' },
+      payload: {
+        data: [kazooCdr('x"1', T0, { caller_id_name: '=HYPERLINK("http://evil")', duration_seconds: '10', billing_seconds: '0' })],
+      },
+    });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v2/accounts/acc2/call_statistics/csv?q=${encodeURIComponent(JSON.stringify({ timezone: 'Pacific/Auckland' }))}`,
+      headers: { 'x-auth-token': t.token },
+    });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/csv/);
     assert.equal(res.headers['content-disposition'], 'attachment; filename="call_statistics.csv"');
     const lines = res.body.split('\r\n');
-    assert.equal(lines[0], 'call_id,call_time,call_direction,caller_id_name,caller_id_number,caller_zone_id,caller_region,callee_id_number,callee_zone_id,callee_region,duration_seconds,billing_seconds,ringing_seconds,unanswered,hangup_cause');
+    assert.equal(
+      lines[0],
+      'call_id,call_time,call_direction,caller_id_name,caller_id_number,caller_zone_id,caller_region,callee_id_number,callee_zone_id,callee_region,duration_seconds,billing_seconds,ringing_seconds,unanswered,hangup_cause',
+    );
     const zones = await t.store.listZones();
     const nz = zones.find((z) => z.prefix === '643412')!;
-    assert.match(lines[1], new RegExp(`^"x""1",08:00:00 04/03/2016,outbound,"'=HYPERLINK\\(""http://evil""\\)",\\+6434123456,${nz.id},New Zealand Balclutha,\\+61412345678,\\d+,Australia Mobile,10,0,5,1,NORMAL_CLEARING$`));
+    assert.match(
+      lines[1],
+      new RegExp(
+        `^"x""1",08:00:00 04/03/2016,outbound,"'=HYPERLINK\\(""http://evil""\\)",\\+6434123456,${nz.id},New Zealand Balclutha,\\+61412345678,\\d+,Australia Mobile,10,0,5,1,NORMAL_CLEARING$`,
+      ),
+    );
     assert.equal(lines[2], '');
     assert.equal(lines.length, 3);
   });
 
   test('json pages with page_size and start_key', async () => {
-    const first = (await t.app.inject({ method: 'GET', url: '/v2/accounts/acc1/call_statistics/json?page_size=4', headers: { 'x-auth-token': t.token } })).json();
+    const first = (
+      await t.app.inject({ method: 'GET', url: '/v2/accounts/acc1/call_statistics/json?page_size=4', headers: { 'x-auth-token': t.token } })
+    ).json();
     assert.equal(first.page_size, 4);
-    assert.deepEqual(first.data.map((r: { call_id: string }) => r.call_id), ['k0', 'k1', 'k2', 'k3']);
-    const second = (await t.app.inject({ method: 'GET', url: `/v2/accounts/acc1/call_statistics/json?page_size=4&start_key=${first.next_start_key}`, headers: { 'x-auth-token': t.token } })).json();
-    assert.deepEqual(second.data.map((r: { call_id: string }) => r.call_id), ['k4', 'k5']);
+    assert.deepEqual(
+      first.data.map((r: { call_id: string }) => r.call_id),
+      ['k0', 'k1', 'k2', 'k3'],
+    );
+    const second = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/v2/accounts/acc1/call_statistics/json?page_size=4&start_key=${first.next_start_key}`,
+        headers: { 'x-auth-token': t.token },
+      })
+    ).json();
+    assert.deepEqual(
+      second.data.map((r: { call_id: string }) => r.call_id),
+      ['k4', 'k5'],
+    );
     assert.equal(second.next_start_key, undefined);
   });
 });

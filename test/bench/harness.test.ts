@@ -20,7 +20,13 @@ test('bench flags: sizes accept 1M / 100k / 1_000_000, are sorted and deduplicat
 
 test('bench answer check: a Kazoo answer becomes canonical rows, and one differing median is reported', () => {
   const d = { min: 5, max: 79, median: 6.5, mean: 19 };
-  const got = canonicalFromApi({ '23:00:00 05/04/2025': { total: 6, duration_seconds: d, groups: { '1': { total: 2, duration_seconds: d }, '0': { total: 4, duration_seconds: d } } } });
+  const got = canonicalFromApi({
+    '23:00:00 05/04/2025': {
+      total: 6,
+      duration_seconds: d,
+      groups: { '1': { total: 2, duration_seconds: d }, '0': { total: 4, duration_seconds: d } },
+    },
+  });
   assert.deepEqual(
     got.map((r) => [r.bucketLocalStart, r.group, r.total]),
     [
@@ -34,58 +40,81 @@ test('bench answer check: a Kazoo answer becomes canonical rows, and one differi
   assert.match(diffCanonical(got, other).join('\n'), /^row 2: postgres .*"median":6\.5/);
 });
 
-test('the benchmark harness runs end to end at a tiny size on all three stores and writes a complete table', { timeout: 180_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-test-'));
-  const out = join(dir, 'RESULTS.md');
-  try {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/run.ts', '--quick', '--sizes', '3000', '--stores', 'duckdb,clickhouse,postgres', '--duration', '1', '--out', out],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const [code] = await once(child, 'close');
-    assert.equal(code, 0, `harness failed:\n${stderr.slice(-4000)}`);
+test(
+  'the benchmark harness runs end to end at a tiny size on all three stores and writes a complete table',
+  { timeout: 180_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-test-'));
+    const out = join(dir, 'RESULTS.md');
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'bench/run.ts',
+          '--quick',
+          '--sizes',
+          '3000',
+          '--stores',
+          'duckdb,clickhouse,postgres',
+          '--duration',
+          '1',
+          '--out',
+          out,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const [code] = await once(child, 'close');
+      assert.equal(code, 0, `harness failed:\n${stderr.slice(-4000)}`);
 
-    const md = readFileSync(out, 'utf8');
-    assert.equal(stdout, md, 'the table printed is the table written');
-    assert.match(md, /\*\*Answer check passed\*\*.*duckdb 8 questions.*clickhouse 8 questions/);
-    assert.match(md, /## Machine\n\n- \d+ CPUs: .+; [\d.]+ GiB memory/);
-    assert.match(md, /PostgreSQL 15\.\d+.*DuckDB v?\d.*ClickHouse \d/);
+      const md = readFileSync(out, 'utf8');
+      assert.equal(stdout, md, 'the table printed is the table written');
+      assert.match(md, /\*\*Answer check passed\*\*.*duckdb 8 questions.*clickhouse 8 questions/);
+      assert.match(md, /## Machine\n\n- \d+ CPUs: .+; [\d.]+ GiB memory/);
+      assert.match(md, /PostgreSQL 15\.\d+.*DuckDB v?\d.*ClickHouse \d/);
 
-    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'));
-    const figures = [
-      'Ingest, CDRs/s',
-      'Ingest peak RSS',
-      '1 month hourly by unanswered, largest account',
-      '1 month hourly by unanswered, median account',
-      '1 month hourly by unanswered, smallest account',
-      '1 year daily by call_direction',
-      'callee_zone_id in 500 zones',
-      "caller_id_name like '%SON%'",
-      'or(unanswered',
-      'whole store (exact median)',
-      'CSV export, rows/s',
-      'CSV export peak RSS',
-      'clients, requests/s',
-      '… p50 / p99 ms',
-      '… errors + non-2xx',
-    ];
-    for (const f of figures) {
-      const row = rows.find((r) => r.includes(f));
-      assert.ok(row, `no row for '${f}'`);
-      assert.doesNotMatch(row, /NaN|undefined|Infinity/, row);
-      // Figure, DuckDB, vs PG, ClickHouse, vs PG, PostgreSQL, targets: every value cell is filled.
-      const cells = row.split('|').slice(1, -1).map((c) => c.trim());
-      assert.equal(cells.length, 7, row);
-      for (const i of [1, 3, 5]) assert.match(cells[i], /^\d[\d,.]*( \/ \d[\d,.]*)?$/, `${f}: cell ${i} '${cells[i]}'`);
-      if (!f.includes('errors')) for (const i of [2, 4]) assert.match(cells[i], /^×\d/, `${f}: ratio ${i} '${cells[i]}'`);
+      const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'));
+      const figures = [
+        'Ingest, CDRs/s',
+        'Ingest peak RSS',
+        '1 month hourly by unanswered, largest account',
+        '1 month hourly by unanswered, median account',
+        '1 month hourly by unanswered, smallest account',
+        '1 year daily by call_direction',
+        'callee_zone_id in 500 zones',
+        "caller_id_name like '%SON%'",
+        'or(unanswered',
+        'whole store (exact median)',
+        'CSV export, rows/s',
+        'CSV export peak RSS',
+        'clients, requests/s',
+        '… p50 / p99 ms',
+        '… errors + non-2xx',
+      ];
+      for (const f of figures) {
+        const row = rows.find((r) => r.includes(f));
+        assert.ok(row, `no row for '${f}'`);
+        assert.doesNotMatch(row, /NaN|undefined|Infinity/, row);
+        // Figure, DuckDB, vs PG, ClickHouse, vs PG, PostgreSQL, targets: every value cell is filled.
+        const cells = row
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim());
+        assert.equal(cells.length, 7, row);
+        for (const i of [1, 3, 5]) assert.match(cells[i], /^\d[\d,.]*( \/ \d[\d,.]*)?$/, `${f}: cell ${i} '${cells[i]}'`);
+        if (!f.includes('errors')) for (const i of [2, 4]) assert.match(cells[i], /^×\d/, `${f}: ratio ${i} '${cells[i]}'`);
+      }
+      assert.match(
+        rows.find((r) => r.includes('errors + non-2xx'))!,
+        /\| 0 \| – \| 0 \| – \| 0 \|/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    assert.match(rows.find((r) => r.includes('errors + non-2xx'))!, /\| 0 \| – \| 0 \| – \| 0 \|/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -70,7 +70,12 @@ describe('callstats import (SPEC 8)', () => {
     const file = join(dir, 'big.ndjson');
     const out = createWriteStream(file);
     let i = 0;
-    for (const doc of syntheticCdrs({ seed: 7, accounts: [{ id: 'killacct', calls: total, timezone: 'Pacific/Auckland' }], from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-07-01T00:00:00Z') })) {
+    for (const doc of syntheticCdrs({
+      seed: 7,
+      accounts: [{ id: 'killacct', calls: total, timezone: 'Pacific/Auckland' }],
+      from: new Date('2024-01-01T00:00:00Z'),
+      to: new Date('2024-07-01T00:00:00Z'),
+    })) {
       if (!out.write(JSON.stringify(doc) + '\n')) await once(out, 'drain');
       i++;
     }
@@ -78,7 +83,11 @@ describe('callstats import (SPEC 8)', () => {
     await once(out, 'finish');
     assert.equal(i, total);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'import', '--store', `duckdb:${path}`, '--batch-size', '5000', file], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/run.ts', 'import', '--store', `duckdb:${path}`, '--batch-size', '5000', file],
+      { stdio: 'ignore' },
+    );
     // Kill once committed batches have reached the write-ahead log, i.e. mid-import.
     const wal = `${path}.wal`;
     const deadline = Date.now() + 120_000;

@@ -10,12 +10,17 @@ import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 
 const T0 = Date.UTC(2016, 2, 3, 19, 0, 0) / 1000;
-const Q = JSON.stringify({ data: { filters: [{ name: 'call_direction', op: 'eq', val: 'outbound' }], grouping: 'unanswered', timezone: 'Pacific/Auckland' } });
+const Q = JSON.stringify({
+  data: { filters: [{ name: 'call_direction', op: 'eq', val: 'outbound' }], grouping: 'unanswered', timezone: 'Pacific/Auckland' },
+});
 
 function cli(store: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'query', ...args], { env: { ...process.env, CALLSTATS_STORE: store }, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/run.ts', 'query', ...args],
+      { env: { ...process.env, CALLSTATS_STORE: store }, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -36,8 +41,19 @@ describe('callstats query (SPEC 8): the same answers as the API', () => {
     app.addHook('onRequest', async (request) => void seen.push(`${request.method} ${request.url.split('?')[0]}`));
     const { token } = await createApiKey(fresh.store, '*');
     const headers = { 'x-auth-token': token };
-    const docs = [5, 6, 6, 7, 11, 79].map((d, i) => kazooCdr(`k${i}`, T0 + i * 300, { duration_seconds: String(d), billing_seconds: i === 0 ? '0' : String(d), caller_id_name: i === 2 ? '=1+1' : 'Alice' }));
-    const ins = await app.inject({ method: 'POST', url: '/v2/accounts/acc1/call_statistics/cdrs', headers: { ...headers, 'content-type': 'application/json' }, payload: { data: docs } });
+    const docs = [5, 6, 6, 7, 11, 79].map((d, i) =>
+      kazooCdr(`k${i}`, T0 + i * 300, {
+        duration_seconds: String(d),
+        billing_seconds: i === 0 ? '0' : String(d),
+        caller_id_name: i === 2 ? '=1+1' : 'Alice',
+      }),
+    );
+    const ins = await app.inject({
+      method: 'POST',
+      url: '/v2/accounts/acc1/call_statistics/cdrs',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: { data: docs },
+    });
     assert.equal(ins.json().data.accepted, 6);
     const q = encodeURIComponent(Q);
     expected.hourly = (await app.inject({ url: `/v2/accounts/acc1/call_statistics/hourly?q=${q}`, headers })).json().data;
@@ -46,7 +62,12 @@ describe('callstats query (SPEC 8): the same answers as the API', () => {
     expected.json = { data: page.data, page_size: page.page_size, next_start_key: page.next_start_key };
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
-    removeHandle = writeServerHandle(parseStoreLocation(storeValue), { url: `http://127.0.0.1:${port}`, controlToken: 'test-control-token-0123456789', pid: process.pid, dialect: 'duckdb' });
+    removeHandle = writeServerHandle(parseStoreLocation(storeValue), {
+      url: `http://127.0.0.1:${port}`,
+      controlToken: 'test-control-token-0123456789',
+      pid: process.pid,
+      dialect: 'duckdb',
+    });
   });
   after(async () => {
     removeHandle();
@@ -79,7 +100,10 @@ describe('callstats query (SPEC 8): the same answers as the API', () => {
       },
       async () => {
         const next = await cli(storeValue, ['--account', 'acc1', 'json', '--q', Q, '--page-size', '4', '--start-key', key]);
-        assert.deepEqual(JSON.parse(next.stdout).data.map((r: { call_id: string }) => r.call_id), ['k4', 'k5']);
+        assert.deepEqual(
+          JSON.parse(next.stdout).data.map((r: { call_id: string }) => r.call_id),
+          ['k4', 'k5'],
+        );
       },
       async () => {
         const bad = await cli(storeValue, ['--account', 'acc1', 'daily', '--q', '{"filters":[{"name":"x","op":"eq","val":1}]}']);

@@ -30,8 +30,14 @@ describe('syntheticCdrs', () => {
   it('yields different documents for a different seed', () => {
     const a = take(1000, 7);
     const b = take(1000, 8);
-    assert.notDeepEqual(a.map((c) => c.call_id), b.map((c) => c.call_id));
-    assert.notDeepEqual(a.map((c) => c.timestamp), b.map((c) => c.timestamp));
+    assert.notDeepEqual(
+      a.map((c) => c.call_id),
+      b.map((c) => c.call_id),
+    );
+    assert.notDeepEqual(
+      a.map((c) => c.timestamp),
+      b.map((c) => c.timestamp),
+    );
   });
 
   it('yields exactly totalCalls documents with unique call ids', () => {
@@ -59,7 +65,18 @@ describe('syntheticCdrs', () => {
       timestampTypes.add(typeof c.timestamp);
       assert.match(String(c.timestamp), /^6\d{10}$/);
       assert.ok(c.call_direction === 'inbound' || c.call_direction === 'outbound');
-      for (const f of ['call_id', 'caller_id_name', 'caller_id_number', 'callee_id_number', 'callee_id_name', 'hangup_cause', 'to', 'from', 'request', 'media_server'] as const) {
+      for (const f of [
+        'call_id',
+        'caller_id_name',
+        'caller_id_number',
+        'callee_id_number',
+        'callee_id_name',
+        'hangup_cause',
+        'to',
+        'from',
+        'request',
+        'media_server',
+      ] as const) {
         assert.equal(typeof c[f], 'string', `${f} of ${c.call_id}`);
       }
       assert.match(c.to, /^[^@]+@[^@]+$/);
@@ -78,7 +95,10 @@ describe('syntheticCdrs', () => {
   });
 
   it('has long-tailed durations: median of answered calls 1–2 min, some over an hour', () => {
-    const d = calls.filter((c) => c.billing_seconds !== '0').map((c) => Number(c.duration_seconds)).sort((a, b) => a - b);
+    const d = calls
+      .filter((c) => c.billing_seconds !== '0')
+      .map((c) => Number(c.duration_seconds))
+      .sort((a, b) => a - b);
     const median = d[d.length >> 1];
     assert.ok(median >= 60 && median <= 120, `median ${median}`);
     assert.ok(d.some((x) => x > 3600));
@@ -102,7 +122,11 @@ describe('syntheticCdrs', () => {
 
   it('dials NZ/AU/US/GB numbers in E.164 and 3–4 digit extensions', () => {
     const numbers = calls.flatMap((c) => [c.caller_id_number, c.callee_id_number]);
-    for (const cc of ['+64', '+61', '+1', '+44']) assert.ok(numbers.some((n) => n.startsWith(cc)), cc);
+    for (const cc of ['+64', '+61', '+1', '+44'])
+      assert.ok(
+        numbers.some((n) => n.startsWith(cc)),
+        cc,
+      );
     assert.ok(numbers.some((n) => /^\d{3,4}$/.test(n)));
     assert.ok(numbers.filter((n) => n.startsWith('+')).every((n) => /^\+\d{10,13}$/.test(n)));
   });
@@ -115,7 +139,10 @@ describe('syntheticCdrs', () => {
 
   it('sizes accounts very differently when given a count (Zipf-like)', () => {
     const split = zipfSplit(100_000, 50);
-    assert.equal(split.reduce((a, b) => a + b, 0), 100_000);
+    assert.equal(
+      split.reduce((a, b) => a + b, 0),
+      100_000,
+    );
     assert.ok(split[0] > 40 * split[49]);
     const perAccount = new Map<string, number>();
     for (const c of take(10_000, 3, 10)) perAccount.set(c.pvt_account_id, (perAccount.get(c.pvt_account_id) ?? 0) + 1);

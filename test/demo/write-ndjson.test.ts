@@ -23,7 +23,10 @@ describe('writeNdjson', () => {
     assert.equal(n, 1000);
     const lines = received.join('').split('\n');
     assert.equal(lines.pop(), '');
-    assert.deepEqual(lines.map((l) => JSON.parse(l).i), Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l).i),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     assert.ok(drains > 10, `drains ${drains}`);
   });
 });

@@ -24,7 +24,11 @@ async function run(url: string, label: string, queries: number): Promise<void> {
     await store.saveZones(await duck.store.listZones());
     const zones = await ZoneService.open(store, undefined);
     const report = await runDifferential(store, zones, { seed, queries });
-    assert.equal(report.failures.length, 0, `${report.failures.length} mismatches, seed ${seed}; first:\n${report.failures.slice(0, 3).join('\n')}`);
+    assert.equal(
+      report.failures.length,
+      0,
+      `${report.failures.length} mismatches, seed ${seed}; first:\n${report.failures.slice(0, 3).join('\n')}`,
+    );
     assert.ok(report.nonEmpty >= queries / 4, `only ${report.nonEmpty} of ${queries} answers were non-empty`);
   } finally {
     await store.close();

@@ -17,12 +17,26 @@ test(`DuckDB statistics and records equal the reference on ${QUERIES} random que
   const t = await freshStore();
   try {
     const report = await runDifferential(t.store, t.zones, { seed, queries: QUERIES });
-    assert.equal(report.failures.length, 0, `${report.failures.length} mismatches, seed ${seed}; first:\n${report.failures.slice(0, 3).join('\n')}`);
+    assert.equal(
+      report.failures.length,
+      0,
+      `${report.failures.length} mismatches, seed ${seed}; first:\n${report.failures.slice(0, 3).join('\n')}`,
+    );
     // A run that never selected anything, or never touched an alias or field, would prove little.
     assert.ok(report.nonEmpty >= QUERIES / 4, `only ${report.nonEmpty} of ${QUERIES} answers were non-empty`);
     if (QUERIES >= 500) {
-      assert.deepEqual(allAliases().map(([a]) => a).filter((a) => !report.used.aliases.has(a)), []);
-      assert.deepEqual(allFields().map((f) => f.name).filter((f) => !report.used.fields.has(f)), []);
+      assert.deepEqual(
+        allAliases()
+          .map(([a]) => a)
+          .filter((a) => !report.used.aliases.has(a)),
+        [],
+      );
+      assert.deepEqual(
+        allFields()
+          .map((f) => f.name)
+          .filter((f) => !report.used.fields.has(f)),
+        [],
+      );
     }
   } finally {
     await t.cleanup();

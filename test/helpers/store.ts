@@ -9,7 +9,9 @@ import { ZoneService } from '../../src/services/zone-service.js';
  * table takes a few seconds, so the first caller builds a template file once per machine and
  * everyone copies it (the rename makes the template appear whole or not at all).
  */
-export async function freshStore(defaultCountry?: string): Promise<{ store: DuckDBStore; zones: ZoneService; dir: string; path: string; cleanup(): Promise<void> }> {
+export async function freshStore(
+  defaultCountry?: string,
+): Promise<{ store: DuckDBStore; zones: ZoneService; dir: string; path: string; cleanup(): Promise<void> }> {
   const template = join(tmpdir(), `callstats-test-template-v1-${process.getuid?.() ?? 0}.duckdb`);
   if (!existsSync(template)) {
     const building = `${template}.${process.pid}.tmp`;

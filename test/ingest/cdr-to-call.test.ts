@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
 import { cdrToCall, type CdrResult } from '../../src/ingest/cdr-to-call.js';
 
-const zoneOf = (n: string | null): number | null =>
-  n === null ? null : n.startsWith('+6434') ? 5023 : n.startsWith('+1555') ? 350 : null;
+const zoneOf = (n: string | null): number | null => (n === null ? null : n.startsWith('+6434') ? 5023 : n.startsWith('+1555') ? 350 : null);
 const ctx = { zoneOf };
 
 /** A CouchDB CDR document as Kazoo writes it: numbers as strings, timestamp in gregorian seconds at hangup. */
@@ -51,25 +50,67 @@ test('a CouchDB CDR with string numbers becomes a call starting at timestamp −
 });
 
 test('numeric fields, a callee taken from the user part of `to`, billing 0 → unanswered', () => {
-  const doc = { call_id: 'b', call_direction: 'outbound', timestamp: 63624000100, duration_seconds: 5, billing_seconds: 0,
-    caller_id_name: '  Zoë "Z" 📞\nline2 ', caller_id_number: 6434123457, to: '+6434123456@realm.com', account_id: 'acc2' };
-  assert.deepEqual(cdrToCall(doc, ctx), { ok: true, call: {
-    account_id: 'acc2', call_id: 'b', call_time: 1456780895, call_direction: 'outbound',
-    caller_id_name: 'Zoë "Z" 📞\nline2', caller_id_number: '6434123457', callee_id_number: '+6434123456',
-    caller_zone_id: null, callee_zone_id: 5023, duration_seconds: 5, billing_seconds: 0, ringing_seconds: null,
-    unanswered: true, hangup_cause: null,
-  } });
+  const doc = {
+    call_id: 'b',
+    call_direction: 'outbound',
+    timestamp: 63624000100,
+    duration_seconds: 5,
+    billing_seconds: 0,
+    caller_id_name: '  Zoë "Z" 📞\nline2 ',
+    caller_id_number: 6434123457,
+    to: '+6434123456@realm.com',
+    account_id: 'acc2',
+  };
+  assert.deepEqual(cdrToCall(doc, ctx), {
+    ok: true,
+    call: {
+      account_id: 'acc2',
+      call_id: 'b',
+      call_time: 1456780895,
+      call_direction: 'outbound',
+      caller_id_name: 'Zoë "Z" 📞\nline2',
+      caller_id_number: '6434123457',
+      callee_id_number: '+6434123456',
+      caller_zone_id: null,
+      callee_zone_id: 5023,
+      duration_seconds: 5,
+      billing_seconds: 0,
+      ringing_seconds: null,
+      unanswered: true,
+      hangup_cause: null,
+    },
+  });
 });
 
 test('missing durations count as 0, empty strings become null, callee falls back to `request`', () => {
-  const doc = { call_id: 'd', call_direction: 'OUTBOUND', timestamp: '63624000200', caller_id_name: '',
-    callee_id_number: ' ', request: 'sip:+15552345678@realm.com', custom_channel_vars: { account_id: 'acc1' } };
-  assert.deepEqual(cdrToCall(doc, ctx), { ok: true, call: {
-    account_id: 'acc1', call_id: 'd', call_time: 1456781000, call_direction: 'outbound',
-    caller_id_name: null, caller_id_number: null, callee_id_number: '+15552345678',
-    caller_zone_id: null, callee_zone_id: 350, duration_seconds: 0, billing_seconds: 0, ringing_seconds: null,
-    unanswered: true, hangup_cause: null,
-  } });
+  const doc = {
+    call_id: 'd',
+    call_direction: 'OUTBOUND',
+    timestamp: '63624000200',
+    caller_id_name: '',
+    callee_id_number: ' ',
+    request: 'sip:+15552345678@realm.com',
+    custom_channel_vars: { account_id: 'acc1' },
+  };
+  assert.deepEqual(cdrToCall(doc, ctx), {
+    ok: true,
+    call: {
+      account_id: 'acc1',
+      call_id: 'd',
+      call_time: 1456781000,
+      call_direction: 'outbound',
+      caller_id_name: null,
+      caller_id_number: null,
+      callee_id_number: '+15552345678',
+      caller_zone_id: null,
+      callee_zone_id: 350,
+      duration_seconds: 0,
+      billing_seconds: 0,
+      ringing_seconds: null,
+      unanswered: true,
+      hangup_cause: null,
+    },
+  });
 });
 
 test('the account from the context wins over the document; then ccv, account_id, pvt_account_id', () => {
@@ -84,9 +125,19 @@ test('the account from the context wins over the document; then ccv, account_id,
 });
 
 test('a crossbar listing row (`direction`, timestamp already the start) is not shifted twice', () => {
-  const row = { id: '201603-call-a', call_id: 'call-a@10.0.0.1', direction: 'inbound', timestamp: 63623999921,
-    unix_timestamp: 1456780721, duration_seconds: '79', billing_seconds: '70', caller_id_number: '+6434123456',
-    caller_id_name: '=cmd|"/c calc"!A1', callee_id_number: '+15552345678', hangup_cause: 'NORMAL_CLEARING' };
+  const row = {
+    id: '201603-call-a',
+    call_id: 'call-a@10.0.0.1',
+    direction: 'inbound',
+    timestamp: 63623999921,
+    unix_timestamp: 1456780721,
+    duration_seconds: '79',
+    billing_seconds: '70',
+    caller_id_number: '+6434123456',
+    caller_id_name: '=cmd|"/c calc"!A1',
+    callee_id_number: '+15552345678',
+    hangup_cause: 'NORMAL_CLEARING',
+  };
   assert.deepEqual(cdrToCall(row, { zoneOf, accountId: 'acc1' }), { ok: true, call: { ...callA, ringing_seconds: null } });
 });
 
@@ -98,18 +149,18 @@ test('required fields are named when missing', () => {
 });
 
 test('values that cannot be coerced are rejected with the field and the value', () => {
-  assert.equal(rejected(cdrToCall({ ...couchDoc, duration_seconds: 'abc' }, ctx)),
-    "duration_seconds: not a non-negative integer: 'abc'");
-  assert.equal(rejected(cdrToCall({ ...couchDoc, billing_seconds: -4 }, ctx)),
-    "billing_seconds: not a non-negative integer: '-4'");
-  assert.equal(rejected(cdrToCall({ ...couchDoc, ringing_seconds: '2.5' }, ctx)),
-    "ringing_seconds: not a non-negative integer: '2.5'");
-  assert.equal(rejected(cdrToCall({ ...couchDoc, timestamp: '6.3e10' }, ctx)),
-    "timestamp: not a non-negative integer: '6.3e10'");
-  assert.equal(rejected(cdrToCall({ ...couchDoc, timestamp: 1456780800 }, ctx)),
-    "timestamp: not gregorian seconds (before 1970; Unix seconds?): '1456780800'");
-  assert.equal(rejected(cdrToCall({ ...couchDoc, call_direction: 'sideways' }, ctx)),
-    "call_direction: must be 'inbound' or 'outbound': 'sideways'");
+  assert.equal(rejected(cdrToCall({ ...couchDoc, duration_seconds: 'abc' }, ctx)), "duration_seconds: not a non-negative integer: 'abc'");
+  assert.equal(rejected(cdrToCall({ ...couchDoc, billing_seconds: -4 }, ctx)), "billing_seconds: not a non-negative integer: '-4'");
+  assert.equal(rejected(cdrToCall({ ...couchDoc, ringing_seconds: '2.5' }, ctx)), "ringing_seconds: not a non-negative integer: '2.5'");
+  assert.equal(rejected(cdrToCall({ ...couchDoc, timestamp: '6.3e10' }, ctx)), "timestamp: not a non-negative integer: '6.3e10'");
+  assert.equal(
+    rejected(cdrToCall({ ...couchDoc, timestamp: 1456780800 }, ctx)),
+    "timestamp: not gregorian seconds (before 1970; Unix seconds?): '1456780800'",
+  );
+  assert.equal(
+    rejected(cdrToCall({ ...couchDoc, call_direction: 'sideways' }, ctx)),
+    "call_direction: must be 'inbound' or 'outbound': 'sideways'",
+  );
   assert.equal(rejected(cdrToCall({ ...couchDoc, caller_id_name: { a: 1 } }, ctx)), `caller_id_name: not text: '{"a":1}'`);
   assert.equal(rejected(cdrToCall([couchDoc], ctx)).startsWith('record: not a JSON object'), true);
   assert.equal(rejected(cdrToCall(null, ctx)), "record: not a JSON object: 'null'");

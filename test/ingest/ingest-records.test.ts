@@ -30,8 +30,14 @@ class MemoryCalls {
 }
 
 const zoneOf = (): number | null => null;
-const cdr = (id: string, extra: Record<string, unknown> = {}) =>
-  ({ call_id: id, call_direction: 'inbound', timestamp: '63624000000', duration_seconds: '10', billing_seconds: '8', ...extra });
+const cdr = (id: string, extra: Record<string, unknown> = {}) => ({
+  call_id: id,
+  call_direction: 'inbound',
+  timestamp: '63624000000',
+  duration_seconds: '10',
+  billing_seconds: '8',
+  ...extra,
+});
 
 async function* from(records: RawRecord[]): AsyncGenerator<RawRecord> {
   yield* records;
@@ -49,7 +55,13 @@ test('counts accepted, duplicates (within the input and already stored) and reje
     { index: 6, doc: cdr('e') },
   ];
   const progress: IngestProgress[] = [];
-  const result = await ingestRecords(from(records), { store, accountId: 'acc1', zoneOf, batchSize: 2, onProgress: (p) => progress.push(p) });
+  const result = await ingestRecords(from(records), {
+    store,
+    accountId: 'acc1',
+    zoneOf,
+    batchSize: 2,
+    onProgress: (p) => progress.push(p),
+  });
   assert.deepEqual(result, {
     accepted: 3,
     duplicates: 1,
@@ -86,7 +98,10 @@ test('rejected records are all counted but only maxRejectedListed are listed', a
   const records = Array.from({ length: 5 }, (_, i) => ({ index: i, doc: { call_id: String(i) } }));
   const result = await ingestRecords(from(records), { store, accountId: 'a', zoneOf, maxRejectedListed: 2 });
   assert.equal(result.rejectedCount, 5);
-  assert.deepEqual(result.rejected.map((r) => r.index), [0, 1]);
+  assert.deepEqual(
+    result.rejected.map((r) => r.index),
+    [0, 1],
+  );
   assert.deepEqual(store.batches, []);
 });
 
@@ -119,9 +134,20 @@ test('end to end from NDJSON bytes', async () => {
   assert.equal(result.accepted, 2);
   assert.equal(result.rejected[0].line, 3);
   assert.deepEqual(store.calls.get('acc9\u0000n2'), {
-    account_id: 'acc9', call_id: 'n2', call_time: 1456780790, call_direction: 'inbound', caller_id_name: null,
-    caller_id_number: null, callee_id_number: null, caller_zone_id: null, callee_zone_id: null,
-    duration_seconds: 10, billing_seconds: 0, ringing_seconds: null, unanswered: true, hangup_cause: null,
+    account_id: 'acc9',
+    call_id: 'n2',
+    call_time: 1456780790,
+    call_direction: 'inbound',
+    caller_id_name: null,
+    caller_id_number: null,
+    callee_id_number: null,
+    caller_zone_id: null,
+    callee_zone_id: null,
+    duration_seconds: 10,
+    billing_seconds: 0,
+    ringing_seconds: null,
+    unanswered: true,
+    hangup_cause: null,
   });
   // Per-chunk arrays from readRecordBatches give the same answer (the fast path for the CLI).
   const viaBatches = await ingestRecords(readRecordBatches([Buffer.from(text)]), { store: new MemoryCalls(), accountId: 'acc9', zoneOf });

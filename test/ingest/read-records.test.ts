@@ -8,8 +8,7 @@ import { readRecords } from '../../src/ingest/read-records.js';
 import type { InputFormat, RawRecord } from '../../src/ingest/types.js';
 
 const fixture = (name: string): Promise<Buffer> => readFile(new URL(`../fixtures/ingest/${name}`, import.meta.url));
-const zoneOf = (n: string | null): number | null =>
-  n === null ? null : n.startsWith('+6434') ? 5023 : n.startsWith('+1555') ? 350 : null;
+const zoneOf = (n: string | null): number | null => (n === null ? null : n.startsWith('+6434') ? 5023 : n.startsWith('+1555') ? 350 : null);
 
 async function* chunked(buf: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let o = 0; o < buf.length; o += size) yield buf.subarray(o, o + size);
@@ -39,34 +38,70 @@ function outcomes(records: RawRecord[], accountId?: string): unknown[] {
 }
 
 const callA: Call = {
-  account_id: 'acc1', call_id: 'call-a@10.0.0.1', call_time: 1456780721, call_direction: 'inbound',
-  caller_id_name: '=cmd|"/c calc"!A1', caller_id_number: '+6434123456', callee_id_number: '+15552345678',
-  caller_zone_id: 5023, callee_zone_id: 350, duration_seconds: 79, billing_seconds: 70, ringing_seconds: 9,
-  unanswered: false, hangup_cause: 'NORMAL_CLEARING',
+  account_id: 'acc1',
+  call_id: 'call-a@10.0.0.1',
+  call_time: 1456780721,
+  call_direction: 'inbound',
+  caller_id_name: '=cmd|"/c calc"!A1',
+  caller_id_number: '+6434123456',
+  callee_id_number: '+15552345678',
+  caller_zone_id: 5023,
+  callee_zone_id: 350,
+  duration_seconds: 79,
+  billing_seconds: 70,
+  ringing_seconds: 9,
+  unanswered: false,
+  hangup_cause: 'NORMAL_CLEARING',
 };
 const callB: Call = {
-  account_id: 'acc1', call_id: 'call-b', call_time: 1456780895, call_direction: 'outbound',
-  caller_id_name: 'Zoë "Z" Ñandú 📞\nline2', caller_id_number: '6434123457', callee_id_number: '+6434123456',
-  caller_zone_id: null, callee_zone_id: 5023, duration_seconds: 5, billing_seconds: 0, ringing_seconds: null,
-  unanswered: true, hangup_cause: 'NO_ANSWER',
+  account_id: 'acc1',
+  call_id: 'call-b',
+  call_time: 1456780895,
+  call_direction: 'outbound',
+  caller_id_name: 'Zoë "Z" Ñandú 📞\nline2',
+  caller_id_number: '6434123457',
+  callee_id_number: '+6434123456',
+  caller_zone_id: null,
+  callee_zone_id: 5023,
+  duration_seconds: 5,
+  billing_seconds: 0,
+  ringing_seconds: null,
+  unanswered: true,
+  hangup_cause: 'NO_ANSWER',
 };
 const callD: Call = {
-  account_id: 'acc1', call_id: 'call-d', call_time: 1456781000, call_direction: 'outbound',
-  caller_id_name: null, caller_id_number: null, callee_id_number: '+15552345678',
-  caller_zone_id: null, callee_zone_id: 350, duration_seconds: 0, billing_seconds: 0, ringing_seconds: null,
-  unanswered: true, hangup_cause: null,
+  account_id: 'acc1',
+  call_id: 'call-d',
+  call_time: 1456781000,
+  call_direction: 'outbound',
+  caller_id_name: null,
+  caller_id_number: null,
+  callee_id_number: '+15552345678',
+  caller_zone_id: null,
+  callee_zone_id: 350,
+  duration_seconds: 0,
+  billing_seconds: 0,
+  ringing_seconds: null,
+  unanswered: true,
+  hangup_cause: null,
 };
 const badC = (line?: number) => ({ index: 2, line, reason: "duration_seconds: not a non-negative integer: 'abc'" });
 
 test('JSON array: records come with their index; the bad one in the middle is rejected by field', async () => {
   const records = await readAllWays(await fixture('cdrs-array.json'));
-  assert.deepEqual(records.map((r) => r.index), [0, 1, 2, 3]);
+  assert.deepEqual(
+    records.map((r) => r.index),
+    [0, 1, 2, 3],
+  );
   assert.deepEqual(outcomes(records), [callA, callB, badC(), callD]);
 });
 
 test('CouchDB _all_docs dump: design doc skipped (its index kept), docs unwrapped', async () => {
   const records = await readAllWays(await fixture('couch-dump.json'));
-  assert.deepEqual(records.map((r) => r.index), [1, 2, 3, 4]);
+  assert.deepEqual(
+    records.map((r) => r.index),
+    [1, 2, 3, 4],
+  );
   assert.deepEqual(outcomes(records), [callA, callB, { ...badC(), index: 3 }, callD]);
 });
 
@@ -80,7 +115,16 @@ test('crossbar envelope with page_size before and next_start_key after data', as
 
 test('NDJSON: blank lines skipped, a broken line reported with its line, later lines still come', async () => {
   const records = await readAllWays(await fixture('cdrs.ndjson'));
-  assert.deepEqual(records.map((r) => [r.index, r.line]), [[0, 1], [1, 2], [2, 4], [3, 5], [4, 6]]);
+  assert.deepEqual(
+    records.map((r) => [r.index, r.line]),
+    [
+      [0, 1],
+      [1, 2],
+      [2, 4],
+      [3, 5],
+      [4, 6],
+    ],
+  );
   const out = outcomes(records);
   assert.deepEqual(out[0], callA);
   assert.deepEqual(out[1], callB);
@@ -92,7 +136,15 @@ test('NDJSON: blank lines skipped, a broken line reported with its line, later l
 
 test('CSV export: quoted commas, doubled quotes, a quoted newline and unicode survive any chunking', async () => {
   const records = await readAllWays(await fixture('kazoo-export.csv'));
-  assert.deepEqual(records.map((r) => [r.index, r.line]), [[0, 2], [1, 3], [2, 5], [3, 6]]);
+  assert.deepEqual(
+    records.map((r) => [r.index, r.line]),
+    [
+      [0, 2],
+      [1, 3],
+      [2, 5],
+      [3, 6],
+    ],
+  );
   assert.deepEqual(outcomes(records, 'acc1'), [
     { ...callA, ringing_seconds: null },
     { ...callB, caller_id_name: 'Smith, "Bob"\nSales', hangup_cause: 'NO_ANSWER' },
@@ -133,7 +185,10 @@ test('auto-detection: pretty-printed objects are JSON documents, one-line object
 test('JSON strings with escaped quotes, brackets and backslashes do not confuse the splitter', async () => {
   const tricky = [{ call_id: 'a"]}[{,', caller_id_name: '\\', x: ['[', '{'] }, { call_id: '\\"' }];
   const records = await readAllWays(Buffer.from(JSON.stringify({ rows: tricky.map((doc) => ({ id: 'i', doc })) })));
-  assert.deepEqual(records, [{ index: 0, doc: tricky[0] }, { index: 1, doc: tricky[1] }]);
+  assert.deepEqual(records, [
+    { index: 0, doc: tricky[0] },
+    { index: 1, doc: tricky[1] },
+  ]);
 });
 
 test('truncated JSON ends with an error record; a node Readable works as input', async () => {

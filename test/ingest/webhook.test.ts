@@ -26,10 +26,20 @@ const payload = {
 };
 
 const expectedCall = {
-  account_id: '91eb05e5c68d7ca05e7618b6821d2d16', call_id: 'NDlkNGI3OTZlMDgzNWQxNGYxNTA3NjQ4NDZjNDFkOTc',
-  call_time: 63724349409 - 62167219200 - 42, call_direction: 'inbound', caller_id_name: 'Test Man',
-  caller_id_number: '+15556783945', callee_id_number: '+15552345678', caller_zone_id: null, callee_zone_id: null,
-  duration_seconds: 42, billing_seconds: 39, ringing_seconds: 3, unanswered: false, hangup_cause: 'NORMAL_CLEARING',
+  account_id: '91eb05e5c68d7ca05e7618b6821d2d16',
+  call_id: 'NDlkNGI3OTZlMDgzNWQxNGYxNTA3NjQ4NDZjNDFkOTc',
+  call_time: 63724349409 - 62167219200 - 42,
+  call_direction: 'inbound',
+  caller_id_name: 'Test Man',
+  caller_id_number: '+15556783945',
+  callee_id_number: '+15552345678',
+  caller_zone_id: null,
+  callee_zone_id: null,
+  duration_seconds: 42,
+  billing_seconds: 39,
+  ringing_seconds: 3,
+  unanswered: false,
+  hangup_cause: 'NORMAL_CLEARING',
 };
 const zoneOf = (): null => null;
 
@@ -61,9 +71,11 @@ test('malformed bodies, other content types and other hook events are refused wi
   assert.equal(parseWebhookBody('{"a":', 'application/json').ok, false);
   assert.deepEqual(parseWebhookBody('[1]', 'application/json'), { ok: false, reason: 'body: not a JSON object' });
   assert.deepEqual(parseWebhookBody('x', 'text/plain'), {
-    ok: false, reason: "content-type: expected application/json or application/x-www-form-urlencoded, got 'text/plain'",
+    ok: false,
+    reason: "content-type: expected application/json or application/x-www-form-urlencoded, got 'text/plain'",
   });
   assert.deepEqual(parseWebhookBody({ ...payload, hook_event: 'channel_create' }, 'application/json'), {
-    ok: false, reason: "hook_event: expected 'channel_destroy', got 'channel_create'",
+    ok: false,
+    reason: "hook_event: expected 'channel_destroy', got 'channel_create'",
   });
 });

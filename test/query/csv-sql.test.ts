@@ -8,7 +8,22 @@ import { isValidTimeZone, parseCallTime } from '../../src/time/index.js';
 import { freshStore } from '../helpers/store.js';
 import { pickZoneIds, randomCalls, Rng, testSeed } from '../reference/random.js';
 
-const HOSTILE = ['=cmd|"/c calc"!A1', '+1 (555)', '+6434123456', '-2+3', '@SUM(A1)', '\tTAB', '\rCR', 'a,b', 'say "hi"', 'line\nbreak', 'Chloé', '🎉 party', "'quoted'", ''];
+const HOSTILE = [
+  '=cmd|"/c calc"!A1',
+  '+1 (555)',
+  '+6434123456',
+  '-2+3',
+  '@SUM(A1)',
+  '\tTAB',
+  '\rCR',
+  'a,b',
+  'say "hi"',
+  'line\nbreak',
+  'Chloé',
+  '🎉 party',
+  "'quoted'",
+  '',
+];
 
 describe('CSV written by the engine equals csv.ts line for line', () => {
   let f: Awaited<ReturnType<typeof freshStore>>;
@@ -26,9 +41,17 @@ describe('CSV written by the engine equals csv.ts line for line', () => {
   });
   after(() => f.cleanup());
 
-  for (const [tz, format, order] of [['Pacific/Auckland', 'kazoo', 'dmy'], ['Australia/Lord_Howe', 'iso', 'dmy'], ['America/New_York', 'kazoo', 'mdy'], ['Asia/Kathmandu', 'iso', 'mdy']] as const) {
+  for (const [tz, format, order] of [
+    ['Pacific/Auckland', 'kazoo', 'dmy'],
+    ['Australia/Lord_Howe', 'iso', 'dmy'],
+    ['America/New_York', 'kazoo', 'mdy'],
+    ['Asia/Kathmandu', 'iso', 'mdy'],
+  ] as const) {
     test(`${tz} ${format} ${order}`, async () => {
-      const q = parseQuery({ timezone: tz, time_format: format }, { defaultTimezone: 'UTC', isValidTimeZone, parseTime: (v, z) => parseCallTime(v, z, order) });
+      const q = parseQuery(
+        { timezone: tz, time_format: format },
+        { defaultTimezone: 'UTC', isValidTimeZone, parseTime: (v, z) => parseCallTime(v, z, order) },
+      );
       let engine = '';
       for await (const c of csvChunks(f.store, f.zones, undefined, q, order)) engine += c;
       let reference = CSV_HEADER;

@@ -7,15 +7,18 @@ import { testContext } from './parse-context.js';
 
 /** Asserts that `q` is refused with a 400 of `code` whose data names exactly `path` (and `reason`, when given). */
 function refuses(q: unknown, code: string, path: string, reason?: string, ctx = testContext()): void {
-  assert.throws(() => parseQuery(q, ctx), (e: unknown) => {
-    assert.ok(e instanceof CallstatsError, String(e));
-    assert.equal(e.status, 400);
-    assert.equal(e.code, code, JSON.stringify(e.data));
-    const data = e.data.q as Record<string, string>;
-    assert.deepEqual(Object.keys(data), [path]);
-    if (reason !== undefined) assert.equal(data[path], reason);
-    return true;
-  });
+  assert.throws(
+    () => parseQuery(q, ctx),
+    (e: unknown) => {
+      assert.ok(e instanceof CallstatsError, String(e));
+      assert.equal(e.status, 400);
+      assert.equal(e.code, code, JSON.stringify(e.data));
+      const data = e.data.q as Record<string, string>;
+      assert.deepEqual(Object.keys(data), [path]);
+      if (reason !== undefined) assert.equal(data[path], reason);
+      return true;
+    },
+  );
 }
 const f = (...entries: unknown[]) => ({ filters: entries });
 
@@ -35,7 +38,12 @@ test('filters must be a list of objects', () => {
   refuses(f({ name: 'unanswered', op: 'eq', val: 1, value: 1 }), 'ERR_FILTER_SHAPE', 'filters[0].value', "unknown key 'value'");
   refuses(f({ op: 'eq', val: 1 }), 'ERR_FILTER_SHAPE', 'filters[0].name', 'missing field name');
   refuses(f({ name: 'unanswered', val: 1 }), 'ERR_FILTER_SHAPE', 'filters[0].op', 'missing operator');
-  refuses(f({ name: 'duration_seconds', op: 'eq', val: 1, field: 'billing_seconds' }), 'ERR_FILTER_SHAPE', 'filters[0].field', "give either 'val' or 'field', not both");
+  refuses(
+    f({ name: 'duration_seconds', op: 'eq', val: 1, field: 'billing_seconds' }),
+    'ERR_FILTER_SHAPE',
+    'filters[0].field',
+    "give either 'val' or 'field', not both",
+  );
 });
 
 test('unknown fields are refused with their path, including prototype names', () => {
@@ -46,8 +54,11 @@ test('unknown fields are refused with their path, including prototype names', ()
 });
 
 test('unknown operators are refused at the exact nested path', () => {
-  const q = f({ name: 'unanswered', op: 'eq', val: 1 }, { name: 'unanswered', op: 'eq', val: 1 },
-    { or: [{ name: 'unanswered', op: 'equalz', val: 1 }] });
+  const q = f(
+    { name: 'unanswered', op: 'eq', val: 1 },
+    { name: 'unanswered', op: 'eq', val: 1 },
+    { or: [{ name: 'unanswered', op: 'equalz', val: 1 }] },
+  );
   refuses(q, 'ERR_FILTER_UNKNOWN_OP', 'filters[2].or[0].op', "unknown operator 'equalz'");
   refuses(f({ name: 'unanswered', op: 'EQ', val: 1 }), 'ERR_FILTER_UNKNOWN_OP', 'filters[0].op');
   refuses(f({ name: 'unanswered', op: 'toString', val: 1 }), 'ERR_FILTER_UNKNOWN_OP', 'filters[0].op');
@@ -55,14 +66,29 @@ test('unknown operators are refused at the exact nested path', () => {
 });
 
 test('has/any are refused: there are no relations', () => {
-  refuses(f({ name: 'caller_zone_id', op: 'has', val: 1 }), 'ERR_FILTER_OP', 'filters[0].op', "operator 'has' needs a relation; there are no relations here");
+  refuses(
+    f({ name: 'caller_zone_id', op: 'has', val: 1 }),
+    'ERR_FILTER_OP',
+    'filters[0].op',
+    "operator 'has' needs a relation; there are no relations here",
+  );
   refuses(f({ name: 'caller_zone_id', op: 'any', val: 1 }), 'ERR_FILTER_OP', 'filters[0].op');
 });
 
 test('operators that do not fit the field type are refused', () => {
-  refuses(f({ name: 'caller_zone_id', op: 'like', val: '5%' }), 'ERR_FILTER_OP', 'filters[0].op', "operator 'like' does not apply to integer field 'caller_zone_id'");
+  refuses(
+    f({ name: 'caller_zone_id', op: 'like', val: '5%' }),
+    'ERR_FILTER_OP',
+    'filters[0].op',
+    "operator 'like' does not apply to integer field 'caller_zone_id'",
+  );
   refuses(f({ name: 'call_direction', op: 'ilike', val: 'in%' }), 'ERR_FILTER_OP', 'filters[0].op');
-  refuses(f({ name: 'call_direction', op: '>', val: 'inbound' }), 'ERR_FILTER_OP', 'filters[0].op', "operator '>' does not apply to enum field 'call_direction'");
+  refuses(
+    f({ name: 'call_direction', op: '>', val: 'inbound' }),
+    'ERR_FILTER_OP',
+    'filters[0].op',
+    "operator '>' does not apply to enum field 'call_direction'",
+  );
   refuses(f({ name: 'unanswered', op: 'lt', val: true }), 'ERR_FILTER_OP', 'filters[0].op');
 });
 
@@ -79,13 +105,23 @@ test('missing or wrongly typed values are refused at val', () => {
   refuses(f({ name: 'caller_id_name', op: 'eq', val: 5 }), V, 'filters[0].val', 'expected a string');
   refuses(f({ name: 'caller_id_name', op: 'eq', val: '\ud800' }), V, 'filters[0].val', 'expected valid Unicode text');
   refuses(f({ name: 'call_time', op: 'ge', val: 1457078400 }), V, 'filters[0].val', 'expected a time string');
-  refuses(f({ name: 'call_time', op: 'ge', val: 'yesterday' }), V, 'filters[0].val', `invalid time 'yesterday': expected "HH:MM:SS DD/MM/YYYY"`);
+  refuses(
+    f({ name: 'call_time', op: 'ge', val: 'yesterday' }),
+    V,
+    'filters[0].val',
+    `invalid time 'yesterday': expected "HH:MM:SS DD/MM/YYYY"`,
+  );
   refuses(f({ name: 'hangup_cause', op: 'is_null', val: 'x' }), V, 'filters[0].val', 'is_null takes no val');
 });
 
 test('null is only allowed through is_null/is_not_null', () => {
   for (const op of ['eq', 'ne', 'gt', 'like', 'in']) {
-    refuses(f({ name: 'caller_id_name', op, val: null }), 'ERR_FILTER_VALUE', 'filters[0].val', 'null is only allowed through is_null or is_not_null');
+    refuses(
+      f({ name: 'caller_id_name', op, val: null }),
+      'ERR_FILTER_VALUE',
+      'filters[0].val',
+      'null is only allowed through is_null or is_not_null',
+    );
   }
   refuses(f({ name: 'caller_zone_id', op: 'in', val: [1, null] }), 'ERR_FILTER_VALUE', 'filters[0].val[1]');
 });
@@ -94,19 +130,39 @@ test('in/not_in need a non-empty list within the limit, every item typed', () =>
   refuses(f({ name: 'caller_zone_id', op: 'in', val: 5 }), 'ERR_FILTER_VALUE', 'filters[0].val', 'expected a list');
   refuses(f({ name: 'caller_zone_id', op: 'not_in', val: [] }), 'ERR_FILTER_VALUE', 'filters[0].val', 'expected a non-empty list');
   refuses(f({ name: 'caller_zone_id', op: 'in', val: [1, 'x'] }), 'ERR_FILTER_VALUE', 'filters[0].val[1]', 'expected an integer');
-  refuses(f({ name: 'caller_zone_id', op: 'in', val: [1, 2, 3] }), 'ERR_FILTER_VALUE', 'filters[0].val', 'a list holds at most 2 values',
-    testContext({ maxInList: 2 }));
+  refuses(
+    f({ name: 'caller_zone_id', op: 'in', val: [1, 2, 3] }),
+    'ERR_FILTER_VALUE',
+    'filters[0].val',
+    'a list holds at most 2 values',
+    testContext({ maxInList: 2 }),
+  );
 });
 
 test('like patterns: `\\` may only escape %, _ or \\', () => {
-  refuses(f({ name: 'caller_id_name', op: 'like', val: 'a\\b' }), 'ERR_FILTER_VALUE', 'filters[0].val', "'\\' in a like pattern must be followed by %, _ or \\");
+  refuses(
+    f({ name: 'caller_id_name', op: 'like', val: 'a\\b' }),
+    'ERR_FILTER_VALUE',
+    'filters[0].val',
+    "'\\' in a like pattern must be followed by %, _ or \\",
+  );
   refuses(f({ name: 'caller_id_name', op: 'like', val: 'ab\\' }), 'ERR_FILTER_VALUE', 'filters[0].val');
   refuses(f({ name: 'caller_id_name', op: 'like', val: 'x'.repeat(1001) }), 'ERR_FILTER_VALUE', 'filters[0].val');
 });
 
 test('field comparisons need a compatible field and a comparison operator', () => {
-  refuses(f({ name: 'duration_seconds', op: 'lt', field: 'caller_id_name' }), 'ERR_FILTER_FIELD', 'filters[0].field', "cannot compare integer field 'duration_seconds' with text field 'caller_id_name'");
-  refuses(f({ name: 'caller_zone_id', op: 'in', field: 'callee_zone_id' }), 'ERR_FILTER_FIELD', 'filters[0].field', "operator 'in' cannot compare with a field");
+  refuses(
+    f({ name: 'duration_seconds', op: 'lt', field: 'caller_id_name' }),
+    'ERR_FILTER_FIELD',
+    'filters[0].field',
+    "cannot compare integer field 'duration_seconds' with text field 'caller_id_name'",
+  );
+  refuses(
+    f({ name: 'caller_zone_id', op: 'in', field: 'callee_zone_id' }),
+    'ERR_FILTER_FIELD',
+    'filters[0].field',
+    "operator 'in' cannot compare with a field",
+  );
   refuses(f({ name: 'caller_id_name', op: 'like', field: 'caller_id_number' }), 'ERR_FILTER_FIELD', 'filters[0].field');
   refuses(f({ name: 'caller_zone_id', op: 'eq', field: 5 }), 'ERR_FILTER_FIELD', 'filters[0].field', 'expected a field name');
 });
@@ -137,11 +193,19 @@ test('bad timezone, grouping, time_format, week_start and metrics are refused at
   refuses({ time_format: 'unix' }, 'ERR_TIME_FORMAT', 'time_format', "expected 'kazoo' or 'iso'");
   refuses({ week_start: 'Monday' }, 'ERR_WEEK_START', 'week_start', "expected 'monday' or 'sunday'");
   refuses({ metrics: 'asr' }, 'ERR_METRICS', 'metrics', 'expected a list');
-  refuses({ metrics: ['asr', 'mos'] }, 'ERR_METRICS', 'metrics[1]', "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles");
+  refuses(
+    { metrics: ['asr', 'mos'] },
+    'ERR_METRICS',
+    'metrics[1]',
+    "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles",
+  );
 });
 
 test('a very long unknown value is echoed cut short', () => {
-  assert.throws(() => parseQuery({ timezone: 'x'.repeat(10_000) }, testContext()), (e: CallstatsError) => {
-    return (e.data.q as Record<string, string>).timezone.length < 150;
-  });
+  assert.throws(
+    () => parseQuery({ timezone: 'x'.repeat(10_000) }, testContext()),
+    (e: CallstatsError) => {
+      return (e.data.q as Record<string, string>).timezone.length < 150;
+    },
+  );
 });

@@ -22,11 +22,34 @@ test('the data wrapper and the bare object mean the same', () => {
 
 test('every alias of SPEC 3.2 maps to its canonical operator', () => {
   const spec: Record<string, string> = {
-    '==': 'eq', eq: 'eq', equals: 'eq', equal_to: 'eq', equals_to: 'eq',
-    '!=': 'ne', ne: 'ne', neq: 'ne', does_not_equal: 'ne', not_equal_to: 'ne',
-    '>': 'gt', gt: 'gt', '<': 'lt', lt: 'lt',
-    '>=': 'ge', ge: 'ge', gte: 'ge', geq: 'ge', '<=': 'le', le: 'le', lte: 'le', leq: 'le',
-    in: 'in', not_in: 'not_in', is_null: 'is_null', is_not_null: 'is_not_null', like: 'like', ilike: 'ilike',
+    '==': 'eq',
+    eq: 'eq',
+    equals: 'eq',
+    equal_to: 'eq',
+    equals_to: 'eq',
+    '!=': 'ne',
+    ne: 'ne',
+    neq: 'ne',
+    does_not_equal: 'ne',
+    not_equal_to: 'ne',
+    '>': 'gt',
+    gt: 'gt',
+    '<': 'lt',
+    lt: 'lt',
+    '>=': 'ge',
+    ge: 'ge',
+    gte: 'ge',
+    geq: 'ge',
+    '<=': 'le',
+    le: 'le',
+    lte: 'le',
+    leq: 'le',
+    in: 'in',
+    not_in: 'not_in',
+    is_null: 'is_null',
+    is_not_null: 'is_not_null',
+    like: 'like',
+    ilike: 'ilike',
   };
   assert.deepEqual(Object.fromEntries(allAliases()), spec);
   for (const [alias, op] of Object.entries(spec)) {
@@ -49,20 +72,35 @@ test('entries become typed AST nodes, values coerced to the field type', () => {
       { name: 'unanswered', op: '!=', val: false },
     ],
   });
-  assert.deepEqual(q.filters, andNode([
-    inNode('caller_zone_id', 'in', [5023, 5024]),
-    orNode([comparisonNode('unanswered', 'eq', true), andNode([nullCheckNode('hangup_cause', 'is_null')])]),
-    fieldComparisonNode('billing_seconds', 'lt', 'duration_seconds'),
-    likeNode('caller_id_name', 'ilike', 'a\\%b%'),
-    comparisonNode('duration_seconds', 'ge', 60),
-    comparisonNode('unanswered', 'ne', false),
-  ]));
+  assert.deepEqual(
+    q.filters,
+    andNode([
+      inNode('caller_zone_id', 'in', [5023, 5024]),
+      orNode([comparisonNode('unanswered', 'eq', true), andNode([nullCheckNode('hangup_cause', 'is_null')])]),
+      fieldComparisonNode('billing_seconds', 'lt', 'duration_seconds'),
+      likeNode('caller_id_name', 'ilike', 'a\\%b%'),
+      comparisonNode('duration_seconds', 'ge', 60),
+      comparisonNode('unanswered', 'ne', false),
+    ]),
+  );
   assert.ok(Object.isFrozen(q.filters) && Object.isFrozen(q.filters.children[0]));
 });
 
 test('booleans accept true/false, 1/0 and their strings', () => {
-  for (const [val, want] of [[true, true], [1, true], ['true', true], ['1', true], [false, false], [0, false], ['false', false], ['0', false]] as const) {
-    assert.deepEqual(parse({ filters: [{ name: 'unanswered', op: 'eq', val }] }).filters.children[0], comparisonNode('unanswered', 'eq', want));
+  for (const [val, want] of [
+    [true, true],
+    [1, true],
+    ['true', true],
+    ['1', true],
+    [false, false],
+    [0, false],
+    ['false', false],
+    ['0', false],
+  ] as const) {
+    assert.deepEqual(
+      parse({ filters: [{ name: 'unanswered', op: 'eq', val }] }).filters.children[0],
+      comparisonNode('unanswered', 'eq', want),
+    );
   }
 });
 
@@ -77,7 +115,11 @@ test('call_time values are parsed in the request time zone even when timezone co
 test('extensions: grouping, time_format, week_start, metrics (deduplicated)', () => {
   const q = parse({ grouping: 'caller_country', time_format: 'iso', week_start: 'sunday', metrics: ['asr', 'acd', 'asr', 'percentiles'] });
   assert.deepEqual(q, {
-    filters: andNode([]), grouping: 'caller_country', timezone: 'UTC', timeFormat: 'iso', weekStart: 'sunday',
+    filters: andNode([]),
+    grouping: 'caller_country',
+    timezone: 'UTC',
+    timeFormat: 'iso',
+    weekStart: 'sunday',
     metrics: ['asr', 'acd', 'percentiles'],
   });
 });
@@ -91,5 +133,8 @@ test('empty nested and/or lists are allowed: and [] always holds, or [] never do
 });
 
 test('is_null tolerates "val": null', () => {
-  assert.deepEqual(parse({ filters: [{ name: 'hangup_cause', op: 'is_not_null', val: null }] }).filters.children[0], nullCheckNode('hangup_cause', 'is_not_null'));
+  assert.deepEqual(
+    parse({ filters: [{ name: 'hangup_cause', op: 'is_not_null', val: null }] }).filters.children[0],
+    nullCheckNode('hangup_cause', 'is_not_null'),
+  );
 });

@@ -29,10 +29,19 @@ describe('statistics() exact answers (DuckDB)', () => {
     au = t.zones.zoneOf('+61299990000')!;
     // The first call is unanswered; calls alternate direction; zones and causes vary, some missing.
     const calls: Call[] = DURATIONS.map((d, i) => ({
-      account_id: 'kazoo', call_id: `k${i}`, call_time: T0 + i * 300, call_direction: i % 2 ? 'outbound' : 'inbound',
-      caller_id_name: null, caller_id_number: null, callee_id_number: null,
-      caller_zone_id: i < 2 ? nz : i < 3 ? au : null, callee_zone_id: i === 5 ? au : null,
-      duration_seconds: d, billing_seconds: i === 0 ? 0 : d, ringing_seconds: i, unanswered: i === 0,
+      account_id: 'kazoo',
+      call_id: `k${i}`,
+      call_time: T0 + i * 300,
+      call_direction: i % 2 ? 'outbound' : 'inbound',
+      caller_id_name: null,
+      caller_id_number: null,
+      callee_id_number: null,
+      caller_zone_id: i < 2 ? nz : i < 3 ? au : null,
+      callee_zone_id: i === 5 ? au : null,
+      duration_seconds: d,
+      billing_seconds: i === 0 ? 0 : d,
+      ringing_seconds: i,
+      unanswered: i === 0,
       hangup_cause: i === 0 ? 'NO_ANSWER' : i === 1 ? null : 'NORMAL_CLEARING',
     }));
     await t.store.insertCalls(calls);
@@ -43,7 +52,10 @@ describe('statistics() exact answers (DuckDB)', () => {
     const query = parseQuery(q, { defaultTimezone: 'UTC', isValidTimeZone, parseTime: (v, tz) => parseCallTime(v, tz, 'dmy') });
     return statistics(t.store, account, period, query, CONFIG);
   }
-  const stat = (total: number, max: number, min: number, median: number, mean: number) => ({ total, duration_seconds: { max, min, median, mean } });
+  const stat = (total: number, max: number, min: number, median: number, mean: number) => ({
+    total,
+    duration_seconds: { max, min, median, mean },
+  });
 
   test('the Kazoo worked example: six calls of 5..79 s give median 6.5 and mean 19', async () => {
     assert.deepEqual(await ask('hourly', { timezone: 'Pacific/Auckland', grouping: 'unanswered' }), {
@@ -89,7 +101,11 @@ describe('statistics() exact answers (DuckDB)', () => {
       },
     });
     // acd is null when nothing was answered; asr is then 0.
-    const none = await ask('hourly', { timezone: 'UTC', metrics: ['acd', 'asr', 'answered'], filters: [{ name: 'unanswered', op: 'eq', val: true }] });
+    const none = await ask('hourly', {
+      timezone: 'UTC',
+      metrics: ['acd', 'asr', 'answered'],
+      filters: [{ name: 'unanswered', op: 'eq', val: true }],
+    });
     assert.deepEqual(none, { '19:00:00 03/03/2016': { ...stat(1, 5, 5, 5, 5), answered: 0, asr: 0, acd: null } });
   });
 
@@ -102,11 +118,24 @@ describe('statistics() exact answers (DuckDB)', () => {
   test('a zone id missing from the zone table reads as no zone: region and country are both "null"', async () => {
     // docs/filters.md: a zone field is NULL when the call has no zone; an id the table does not
     // hold (a deleted zone, calls copied from another store) must not become a region " ".
-    await t.store.insertCalls([{
-      account_id: 'ghost', call_id: 'g1', call_time: T0, call_direction: 'inbound', caller_id_name: null,
-      caller_id_number: null, callee_id_number: null, caller_zone_id: 2_000_000_000, callee_zone_id: null,
-      duration_seconds: 1, billing_seconds: 1, ringing_seconds: null, unanswered: false, hangup_cause: null,
-    }]);
+    await t.store.insertCalls([
+      {
+        account_id: 'ghost',
+        call_id: 'g1',
+        call_time: T0,
+        call_direction: 'inbound',
+        caller_id_name: null,
+        caller_id_number: null,
+        callee_id_number: null,
+        caller_zone_id: 2_000_000_000,
+        callee_zone_id: null,
+        duration_seconds: 1,
+        billing_seconds: 1,
+        ringing_seconds: null,
+        unanswered: false,
+        hangup_cause: null,
+      },
+    ]);
     for (const grouping of ['caller_country', 'caller_region']) {
       const answer = await ask('daily', { grouping }, 'ghost');
       assert.deepEqual(Object.keys(answer['00:00:00 03/03/2016'].groups!), ['null'], grouping);
@@ -116,9 +145,20 @@ describe('statistics() exact answers (DuckDB)', () => {
 
   test(`more than ${MAX_BUCKETS} buckets is a 400 that says to narrow call_time`, async () => {
     const far = (id: string, year: number): Call => ({
-      account_id: 'wide', call_id: id, call_time: Date.UTC(year, 0, 1) / 1000, call_direction: 'inbound',
-      caller_id_name: null, caller_id_number: null, callee_id_number: null, caller_zone_id: null, callee_zone_id: null,
-      duration_seconds: 1, billing_seconds: 1, ringing_seconds: null, unanswered: false, hangup_cause: null,
+      account_id: 'wide',
+      call_id: id,
+      call_time: Date.UTC(year, 0, 1) / 1000,
+      call_direction: 'inbound',
+      caller_id_name: null,
+      caller_id_number: null,
+      callee_id_number: null,
+      caller_zone_id: null,
+      callee_zone_id: null,
+      duration_seconds: 1,
+      billing_seconds: 1,
+      ringing_seconds: null,
+      unanswered: false,
+      hangup_cause: null,
     });
     await t.store.insertCalls([far('a', 2000), far('b', 2012)]); // ~105,000 hours apart
     await assert.rejects(ask('hourly', {}, 'wide'), (e: unknown) => {

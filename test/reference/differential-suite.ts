@@ -85,7 +85,12 @@ export async function runDifferential(store: Store, zones: ZoneService, opts: Di
   const calls: Call[] = randomCalls(rng, opts.calls ?? 600, pickZoneIds(rng, zones.all()));
   await store.insertCalls(calls);
   const report: DifferentialReport = {
-    seed: opts.seed, queries: 0, nonEmpty: 0, records: 0, failures: [], used: { aliases: new Set(), fields: new Set() },
+    seed: opts.seed,
+    queries: 0,
+    nonEmpty: 0,
+    records: 0,
+    failures: [],
+    used: { aliases: new Set(), fields: new Set() },
   };
   const fail = (index: number, rq: RandomQuery, what: string, detail: string) => {
     const text = describe(opts.seed, index, rq, what, detail);
@@ -111,7 +116,12 @@ export async function runDifferential(store: Store, zones: ZoneService, opts: Di
         parseTime: (value, tz) => parseCallTime(value, tz, rq.config.dateOrder),
       });
     } catch (e) {
-      fail(i, rq, 'parse', `the generator's query was refused: ${e instanceof Error ? e.message : String(e)} ${JSON.stringify((e as { details?: unknown }).details ?? '')}`);
+      fail(
+        i,
+        rq,
+        'parse',
+        `the generator's query was refused: ${e instanceof Error ? e.message : String(e)} ${JSON.stringify((e as { details?: unknown }).details ?? '')}`,
+      );
       return;
     }
     try {
@@ -127,9 +137,14 @@ export async function runDifferential(store: Store, zones: ZoneService, opts: Di
         const got = await recordsPage(store, zones, rq.account, query, rq.config.dateOrder, pageSize, startKey);
         const want = records.slice(page * pageSize, (page + 1) * pageSize);
         report.records += want.length;
-        const pd = firstDifference(want, got.data) ?? (got.page_size === want.length ? undefined : `page_size ${got.page_size}, expected ${want.length}`);
+        const pd =
+          firstDifference(want, got.data) ??
+          (got.page_size === want.length ? undefined : `page_size ${got.page_size}, expected ${want.length}`);
         const more = records.length > (page + 1) * pageSize;
-        const kd = more === (got.next_start_key !== undefined) ? undefined : `next_start_key ${more ? 'missing' : 'present'} after ${(page + 1) * pageSize} of ${records.length}`;
+        const kd =
+          more === (got.next_start_key !== undefined)
+            ? undefined
+            : `next_start_key ${more ? 'missing' : 'present'} after ${(page + 1) * pageSize} of ${records.length}`;
         if (pd || kd) {
           fail(i, rq, `records page ${page} of size ${pageSize}`, (pd ?? kd)!);
           break;
@@ -153,6 +168,8 @@ export async function runDifferential(store: Store, zones: ZoneService, opts: Di
     while (next < plans.length) await check(next++);
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 2 }, worker));
-  log(`[differential] seed ${opts.seed}: ${report.queries} queries (${report.nonEmpty} non-empty), ${report.records} records compared, ${report.failures.length} mismatches`);
+  log(
+    `[differential] seed ${opts.seed}: ${report.queries} queries (${report.nonEmpty} non-empty), ${report.records} records compared, ${report.failures.length} mismatches`,
+  );
   return report;
 }

@@ -37,7 +37,11 @@ const valueCache = new WeakMap<readonly Call[], Map<string, RefValue[]>>();
 function storedValues(ctx: QueryContext, field: string): RefValue[] {
   let perField = valueCache.get(ctx.calls);
   if (!perField) valueCache.set(ctx.calls, (perField = new Map()));
-  if (!perField.has(field)) perField.set(field, ctx.calls.map((c) => refFieldValue(c, field, ctx.zone)).filter((v) => v !== null));
+  if (!perField.has(field))
+    perField.set(
+      field,
+      ctx.calls.map((c) => refFieldValue(c, field, ctx.zone)).filter((v) => v !== null),
+    );
   return perField.get(field)!;
 }
 
@@ -60,7 +64,7 @@ function timeText(rng: Rng, t: number, tz: string, order: Order): string {
   if (offset === 0 && rng.chance(0.5)) return `${wall}${rng.pick(['Z', 'z', '.123Z'])}`;
   const a = Math.abs(offset);
   const sign = offset < 0 ? '-' : '+';
-  return `${wall}${rng.pick([`${sign}${two(a / 3600 | 0)}:${two((a / 60) % 60)}`, `${sign}${two(a / 3600 | 0)}${two((a / 60) % 60)}`])}`;
+  return `${wall}${rng.pick([`${sign}${two((a / 3600) | 0)}:${two((a / 60) % 60)}`, `${sign}${two((a / 3600) | 0)}${two((a / 60) % 60)}`])}`;
 }
 
 /** A LIKE pattern derived from a stored text: some characters become `_` or `%`, literals are escaped. */

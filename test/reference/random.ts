@@ -48,8 +48,15 @@ export function testSeed(label: string): number {
 
 /** Zones the random queries use; every one has DST, an odd offset, or both (UTC as the control). */
 export const TEST_ZONES = [
-  'Pacific/Auckland', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata',
-  'Asia/Kathmandu', 'Pacific/Chatham', 'America/Sao_Paulo', 'UTC',
+  'Pacific/Auckland',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+  'UTC',
 ] as const;
 
 /** Calls fall in [FROM, TO): a few years, so hourly answers stay under the bucket limit. */
@@ -69,9 +76,37 @@ export const ACCOUNTS = ['acc-a', 'acc-b', 'acc-ü'] as const;
 // differs from UTF-16 order above U+FFFF), formula starters, empty text. Never the text "null": as a
 // group key it would collide with the NULL group (SPEC 2.4 shows both as "null").
 const NAME_PARTS = [
-  "O'Brien", '"Quoted"', '100%', 'under_score', 'back\\slash', 'Zoë', 'ΣΊΣΥΦΟΣ', 'σίσυφος', 'İstanbul',
-  'istanbul', 'ǅemal', 'Straße', 'STRASSE', '😀', '𝔘nicode', '\uFF21wide', '=SUM(A1)', '+64 3', 'a', 'A', 'b',
-  ' ', '%_\\', 'Ωmega', 'ωmega', 'é', 'e\u0301', '中文', 'abc', 'ABC', '',
+  "O'Brien",
+  '"Quoted"',
+  '100%',
+  'under_score',
+  'back\\slash',
+  'Zoë',
+  'ΣΊΣΥΦΟΣ',
+  'σίσυφος',
+  'İstanbul',
+  'istanbul',
+  'ǅemal',
+  'Straße',
+  'STRASSE',
+  '😀',
+  '𝔘nicode',
+  '\uFF21wide',
+  '=SUM(A1)',
+  '+64 3',
+  'a',
+  'A',
+  'b',
+  ' ',
+  '%_\\',
+  'Ωmega',
+  'ωmega',
+  'é',
+  'e\u0301',
+  '中文',
+  'abc',
+  'ABC',
+  '',
 ];
 const HANGUP = ['NORMAL_CLEARING', 'ORIGINATOR_CANCEL', 'NO_ANSWER', 'USER_BUSY', 'normal_clearing', 'CALL_REJECTED', ''];
 const NUMBERS = ['+6434123456', '+6421555000', '+14155550100', '+442079460000', '1001', '0064 3 412', '', '+61 2 9999', '911'];

@@ -48,13 +48,20 @@ function compareOp(op: string, a: RefValue, b: RefValue): boolean {
   if (a === null || b === null) return false;
   const c = refCompare(a, b);
   switch (op) {
-    case 'eq': return c === 0;
-    case 'ne': return c !== 0;
-    case 'gt': return c > 0;
-    case 'lt': return c < 0;
-    case 'ge': return c >= 0;
-    case 'le': return c <= 0;
-    default: throw new Error(`unknown comparison ${op}`);
+    case 'eq':
+      return c === 0;
+    case 'ne':
+      return c !== 0;
+    case 'gt':
+      return c > 0;
+    case 'lt':
+      return c < 0;
+    case 'ge':
+      return c >= 0;
+    case 'le':
+      return c <= 0;
+    default:
+      throw new Error(`unknown comparison ${op}`);
   }
 }
 

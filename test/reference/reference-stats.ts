@@ -35,7 +35,12 @@ export function refSelect(calls: readonly Call[], account: string | undefined, q
   return calls.filter((c) => (account === undefined || c.account_id === account) && refMatches(query.filters, c, zone));
 }
 
-interface Civil { year: number; month: number; day: number; hour: number }
+interface Civil {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+}
 
 /** The local start of the bucket holding a wall-clock reading, in plain calendar terms. */
 export function refBucketStart(utc: number, tz: string, period: RefPeriod, weekStart: 'monday' | 'sunday'): Civil {
@@ -112,9 +117,10 @@ export function referenceStatistics(
   const out: Record<string, Stats> = {};
   for (const at of [...buckets.keys()].sort((a, b) => a - b)) {
     const { start, calls: inBucket } = buckets.get(at)!;
-    const key = query.timeFormat === 'iso'
-      ? formatBucketKey(at, query.timezone, 'iso', config.dateOrder)
-      : refKazoo({ ...start, minute: 0, second: 0 }, config.dateOrder);
+    const key =
+      query.timeFormat === 'iso'
+        ? formatBucketKey(at, query.timezone, 'iso', config.dateOrder)
+        : refKazoo({ ...start, minute: 0, second: 0 }, config.dateOrder);
     if (Object.hasOwn(out, key)) throw new Error(`reference produced bucket key ${key} twice`);
     out[key] = refStats(inBucket, query.metrics);
     if (query.grouping !== undefined) out[key].groups = refGroups(inBucket, query.grouping, query.metrics, zone);

@@ -33,7 +33,10 @@ export function refOffset(utc: number, tz: string): number {
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** "HH:MM:SS DD/MM/YYYY" or "HH:MM:SS MM/DD/YYYY". */
-export function refKazoo(p: { year: number; month: number; day: number; hour: number; minute: number; second: number }, order: 'dmy' | 'mdy'): string {
+export function refKazoo(
+  p: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+  order: 'dmy' | 'mdy',
+): string {
   const date = order === 'mdy' ? `${two(p.month)}/${two(p.day)}` : `${two(p.day)}/${two(p.month)}`;
   return `${two(p.hour)}:${two(p.minute)}:${two(p.second)} ${date}/${String(p.year).padStart(4, '0')}`;
 }

@@ -25,7 +25,14 @@ test('an in with 100,000 zone ids parses, compiles and runs on DuckDB', async ()
 });
 
 test('ids beyond 32 bits in one list still bind on DuckDB', async () => {
-  const parsed = parseQuery({ filters: [{ name: 'call_time', op: 'in', val: ['08:00:00 04/03/2016'] },
-    { name: 'caller_zone_id', op: 'in', val: [5023, 3_000_000_000] }] }, testContext());
+  const parsed = parseQuery(
+    {
+      filters: [
+        { name: 'call_time', op: 'in', val: ['08:00:00 04/03/2016'] },
+        { name: 'caller_zone_id', op: 'in', val: [5023, 3_000_000_000] },
+      ],
+    },
+    testContext(),
+  );
   assert.deepEqual(await matchingCallIds(await fixtureDb(), parsed.filters), ['c1']);
 });

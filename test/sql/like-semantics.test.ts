@@ -6,7 +6,7 @@ import { duckdbDialect } from '../../src/sql/duckdb.js';
 import { ParamCollector } from '../../src/sql/params.js';
 
 const TEXTS = ['', 'a', 'A', 'abc', 'a%c', 'a_c', 'a\\c', '¥', 'é', 'É', '😀', 'ÉLODIE', 'ΣΑΣ', 'x\ny', "O'Brien"];
-const PATTERNS = ['%', '_', '__', 'a%', '%c', 'a_c', 'a\\%c', 'a\\_c', 'a\\\\c', '%\\\\%', 'é%', 'élodie', 'σας', 'σασ', 'x_y', '%\'%'];
+const PATTERNS = ['%', '_', '__', 'a%', '%c', 'a_c', 'a\\%c', 'a\\_c', 'a\\\\c', '%\\\\%', 'é%', 'élodie', 'σας', 'σασ', 'x_y', "%'%"];
 
 test('the TypeScript LIKE rule (for the in-memory reference) agrees with DuckDB', async () => {
   const conn = await (await DuckDBInstance.create(':memory:')).connect();

@@ -7,7 +7,13 @@ import type { FilterNode } from '../../src/query/ast.js';
 import { compileWhere } from '../../src/sql/compile-filter.js';
 import { clickhouseDialect } from '../../src/sql/clickhouse.js';
 import { duckdbDialect } from '../../src/sql/duckdb.js';
-import { clickhouseArray, clickhouseInteger, clickhouseLiteral, clickhouseString, clickhouseTuple } from '../../src/sql/clickhouse-literal.js';
+import {
+  clickhouseArray,
+  clickhouseInteger,
+  clickhouseLiteral,
+  clickhouseString,
+  clickhouseTuple,
+} from '../../src/sql/clickhouse-literal.js';
 import { ParamCollector } from '../../src/sql/params.js';
 import { testContext } from '../query/parse-context.js';
 import { fixtureDb, matchingCallIds } from './duckdb-fixture.js';
@@ -45,7 +51,8 @@ test('hostile text values are inert on DuckDB: they match nothing and the tables
     // Patterns are capped at 1,000 characters (a 400), so the long value is only compared, not matched.
     const ops = val.length > 1000 ? (['eq', 'ne', 'in'] as const) : (['eq', 'ne', 'in', 'like', 'ilike'] as const);
     for (const op of ops) {
-      const v = op === 'in' ? [val] : op.includes('like') ? val.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_') : val;
+      const v =
+        op === 'in' ? [val] : op.includes('like') ? val.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_') : val;
       // ne matches every non-NULL name: proof the value was compared, not executed.
       const want = op === 'ne' ? ['c1', 'c2', 'c4', 'c5'] : [];
       assert.deepEqual(await matchingCallIds(conn, filters({ name: 'caller_id_name', op, val: v })), want, `${op} ${val.slice(0, 40)}`);
@@ -67,9 +74,18 @@ test('hostile values never reach the SQL text on DuckDB: the text is the same fo
 
 test('field names that look like SQL are refused by the registry', () => {
   for (const name of ['call_id; DROP TABLE calls', 'c."call_id"', '1=1 OR caller_id_name', 'caller_id_name ', 'CALLER_ID_NAME', '*']) {
-    assert.throws(() => filters({ name, op: 'eq', val: 'x' }), (e: CallstatsError) => e.code === 'ERR_FILTER_UNKNOWN_FIELD');
-    assert.throws(() => filters({ name: 'caller_id_name', op: 'eq', field: name }), (e: CallstatsError) => e.code === 'ERR_FILTER_UNKNOWN_FIELD');
-    assert.throws(() => parseQuery({ grouping: name }, testContext()), (e: CallstatsError) => e.code === 'ERR_GROUPING');
+    assert.throws(
+      () => filters({ name, op: 'eq', val: 'x' }),
+      (e: CallstatsError) => e.code === 'ERR_FILTER_UNKNOWN_FIELD',
+    );
+    assert.throws(
+      () => filters({ name: 'caller_id_name', op: 'eq', field: name }),
+      (e: CallstatsError) => e.code === 'ERR_FILTER_UNKNOWN_FIELD',
+    );
+    assert.throws(
+      () => parseQuery({ grouping: name }, testContext()),
+      (e: CallstatsError) => e.code === 'ERR_GROUPING',
+    );
   }
   assert.throws(() => duckdbDialect.identifier('a"b'), /refusing SQL identifier/);
   assert.throws(() => clickhouseDialect.identifier('a`b'), /refusing SQL identifier/);
@@ -100,7 +116,13 @@ test('ClickHouse literal output never lets a quote through unescaped', () => {
     while (lit[i] !== "'") {
       if (lit[i] === '\\') {
         const e = lit[i + 1];
-        if (e === 'x') { out += String.fromCharCode(parseInt(lit.slice(i + 2, i + 4), 16)); i += 4; } else { out += back[e]; i += 2; }
+        if (e === 'x') {
+          out += String.fromCharCode(parseInt(lit.slice(i + 2, i + 4), 16));
+          i += 4;
+        } else {
+          out += back[e];
+          i += 2;
+        }
       } else out += lit[i++];
     }
     assert.equal(i, lit.length - 1, 'the literal ends at its closing quote');

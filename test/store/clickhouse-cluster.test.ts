@@ -42,7 +42,12 @@ test('all calls of an account live on one shard, and reads see every shard', asy
   const perShard = await Promise.all(
     cluster.urls.map(async (url) => {
       const text = await shardRows(url, 'SELECT account_id, count() FROM calls_local GROUP BY account_id ORDER BY account_id');
-      return new Map(text.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]));
+      return new Map(
+        text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split('\t') as [string, string]),
+      );
     }),
   );
   for (const account of accounts) {
@@ -72,7 +77,9 @@ test('keys and zones written through one server are read on every server', async
     assert.equal(await shardRows(url, "SELECT max(revoked) FROM api_keys WHERE id = 'k1'"), '1');
     assert.equal(await shardRows(url, 'SELECT country FROM zones WHERE id = 1'), 'New Zealand');
   }
-  const other = new ClickHouseStore(`clickhouse://${new URL(cluster.urls[1]).host}/callstats?cluster=${cluster.cluster}&hosts=${cluster.urls.map((u) => new URL(u).host).join(',')}`);
+  const other = new ClickHouseStore(
+    `clickhouse://${new URL(cluster.urls[1]).host}/callstats?cluster=${cluster.cluster}&hosts=${cluster.urls.map((u) => new URL(u).host).join(',')}`,
+  );
   try {
     assert.equal((await other.getKey('k1'))?.revoked, true);
     assert.equal((await other.listZones()).length, 1);
@@ -82,16 +89,28 @@ test('keys and zones written through one server are read on every server', async
 });
 
 test('applyZones re-tags calls on every shard', async () => {
-  const calls = ['acc-z1', 'acc-z2', 'acc-z3', 'acc-z4'].map((account, i) => makeCall(account, i, { callee_id_number: '555', callee_zone_id: null }));
+  const calls = ['acc-z1', 'acc-z2', 'acc-z3', 'acc-z4'].map((account, i) =>
+    makeCall(account, i, { callee_id_number: '555', callee_zone_id: null }),
+  );
   await store.insertCalls(calls);
   assert.equal(await store.applyZones('callee_id_number', [{ number: '555', zone_id: 42 }]), 4);
-  assert.deepEqual(await store.all({ sql: 'SELECT count() AS n FROM calls WHERE callee_id_number = ? AND callee_zone_id = ?', params: ['555', 42] }), [{ n: 4 }]);
+  assert.deepEqual(
+    await store.all({ sql: 'SELECT count() AS n FROM calls WHERE callee_id_number = ? AND callee_zone_id = ?', params: ['555', 42] }),
+    [{ n: 4 }],
+  );
 });
 
 test('stream reads through the Distributed table and can be aborted', async () => {
   const rows = [];
-  for await (const row of store.stream({ sql: 'SELECT account_id, count() AS n FROM calls WHERE account_id IN (?, ?) GROUP BY account_id ORDER BY account_id', params: ['acc-0', 'acc-1'] })) rows.push(row);
-  assert.deepEqual(rows, [{ account_id: 'acc-0', n: 25 }, { account_id: 'acc-1', n: 25 }]);
+  for await (const row of store.stream({
+    sql: 'SELECT account_id, count() AS n FROM calls WHERE account_id IN (?, ?) GROUP BY account_id ORDER BY account_id',
+    params: ['acc-0', 'acc-1'],
+  }))
+    rows.push(row);
+  assert.deepEqual(rows, [
+    { account_id: 'acc-0', n: 25 },
+    { account_id: 'acc-1', n: 25 },
+  ]);
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(async () => {

@@ -42,7 +42,15 @@ before(async () => {
   source = await freshStore();
   back = await freshStore();
   await back.store.close();
-  const cdrs = [...syntheticCdrs({ seed: 5, accounts: 4, totalCalls: 4000, from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-05-01T00:00:00Z') })];
+  const cdrs = [
+    ...syntheticCdrs({
+      seed: 5,
+      accounts: 4,
+      totalCalls: 4000,
+      from: new Date('2024-01-01T00:00:00Z'),
+      to: new Date('2024-05-01T00:00:00Z'),
+    }),
+  ];
   const ndjson = Buffer.from(cdrs.map((c) => JSON.stringify(c)).join('\n'));
   const r = await ingestRecords(readRecordBatches([ndjson]), { store: source.store, zoneOf: source.zones.zoneOf });
   assert.equal(r.accepted, 4000);
@@ -63,8 +71,13 @@ test('an interrupted migration resumes: complete accounts are skipped, present c
   await ch.init();
   try {
     // The interruption: part of the first account arrived before the run stopped.
-    const [first] = (await source.store.all({ sql: 'SELECT account_id FROM calls ORDER BY account_id LIMIT 1', params: [] })).map((r) => String(r.account_id));
-    const rows = await source.store.all({ sql: 'SELECT * FROM calls WHERE account_id = $1 ORDER BY call_time, call_id LIMIT 100', params: [first] });
+    const [first] = (await source.store.all({ sql: 'SELECT account_id FROM calls ORDER BY account_id LIMIT 1', params: [] })).map((r) =>
+      String(r.account_id),
+    );
+    const rows = await source.store.all({
+      sql: 'SELECT * FROM calls WHERE account_id = $1 ORDER BY call_time, call_id LIMIT 100',
+      params: [first],
+    });
     const { toCall } = await import('../../src/cli/migrate.js');
     await ch.insertCalls(rows.map(toCall));
     const report = await migrate(source.store, ch, silent);

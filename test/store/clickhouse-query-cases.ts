@@ -29,7 +29,21 @@ export function pickZones(all: readonly Zone[]): Zone[] {
   return picked;
 }
 
-const NAMES = [null, 'Alice', "O'Brien", 'back\\slash', '100% sure', 'under_score', 'what?', 'tab\there', 'Ünïcödé', '日本語', 'ALICE', 'a\\%b', 'x--y /* z */'];
+const NAMES = [
+  null,
+  'Alice',
+  "O'Brien",
+  'back\\slash',
+  '100% sure',
+  'under_score',
+  'what?',
+  'tab\there',
+  'Ünïcödé',
+  '日本語',
+  'ALICE',
+  'a\\%b',
+  'x--y /* z */',
+];
 const CAUSES = [null, 'NORMAL_CLEARING', 'NORMAL_CLEARING', 'USER_BUSY', 'NO_ANSWER', 'ORIGINATOR_CANCEL'];
 // Dense around Pacific/Auckland's DST end (2016-04-03 03:00 NZDT) and start (2016-09-25 02:00 NZST).
 const WINDOWS: readonly [number, number, number][] = [
@@ -75,7 +89,17 @@ export function makeCalls(zones: readonly Zone[]): Call[] {
 
 const ALL_METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles'];
 const ZONES = ['UTC', 'Pacific/Auckland', 'Asia/Kathmandu', 'America/New_York'];
-const GROUPS = ['call_direction', 'caller_zone_id', 'callee_zone_id', 'unanswered', 'hangup_cause', 'caller_country', 'callee_country', 'caller_region', 'callee_region'];
+const GROUPS = [
+  'call_direction',
+  'caller_zone_id',
+  'callee_zone_id',
+  'unanswered',
+  'hangup_cause',
+  'caller_country',
+  'callee_country',
+  'caller_region',
+  'callee_region',
+];
 
 /** The filters exercised: every operator, field-to-field, nested or/and, both zone sides at once. */
 export function filterCases(zones: readonly Zone[]): unknown[][] {
@@ -85,10 +109,16 @@ export function filterCases(zones: readonly Zone[]): unknown[][] {
     [],
     [{ name: 'call_direction', op: 'eq', val: 'inbound' }],
     [{ name: 'hangup_cause', op: 'ne', val: 'NORMAL_CLEARING' }],
-    [{ name: 'duration_seconds', op: 'gt', val: 600 }, { name: 'billing_seconds', op: 'le', val: '1200' }],
+    [
+      { name: 'duration_seconds', op: 'gt', val: 600 },
+      { name: 'billing_seconds', op: 'le', val: '1200' },
+    ],
     [{ name: 'ringing_seconds', op: 'ge', val: 20 }],
     [{ name: 'ringing_seconds', op: 'lt', val: 5 }],
-    [{ name: 'call_time', op: 'ge', val: '2016-04-02T10:00:00Z' }, { name: 'call_time', op: 'lt', val: '2016-04-03T06:00:00+12:00' }],
+    [
+      { name: 'call_time', op: 'ge', val: '2016-04-02T10:00:00Z' },
+      { name: 'call_time', op: 'lt', val: '2016-04-03T06:00:00+12:00' },
+    ],
     [{ name: 'caller_zone_id', op: 'in', val: [...ids, ...Array.from({ length: 3000 }, (_, k) => 900_000 + k)] }],
     [{ name: 'callee_zone_id', op: 'not_in', val: ids.slice(0, 3) }],
     [{ name: 'caller_id_name', op: 'like', val: '%?%' }],
@@ -99,13 +129,31 @@ export function filterCases(zones: readonly Zone[]): unknown[][] {
     [{ name: 'caller_id_name', op: 'ilike', val: '%ö%' }],
     [{ name: 'caller_id_name', op: 'in', val: ["O'Brien", 'what?', 'tab\there'] }],
     [{ name: 'caller_id_name', op: 'is_null' }],
-    [{ name: 'hangup_cause', op: 'is_not_null' }, { name: 'unanswered', op: 'eq', val: true }],
+    [
+      { name: 'hangup_cause', op: 'is_not_null' },
+      { name: 'unanswered', op: 'eq', val: true },
+    ],
     [{ name: 'billing_seconds', op: 'lt', field: 'duration_seconds' }],
     [{ name: 'caller_zone_id', op: 'eq', field: 'callee_zone_id' }],
     [{ name: 'caller_country', op: 'eq', field: 'callee_country' }],
-    [{ or: [{ name: 'caller_country', op: 'eq', val: 'New Zealand' }, { and: [{ name: 'unanswered', op: 'eq', val: 0 }, { name: 'hangup_cause', op: 'ne', val: 'USER_BUSY' }] }] }],
+    [
+      {
+        or: [
+          { name: 'caller_country', op: 'eq', val: 'New Zealand' },
+          {
+            and: [
+              { name: 'unanswered', op: 'eq', val: 0 },
+              { name: 'hangup_cause', op: 'ne', val: 'USER_BUSY' },
+            ],
+          },
+        ],
+      },
+    ],
     [{ name: 'callee_region', op: 'eq', val: `${region.country} ${region.description}` }],
-    [{ name: 'caller_region', op: 'in', val: ['Australia', `${region.country} ${region.description}`] }, { name: 'callee_country', op: 'is_not_null' }],
+    [
+      { name: 'caller_region', op: 'in', val: ['Australia', `${region.country} ${region.description}`] },
+      { name: 'callee_country', op: 'is_not_null' },
+    ],
     [{ name: 'callee_country', op: 'not_in', val: ['Australia'] }],
     [{ name: 'caller_country', op: 'like', val: 'New%' }],
     [{ or: [] }],

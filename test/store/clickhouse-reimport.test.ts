@@ -11,7 +11,15 @@ import { freshStore } from '../helpers/store.js';
 
 // Re-importing the same CDRs into ClickHouse changes no count: through the ingest path (file import)
 // and over HTTP, on one server and on a two-shard cluster.
-const CDRS = [...syntheticCdrs({ seed: 11, accounts: 3, totalCalls: 3000, from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-03-01T00:00:00Z') })];
+const CDRS = [
+  ...syntheticCdrs({
+    seed: 11,
+    accounts: 3,
+    totalCalls: 3000,
+    from: new Date('2024-01-01T00:00:00Z'),
+    to: new Date('2024-03-01T00:00:00Z'),
+  }),
+];
 const NDJSON = CDRS.map((c) => JSON.stringify(c)).join('\n') + '\n';
 const ACCOUNTS = [...new Set(CDRS.map((c) => c.custom_channel_vars.account_id))].sort();
 
@@ -46,7 +54,10 @@ describe('re-importing into ClickHouse changes no count', () => {
         assert.equal(first.accepted, CDRS.length);
         assert.equal(first.rejectedCount, 0);
         const once = await counts(store);
-        assert.equal(once.reduce((a, b) => a + b, 0), CDRS.length);
+        assert.equal(
+          once.reduce((a, b) => a + b, 0),
+          CDRS.length,
+        );
         const second = await ingest();
         assert.deepEqual([second.accepted, second.duplicates], [0, CDRS.length]);
         assert.deepEqual(await counts(store), once);

@@ -24,10 +24,18 @@ test('sqlLiteral encodes booleans, arrays and refuses NaN', () => {
 
 test('parseClickHouseUrl reads host, database, cluster and hosts', () => {
   assert.deepEqual(parseClickHouseUrl('clickhouse://db.example:8123/stats'), {
-    url: 'http://db.example:8123', database: 'stats', username: 'default', password: '',
+    url: 'http://db.example:8123',
+    database: 'stats',
+    username: 'default',
+    password: '',
   });
   assert.deepEqual(parseClickHouseUrl('clickhouse://u:p%40ss@h:9/d?cluster=c1&hosts=a:1,b:2'), {
-    url: 'http://h:9', database: 'd', username: 'u', password: 'p@ss', cluster: 'c1', hosts: ['http://a:1', 'http://b:2'],
+    url: 'http://h:9',
+    database: 'd',
+    username: 'u',
+    password: 'p@ss',
+    cluster: 'c1',
+    hosts: ['http://a:1', 'http://b:2'],
   });
   assert.throws(() => parseClickHouseUrl('clickhouse://h:1/bad-name'), /identifier/);
   assert.throws(() => parseClickHouseUrl('clickhouse://h:1/d?cluster=x;DROP'), /identifier/);

@@ -63,16 +63,27 @@ test('a crash between the call_ids and calls writes is repaired by re-sending', 
 test('concurrent insertCalls of one process are serialised', async () => {
   const batch = Array.from({ length: 30 }, (_, i) => makeCall('acc-conc', i));
   const results = await Promise.all([store.insertCalls(batch), store.insertCalls(batch), store.insertCalls(batch)]);
-  assert.equal(results.reduce((s, r) => s + r.inserted, 0), 30);
-  assert.equal(results.reduce((s, r) => s + r.duplicates, 0), 60);
+  assert.equal(
+    results.reduce((s, r) => s + r.inserted, 0),
+    30,
+  );
+  assert.equal(
+    results.reduce((s, r) => s + r.duplicates, 0),
+    60,
+  );
   assert.equal(await store.countCalls('acc-conc'), 30);
 });
 
 test('text with tabs, newlines, backslashes and quotes round-trips; nulls stay null', async () => {
-  const nasty = "=cmd|'\\x\t\"y\"\n\r\\N";
+  const nasty = '=cmd|\'\\x\t"y"\n\r\\N';
   await store.insertCalls([makeCall('acc-text', 1, { caller_id_name: nasty, hangup_cause: null, ringing_seconds: null })]);
-  const rows = await store.all({ sql: 'SELECT caller_id_name, hangup_cause, ringing_seconds, call_time, unanswered, call_direction FROM calls WHERE account_id = ?', params: ['acc-text'] });
-  assert.deepEqual(rows, [{ caller_id_name: nasty, hangup_cause: null, ringing_seconds: null, call_time: 1457078461, unanswered: 0, call_direction: 'inbound' }]);
+  const rows = await store.all({
+    sql: 'SELECT caller_id_name, hangup_cause, ringing_seconds, call_time, unanswered, call_direction FROM calls WHERE account_id = ?',
+    params: ['acc-text'],
+  });
+  assert.deepEqual(rows, [
+    { caller_id_name: nasty, hangup_cause: null, ringing_seconds: null, call_time: 1457078461, unanswered: 0, call_direction: 'inbound' },
+  ]);
 });
 
 test('keys: insert, get, list, revoke visible at once', async () => {
@@ -86,7 +97,13 @@ test('keys: insert, get, list, revoke visible at once', async () => {
   // Like DuckDB's UPDATE ... AND NOT revoked: revoking twice changes nothing the second time.
   assert.equal(await store.revokeKey('k1'), false);
   assert.deepEqual(await store.getKey('k1'), { ...key, revoked: true });
-  assert.deepEqual((await store.listKeys()).map((k) => [k.id, k.revoked, k.label]), [['k1', true, null], ['k2', false, 'ci']]);
+  assert.deepEqual(
+    (await store.listKeys()).map((k) => [k.id, k.revoked, k.label]),
+    [
+      ['k1', true, null],
+      ['k2', false, 'ci'],
+    ],
+  );
 });
 
 test('webhook tokens: insert, get, list', async () => {
@@ -102,7 +119,10 @@ test('zones: save, list, update of active/description only', async () => {
   const au = { id: 2, prefix: '614', country: 'Australia', description: 'Mobile', source: 'default' as const, active: true };
   await store.saveZones([nz, au]);
   assert.deepEqual(await store.listZones(), [nz, au]);
-  await store.saveZones([{ ...nz, prefix: 'ignored', description: 'Clutha', active: false }, { id: 3, prefix: '1', country: 'United States', description: '', source: 'custom', active: true }]);
+  await store.saveZones([
+    { ...nz, prefix: 'ignored', description: 'Clutha', active: false },
+    { id: 3, prefix: '1', country: 'United States', description: '', source: 'custom', active: true },
+  ]);
   assert.deepEqual(await store.listZones(), [
     { ...nz, description: 'Clutha', active: false },
     au,
@@ -127,7 +147,10 @@ test('distinctNumbers and applyZones re-tag exactly the changed calls', async ()
     { number: '333', zone_id: 9 },
   ]);
   assert.equal(changed, 3);
-  const rows = await store.all({ sql: 'SELECT call_id, caller_zone_id FROM calls WHERE account_id = ? ORDER BY call_id', params: ['acc-zone'] });
+  const rows = await store.all({
+    sql: 'SELECT call_id, caller_zone_id FROM calls WHERE account_id = ? ORDER BY call_id',
+    params: ['acc-zone'],
+  });
   assert.deepEqual(rows, [
     { call_id: 'call-1', caller_zone_id: 7 },
     { call_id: 'call-2', caller_zone_id: null },
@@ -149,7 +172,11 @@ test('stream yields rows and stops the server query when aborted', async () => {
   const consume = (async () => {
     for await (const _ of store.stream({ sql, params: [] }, controller.signal)) void _;
   })();
-  const running = () => store.all({ sql: 'SELECT count() AS n FROM system.processes WHERE query LIKE ? AND query NOT LIKE ?', params: [`%${marker}%`, '%system.processes%'] });
+  const running = () =>
+    store.all({
+      sql: 'SELECT count() AS n FROM system.processes WHERE query LIKE ? AND query NOT LIKE ?',
+      params: [`%${marker}%`, '%system.processes%'],
+    });
   await waitFor(async () => (await running())[0].n === 1);
   controller.abort();
   await assert.rejects(consume, (err: Error) => err.name === 'AbortError');
@@ -159,7 +186,15 @@ test('stream yields rows and stops the server query when aborted', async () => {
 test('breaking out of a stream early cancels the query', async () => {
   const marker = `break-test-${Date.now()}`;
   for await (const _ of store.stream({ sql: `SELECT number, '${marker}' FROM system.numbers`, params: [] })) break;
-  await waitFor(async () => (await store.all({ sql: 'SELECT count() AS n FROM system.processes WHERE query LIKE ? AND query NOT LIKE ?', params: [`%${marker}%`, '%system.processes%'] }))[0].n === 0);
+  await waitFor(
+    async () =>
+      (
+        await store.all({
+          sql: 'SELECT count() AS n FROM system.processes WHERE query LIKE ? AND query NOT LIKE ?',
+          params: [`%${marker}%`, '%system.processes%'],
+        })
+      )[0].n === 0,
+  );
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {

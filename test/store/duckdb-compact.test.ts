@@ -5,9 +5,20 @@ import { freshStore } from '../helpers/store.js';
 
 function call(account: string, id: number, t: number): Call {
   return {
-    account_id: account, call_id: `c${id}`, call_time: t, call_direction: id % 2 ? 'inbound' : 'outbound',
-    caller_id_name: null, caller_id_number: null, callee_id_number: null, caller_zone_id: null, callee_zone_id: null,
-    duration_seconds: id % 97, billing_seconds: id % 3 ? id % 50 : 0, ringing_seconds: null, unanswered: id % 3 === 0, hangup_cause: null,
+    account_id: account,
+    call_id: `c${id}`,
+    call_time: t,
+    call_direction: id % 2 ? 'inbound' : 'outbound',
+    caller_id_name: null,
+    caller_id_number: null,
+    callee_id_number: null,
+    caller_zone_id: null,
+    callee_zone_id: null,
+    duration_seconds: id % 97,
+    billing_seconds: id % 3 ? id % 50 : 0,
+    ringing_seconds: null,
+    unanswered: id % 3 === 0,
+    hangup_cause: null,
   };
 }
 
@@ -24,17 +35,27 @@ describe('DuckDB compaction', () => {
     for (let i = 0; i < 5000; i++) calls.push(call(`acct${i % 7}`, i, 1_600_000_000 + ((i * 7919) % 5000) * 60));
     assert.deepEqual(await f.store.insertCalls(calls), { inserted: 5000, duplicates: 0 });
     assert.equal(await f.store.unsortedCalls(), 5000);
-    const before = await f.store.all({ sql: 'SELECT account_id, count(*) AS n, sum(duration_seconds) AS d, min(call_time) AS lo FROM calls GROUP BY account_id ORDER BY account_id', params: [] });
+    const before = await f.store.all({
+      sql: 'SELECT account_id, count(*) AS n, sum(duration_seconds) AS d, min(call_time) AS lo FROM calls GROUP BY account_id ORDER BY account_id',
+      params: [],
+    });
 
     const r = await f.store.compact();
     assert.equal(r.rows, 5000);
     assert.equal(await f.store.unsortedCalls(), 0);
-    const afterRows = await f.store.all({ sql: 'SELECT account_id, count(*) AS n, sum(duration_seconds) AS d, min(call_time) AS lo FROM calls GROUP BY account_id ORDER BY account_id', params: [] });
+    const afterRows = await f.store.all({
+      sql: 'SELECT account_id, count(*) AS n, sum(duration_seconds) AS d, min(call_time) AS lo FROM calls GROUP BY account_id ORDER BY account_id',
+      params: [],
+    });
     assert.deepEqual(afterRows, before);
 
     const physical = await f.store.all({ sql: 'SELECT account_id, call_time, call_id FROM calls ORDER BY rowid', params: [] });
     const sorted = [...physical].sort((a, b) =>
-      String(a.account_id) < String(b.account_id) ? -1 : String(a.account_id) > String(b.account_id) ? 1 : Number(a.call_time) - Number(b.call_time) || (String(a.call_id) < String(b.call_id) ? -1 : 1),
+      String(a.account_id) < String(b.account_id)
+        ? -1
+        : String(a.account_id) > String(b.account_id)
+          ? 1
+          : Number(a.call_time) - Number(b.call_time) || (String(a.call_id) < String(b.call_id) ? -1 : 1),
     );
     assert.deepEqual(physical, sorted, 'rows are stored in (account, time, call_id) order');
 

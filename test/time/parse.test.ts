@@ -46,7 +46,11 @@ test('OVERLAP-EARLIER: a repeated local time is its first occurrence', () => {
   assert.equal(parseCallTime('2016-04-03T02:30:00', 'Pacific/Auckland', 'dmy'), utc('2016-04-03T02:30:00+13:00'));
   assert.equal(parseCallTime('2021-11-07', 'America/Havana', 'dmy'), utc('2021-11-07T00:00:00-04:00'));
   const r = resolveLocal(localSecondsOf(2021, 11, 7, 1, 30), 'America/New_York');
-  assert.deepEqual(r, { kind: 'repeated', utc: utc('2021-11-07T05:30:00Z'), instants: [utc('2021-11-07T05:30:00Z'), utc('2021-11-07T06:30:00Z')] });
+  assert.deepEqual(r, {
+    kind: 'repeated',
+    utc: utc('2021-11-07T05:30:00Z'),
+    instants: [utc('2021-11-07T05:30:00Z'), utc('2021-11-07T06:30:00Z')],
+  });
   assert.equal(localToUtc(localSecondsOf(2021, 11, 7, 1, 30), 'America/New_York'), utc('2021-11-07T05:30:00Z'));
 });
 
@@ -67,7 +71,11 @@ test('invalid times throw InvalidTimeError saying why', () => {
     ['08:00 04/03/2016', /expected/],
   ];
   for (const [value, why] of bad) {
-    assert.throws(() => parseCallTime(value, 'UTC', 'dmy'), (e: unknown) => e instanceof InvalidTimeError && why.test(e.message), value);
+    assert.throws(
+      () => parseCallTime(value, 'UTC', 'dmy'),
+      (e: unknown) => e instanceof InvalidTimeError && why.test(e.message),
+      value,
+    );
   }
   assert.throws(() => parseCallTime('x', 'UTC', 'mdy'), /expected 'HH:MM:SS MM\/DD\/YYYY'/);
   assert.throws(() => parseCallTime(42 as unknown as string, 'UTC', 'dmy'), /got number/);

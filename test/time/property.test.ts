@@ -5,13 +5,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bucketStartLocal, formatBucketKey, localSecondsOf, localToUtc, offsetAt, offsetSegments, referenceLocalParts, resolveLocal,
+  bucketStartLocal,
+  formatBucketKey,
+  localSecondsOf,
+  localToUtc,
+  offsetAt,
+  offsetSegments,
+  referenceLocalParts,
+  resolveLocal,
 } from '../../src/time/index.js';
 
 const ZONES = [
-  'UTC', 'Pacific/Auckland', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata',
-  'Asia/Kathmandu', 'Pacific/Chatham', 'America/Sao_Paulo', 'America/Santiago', 'America/Havana',
-  'Asia/Beirut', 'Africa/Casablanca', 'Pacific/Apia', 'Africa/Monrovia',
+  'UTC',
+  'Pacific/Auckland',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+  'America/Santiago',
+  'America/Havana',
+  'Asia/Beirut',
+  'Africa/Casablanca',
+  'Pacific/Apia',
+  'Africa/Monrovia',
 ];
 const FROM = 0; // 1970-01-01
 const TO = 2145916800; // 2038-01-01
@@ -42,7 +61,7 @@ test('hourly and daily keys from offsetAt + bucketStartLocal equal the Intl refe
     assert.equal(local, localSecondsOf(ref.year, ref.month, ref.day, ref.hour, ref.minute, ref.second), ctx);
     // The week floor lands on the reference weekday's Monday.
     const monday = bucketStartLocal(local, 'weekly', 'monday');
-    assert.equal((local - monday - (local % 86400 + 86400) % 86400) / 86400, ref.weekday - 1, ctx);
+    assert.equal((local - monday - (((local % 86400) + 86400) % 86400)) / 86400, ref.weekday - 1, ctx);
     // localToUtc inverts the offset: the same instant, or the earlier pass through a repeated time.
     const r = resolveLocal(local, tz);
     assert.ok(r.instants.includes(ts), ctx);
@@ -92,7 +111,9 @@ test('offsetSegments find every transition an hourly brute-force scan finds (199
       if (o !== prev) brute.push(t);
       prev = o;
     }
-    const starts = offsetSegments(tz, from, to).slice(1).map((s) => s.start);
+    const starts = offsetSegments(tz, from, to)
+      .slice(1)
+      .map((s) => s.start);
     assert.equal(starts.length, brute.length, tz);
     // Each brute-force hour is the first probe at or after the exact transition second.
     starts.forEach((s, i) => assert.ok(brute[i] >= s && brute[i] - s < 3600, `${tz} ${s}`));

@@ -40,7 +40,10 @@ test('offsetSegments cover the range contiguously with exact transitions', () =>
     { start: utc('2021-03-28T01:00Z'), end: utc('2021-10-31T01:00Z'), offset: 3600 },
     { start: utc('2021-10-31T01:00Z'), end: to, offset: 0 },
   ]);
-  assert.deepEqual(offsetSegments('Australia/Lord_Howe', from, to).map((s) => s.offset), [39600, 37800, 39600]);
+  assert.deepEqual(
+    offsetSegments('Australia/Lord_Howe', from, to).map((s) => s.offset),
+    [39600, 37800, 39600],
+  );
   assert.deepEqual(offsetSegments('Asia/Kolkata', from, to), [{ start: from, end: to, offset: 19800 }]);
   assert.deepEqual(offsetSegments('UTC', 5, 5), []);
   assert.deepEqual(offsetSegments('UTC', -10, -5), [{ start: -10, end: -5, offset: 0 }]);
@@ -72,7 +75,12 @@ test('offsetSegments over 30 years of a DST zone costs ~10 ms of CPU uncached (b
 test('the shortest same-offset-both-sides segment in tzdb (Boa Vista DST, one week of 2000) is found', () => {
   const tz = 'America/Boa_Vista';
   const segs = offsetSegments(tz, utc('2000-09-01T00:00Z'), utc('2000-11-01T00:00Z'));
-  assert.deepEqual(segs.map((s) => [s.start, s.offset]), [
-    [utc('2000-09-01T00:00Z'), -14400], [utc('2000-10-08T04:00Z'), -10800], [utc('2000-10-15T03:00Z'), -14400],
-  ]);
+  assert.deepEqual(
+    segs.map((s) => [s.start, s.offset]),
+    [
+      [utc('2000-09-01T00:00Z'), -14400],
+      [utc('2000-10-08T04:00Z'), -10800],
+      [utc('2000-10-15T03:00Z'), -14400],
+    ],
+  );
 });

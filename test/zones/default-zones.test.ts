@@ -55,7 +55,17 @@ test('every country gets an Other fallback zone, so unknown ranges still find th
 test('countries lists at least 200 English names, with & spelled and', () => {
   const countries = listCountries(zones);
   assert.ok(countries.length >= 200, `${countries.length} countries`);
-  for (const name of ['New Zealand', 'Australia', 'United States', 'Canada', 'United Kingdom', 'Trinidad and Tobago', "Côte d'Ivoire", 'Hong Kong', 'St. Martin']) {
+  for (const name of [
+    'New Zealand',
+    'Australia',
+    'United States',
+    'Canada',
+    'United Kingdom',
+    'Trinidad and Tobago',
+    "Côte d'Ivoire",
+    'Hong Kong',
+    'St. Martin',
+  ]) {
     assert.ok(countries.includes(name), name);
   }
   assert.ok(!countries.some((c) => c.includes('&')));

@@ -10,7 +10,12 @@ const defaults = [def('643412', 'Balclutha'), def('64', 'Other'), def('6421', 'M
 
 test('a first build numbers zones from 1 by prefix, then description, whatever the input order', () => {
   const zones = assignZoneIds([], defaults, { source: 'default', mode: 'replace' });
-  assert.deepEqual(brief(zones), ['1 64 Other default', '2 6421 Mobile default', '3 643 South Island default', '4 643412 Balclutha default']);
+  assert.deepEqual(brief(zones), [
+    '1 64 Other default',
+    '2 6421 Mobile default',
+    '3 643 South Island default',
+    '4 643412 Balclutha default',
+  ]);
   assert.deepEqual(assignZoneIds([], [...defaults].reverse(), { source: 'default', mode: 'replace' }), zones);
 });
 
@@ -44,7 +49,13 @@ test('replace marks vanished zones of that source inactive with their id kept; i
     '5 643 Canterbury default',
   ]);
   const back = assignZoneIds(next, defaults, { source: 'default', mode: 'replace' });
-  assert.deepEqual(brief(back).slice(0, 5), ['1 64 Other default', '2 6421 Mobile default', '3 643 South Island default', '4 643412 Balclutha default', '5 643 Canterbury default inactive']);
+  assert.deepEqual(brief(back).slice(0, 5), [
+    '1 64 Other default',
+    '2 6421 Mobile default',
+    '3 643 South Island default',
+    '4 643412 Balclutha default',
+    '5 643 Canterbury default inactive',
+  ]);
 });
 
 test('extend keeps every zone; a custom replace leaves default zones alone', () => {

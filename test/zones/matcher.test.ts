@@ -4,7 +4,12 @@ import type { Zone } from '../../src/core/zone.js';
 import { ZoneMatcher } from '../../src/zones/matcher.js';
 
 const zone = (id: number, prefix: string, description: string, source: Zone['source'] = 'default', active = true): Zone => ({
-  id, prefix, country: 'New Zealand', description, source, active,
+  id,
+  prefix,
+  country: 'New Zealand',
+  description,
+  source,
+  active,
 });
 const table = [
   zone(1, '64', 'Other'),

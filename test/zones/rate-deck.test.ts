@@ -4,7 +4,8 @@ import type { Zone } from '../../src/core/zone.js';
 import { parseRateDeck, zonesToCsv } from '../../src/zones/rate-deck.js';
 
 test('columns in any order and case, quoted fields, + prefixes, CRLF and a BOM', () => {
-  const deck = '\uFEFFDescription,Rate,PREFIX,Country\r\n"Auckland, CBD",0.01,+649,New Zealand\r\nMobile,0.10,+64 21,New Zealand\r\n"Say ""hi""",0,61,Australia\r\n';
+  const deck =
+    '\uFEFFDescription,Rate,PREFIX,Country\r\n"Auckland, CBD",0.01,+649,New Zealand\r\nMobile,0.10,+64 21,New Zealand\r\n"Say ""hi""",0,61,Australia\r\n';
   assert.deepEqual(parseRateDeck(deck), {
     zones: [
       { prefix: '649', country: 'New Zealand', description: 'Auckland, CBD' },
@@ -46,9 +47,17 @@ test('bad records are reported by line and skipped, good ones kept', () => {
 });
 
 test('a header without the required columns and an unclosed quote are errors', () => {
-  assert.deepEqual(parseRateDeck('prefix,name\n64,NZ\n'), { zones: [], errors: [{ line: 1, reason: 'header lacks column(s) country, description' }] });
-  assert.deepEqual(parseRateDeck(''), { zones: [], errors: [{ line: 1, reason: 'empty file: expected a header with prefix,country,description' }] });
-  assert.deepEqual(parseRateDeck('prefix,country,description\n64,"New Zealand,Other\n').errors, [{ line: 2, reason: 'quoted field opened on line 2 is never closed' }]);
+  assert.deepEqual(parseRateDeck('prefix,name\n64,NZ\n'), {
+    zones: [],
+    errors: [{ line: 1, reason: 'header lacks column(s) country, description' }],
+  });
+  assert.deepEqual(parseRateDeck(''), {
+    zones: [],
+    errors: [{ line: 1, reason: 'empty file: expected a header with prefix,country,description' }],
+  });
+  assert.deepEqual(parseRateDeck('prefix,country,description\n64,"New Zealand,Other\n').errors, [
+    { line: 2, reason: 'quoted field opened on line 2 is never closed' },
+  ]);
 });
 
 test('zones export is RFC 4180 CSV that imports again', () => {
@@ -57,6 +66,12 @@ test('zones export is RFC 4180 CSV that imports again', () => {
     { id: 2, prefix: '649', country: 'New Zealand', description: 'Auckland, "CBD"', source: 'custom', active: false },
   ];
   const csv = zonesToCsv(zones);
-  assert.equal(csv, 'id,prefix,country,description,source,active\r\n1,64,New Zealand,Other,default,1\r\n2,649,New Zealand,"Auckland, ""CBD""",custom,0\r\n');
-  assert.deepEqual(parseRateDeck(csv).zones, zones.map(({ prefix, country, description }) => ({ prefix, country, description })));
+  assert.equal(
+    csv,
+    'id,prefix,country,description,source,active\r\n1,64,New Zealand,Other,default,1\r\n2,649,New Zealand,"Auckland, ""CBD""",custom,0\r\n',
+  );
+  assert.deepEqual(
+    parseRateDeck(csv).zones,
+    zones.map(({ prefix, country, description }) => ({ prefix, country, description })),
+  );
 });

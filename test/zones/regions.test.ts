@@ -4,7 +4,14 @@ import type { Zone } from '../../src/core/zone.js';
 import { CallstatsError } from '../../src/core/errors.js';
 import { assignZoneIds, listCountries, loadDefaultZones, regionsOf } from '../../src/zones/index.js';
 
-const z = (id: number, prefix: string, country: string, description: string, active = true): Zone => ({ id, prefix, country, description, source: 'default', active });
+const z = (id: number, prefix: string, country: string, description: string, active = true): Zone => ({
+  id,
+  prefix,
+  country,
+  description,
+  source: 'default',
+  active,
+});
 const table = [
   z(7, '643412', 'New Zealand', 'Balclutha'),
   z(3, '6434129', 'New Zealand', 'Balclutha'),
@@ -35,7 +42,12 @@ test('names match exactly, else ignoring case and the curly apostrophe; keys are
 test('an unknown country is a 400 naming it', () => {
   assert.throws(
     () => regionsOf(table, ['Australia', 'Narnia']),
-    (e: unknown) => e instanceof CallstatsError && e.code === 'ERR_UNKNOWN_COUNTRY' && e.status === 400 && e.message === "unknown country 'Narnia'" && (e.data as { country: string }).country === 'Narnia',
+    (e: unknown) =>
+      e instanceof CallstatsError &&
+      e.code === 'ERR_UNKNOWN_COUNTRY' &&
+      e.status === 400 &&
+      e.message === "unknown country 'Narnia'" &&
+      (e.data as { country: string }).country === 'Narnia',
   );
 });
 
@@ -44,7 +56,10 @@ test('on the default table New Zealand has Balclutha and Australia has Mobile', 
   const r = regionsOf(zones, ['New Zealand', 'Australia']);
   const balclutha = r['New Zealand']['New Zealand Balclutha'];
   assert.ok(balclutha.includes(zones.find((x) => x.prefix === '643412')!.id));
-  assert.deepEqual(balclutha, [...balclutha].sort((a, b) => a - b));
+  assert.deepEqual(
+    balclutha,
+    [...balclutha].sort((a, b) => a - b),
+  );
   assert.ok(r.Australia['Australia Mobile'].length > 50);
   assert.ok(r['New Zealand']['New Zealand Other'].length === 1);
 });

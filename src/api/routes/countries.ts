@@ -13,7 +13,10 @@ export default async function countriesRoutes(app: FastifyInstance): Promise<voi
     const raw = (request.params as { list: string }).list;
     // :TRICKY: the router has already percent-decoded the parameter once; '&' separates names
     // and a literal '&' inside a name must arrive as %2526 (double-encoded), as in Kazoo.
-    const names = raw.split('&').map((s) => safeDecode(s).trim()).filter((s) => s.length > 0);
+    const names = raw
+      .split('&')
+      .map((s) => safeDecode(s).trim())
+      .filter((s) => s.length > 0);
     if (names.length === 0) throw badRequest('ERR_UNKNOWN_COUNTRY', 'no country named', { countries: 'empty list' });
     return success(request, { countries: app.ctx.zones.regions(names) });
   };

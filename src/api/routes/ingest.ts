@@ -21,28 +21,33 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
   app.addContentTypeParser(['application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain'], (_req, payload, done) =>
     done(null, payload),
   );
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.post('/v2/accounts/:account/call_statistics/cdrs', { bodyLimit: INGEST_BODY_LIMIT, ...docOnly(cdrsSchema) }, async (request: FastifyRequest) => {
-    const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type === 'application/x-www-form-urlencoded') {
-      throw new CallstatsError('ERR_MEDIA_TYPE', 'unsupported content type', 415, { 'content-type': type });
-    }
-    const format = type === 'application/x-ndjson' || type === 'application/jsonl' ? 'ndjson' : 'auto';
-    const result = await ingestRecords(readRecordBatches(request.body as NodeJS.ReadableStream, format), {
-      store: app.ctx.store,
-      accountId: request.account,
-      zoneOf: app.ctx.zones.zoneOf,
-    });
-    return success(request, {
-      accepted: result.accepted,
-      duplicates: result.duplicates,
-      rejected: result.rejected,
-      rejected_count: result.rejectedCount,
-    });
-  });
+  app.post(
+    '/v2/accounts/:account/call_statistics/cdrs',
+    { bodyLimit: INGEST_BODY_LIMIT, ...docOnly(cdrsSchema) },
+    async (request: FastifyRequest) => {
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim()
+        .toLowerCase();
+      if (type === 'application/x-www-form-urlencoded') {
+        throw new CallstatsError('ERR_MEDIA_TYPE', 'unsupported content type', 415, { 'content-type': type });
+      }
+      const format = type === 'application/x-ndjson' || type === 'application/jsonl' ? 'ndjson' : 'auto';
+      const result = await ingestRecords(readRecordBatches(request.body as NodeJS.ReadableStream, format), {
+        store: app.ctx.store,
+        accountId: request.account,
+        zoneOf: app.ctx.zones.zoneOf,
+      });
+      return success(request, {
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        rejected: result.rejected,
+        rejected_count: result.rejectedCount,
+      });
+    },
+  );
 
   app.post('/v2/webhooks/:token/channel_destroy', { bodyLimit: WEBHOOK_BODY_LIMIT, ...docOnly(webhookSchema) }, async (request) => {
     const hook = await verifyWebhookToken(app.ctx.store, (request.params as { token: string }).token);

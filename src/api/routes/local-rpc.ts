@@ -6,9 +6,22 @@ import type { CompiledSql, Store } from '../../store/store.js';
 
 /** Store methods the CLI may call on a running server (see docs/architecture.md). */
 export const RPC_METHODS = [
-  'insertCalls', 'countCalls', 'listZones', 'saveZones', 'distinctNumbers', 'applyZones',
-  'insertKey', 'getKey', 'listKeys', 'revokeKey', 'insertWebhookToken', 'getWebhookToken',
-  'listWebhookTokens', 'all', 'compact', 'unsortedCalls',
+  'insertCalls',
+  'countCalls',
+  'listZones',
+  'saveZones',
+  'distinctNumbers',
+  'applyZones',
+  'insertKey',
+  'getKey',
+  'listKeys',
+  'revokeKey',
+  'insertWebhookToken',
+  'getWebhookToken',
+  'listWebhookTokens',
+  'all',
+  'compact',
+  'unsortedCalls',
 ] as const;
 type RpcMethod = (typeof RPC_METHODS)[number];
 

@@ -37,12 +37,21 @@ export function requestQuery(app: FastifyInstance, request: FastifyRequest): Par
 /** A PERIOD path segment, or a 400 naming the choices. */
 export function parsePeriod(period: string): Period {
   if (PERIODS.includes(period as Period)) return period as Period;
-  throw new CallstatsError('ERR_PERIOD', 'unknown period', 400, { period: `expected one of ${PERIODS.join(', ')}, not '${period.slice(0, 40)}'` });
+  throw new CallstatsError('ERR_PERIOD', 'unknown period', 400, {
+    period: `expected one of ${PERIODS.join(', ')}, not '${period.slice(0, 40)}'`,
+  });
 }
 
 /** `page_size` as given (string, number or absent), or a 400. */
 export function parsePageSize(raw: unknown): number {
-  const size = raw === undefined ? DEFAULT_PAGE_SIZE : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : typeof raw === 'number' ? raw : NaN;
+  const size =
+    raw === undefined
+      ? DEFAULT_PAGE_SIZE
+      : typeof raw === 'string' && raw.trim() !== ''
+        ? Number(raw)
+        : typeof raw === 'number'
+          ? raw
+          : NaN;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new CallstatsError('ERR_PAGE_SIZE', 'invalid page_size', 400, { page_size: `a whole number from 1 to ${MAX_PAGE_SIZE}` });
   }
@@ -52,10 +61,10 @@ export function parsePageSize(raw: unknown): number {
 /** `start_key` as given; a repeated key is refused rather than guessed at. */
 export function parseStartKey(raw: unknown): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') throw new CallstatsError('ERR_START_KEY', 'invalid start_key', 400, { start_key: 'not a key returned by a previous page' });
+  if (typeof raw !== 'string')
+    throw new CallstatsError('ERR_START_KEY', 'invalid start_key', 400, { start_key: 'not a key returned by a previous page' });
   return raw;
 }
-
 
 /** SPEC 2.4–2.5: statistics per period, and the matching records as CSV or JSON pages. */
 export default async function statisticsRoutes(app: FastifyInstance): Promise<void> {
@@ -70,10 +79,12 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     const abort = new AbortController();
     // :TRICKY: a client that goes away must stop the engine's query, not just our writes.
     reply.raw.on('close', () => abort.abort());
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="call_statistics.csv"');
-    return reply.send(Readable.from(csvChunks(app.ctx.store, app.ctx.zones, request.account, query, app.ctx.config.dateOrder, abort.signal), { objectMode: false }));
+    reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="call_statistics.csv"');
+    return reply.send(
+      Readable.from(csvChunks(app.ctx.store, app.ctx.zones, request.account, query, app.ctx.config.dateOrder, abort.signal), {
+        objectMode: false,
+      }),
+    );
   };
 
   const jsonHandler = async (request: FastifyRequest) => {
@@ -82,7 +93,11 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     const size = parsePageSize(qs.page_size);
     const startKey = parseStartKey(qs.start_key);
     const page = await recordsPage(app.ctx.store, app.ctx.zones, request.account, query, app.ctx.config.dateOrder, size, startKey);
-    return { ...success(request, page.data), page_size: page.page_size, ...(page.next_start_key ? { next_start_key: page.next_start_key } : {}) };
+    return {
+      ...success(request, page.data),
+      page_size: page.page_size,
+      ...(page.next_start_key ? { next_start_key: page.next_start_key } : {}),
+    };
   };
 
   // csv/json are registered before :period so the static paths win.

@@ -69,7 +69,9 @@ export class ClickHouseStore implements Store {
   }
 
   async distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> {
-    const rows = await this.conn.rows<{ n: string }>(`SELECT DISTINCT ${numberColumn(column)} AS n FROM calls WHERE n IS NOT NULL ORDER BY n`);
+    const rows = await this.conn.rows<{ n: string }>(
+      `SELECT DISTINCT ${numberColumn(column)} AS n FROM calls WHERE n IS NOT NULL ORDER BY n`,
+    );
     return rows.map((r) => r.n);
   }
 

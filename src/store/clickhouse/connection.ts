@@ -22,7 +22,12 @@ const COMMON_SETTINGS: ClickHouseSettings = {
 export class Connection {
   readonly client: ClickHouseClient;
 
-  constructor(readonly url: string, readonly database: string, private readonly username: string, private readonly password: string) {
+  constructor(
+    readonly url: string,
+    readonly database: string,
+    private readonly username: string,
+    private readonly password: string,
+  ) {
     this.client = createClient({
       url,
       database,
@@ -79,7 +84,10 @@ export class Connection {
     });
     const text = await res.text();
     if (!res.ok) throw new Error(text.trim());
-    return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as T);
+    return text
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as T);
   }
 
   /** Streams the rows of a query; stopping early or aborting `signal` cancels it on the server. */

@@ -46,13 +46,30 @@ interface TokenRow {
 
 function keyTsv(key: ApiKeyRecord): string {
   const label = key.label === null ? '\\N' : tsvString(key.label);
-  return [tsvString(key.id), tsvString(key.account), tsvString(key.secret_hash), String(Math.trunc(key.created_at)),
-    key.revoked ? '1' : '0', label, String(nextVersion())].join('\t') + '\n';
+  return (
+    [
+      tsvString(key.id),
+      tsvString(key.account),
+      tsvString(key.secret_hash),
+      String(Math.trunc(key.created_at)),
+      key.revoked ? '1' : '0',
+      label,
+      String(nextVersion()),
+    ].join('\t') + '\n'
+  );
 }
 
 function tokenTsv(token: WebhookTokenRecord): string {
-  return [tsvString(token.id), tsvString(token.account), tsvString(token.secret_hash), String(Math.trunc(token.created_at)),
-    token.revoked ? '1' : '0', String(nextVersion())].join('\t') + '\n';
+  return (
+    [
+      tsvString(token.id),
+      tsvString(token.account),
+      tsvString(token.secret_hash),
+      String(Math.trunc(token.created_at)),
+      token.revoked ? '1' : '0',
+      String(nextVersion()),
+    ].join('\t') + '\n'
+  );
 }
 
 function toKey(row: KeyRow): ApiKeyRecord {

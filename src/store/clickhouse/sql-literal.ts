@@ -66,7 +66,8 @@ function closingQuote(sql: string, start: number, quote: string): number {
   while (i < sql.length) {
     if (sql[i] === '\\') i += 2;
     else if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i += 2; // doubled quote inside the literal
+      if (sql[i + 1] === quote)
+        i += 2; // doubled quote inside the literal
       else return i + 1;
     } else i++;
   }

@@ -12,12 +12,7 @@ import type { Call } from '../../core/call.js';
 const SPECIAL = /[\\\t\n\r\0]/;
 
 function escapeSlow(value: string): string {
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/\t/g, '\\t')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\0/g, '\\0');
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\0/g, '\\0');
 }
 
 /** A string as one TSV field. */
@@ -79,11 +74,19 @@ export function callsTsv(calls: readonly Call[]): string {
   for (const c of calls) {
     startRow(f, tsvString(c.account_id));
     f.push(
-      tsvString(c.call_id), int64(c.call_time, 'call_time'), direction(c.call_direction),
-      nullableString(c.caller_id_name), nullableString(c.caller_id_number), nullableString(c.callee_id_number),
-      nullableInt32(c.caller_zone_id, 'caller_zone_id'), nullableInt32(c.callee_zone_id, 'callee_zone_id'),
-      int32(c.duration_seconds, 'duration_seconds'), int32(c.billing_seconds, 'billing_seconds'),
-      nullableInt32(c.ringing_seconds, 'ringing_seconds'), c.unanswered ? 1 : 0, nullableString(c.hangup_cause),
+      tsvString(c.call_id),
+      int64(c.call_time, 'call_time'),
+      direction(c.call_direction),
+      nullableString(c.caller_id_name),
+      nullableString(c.caller_id_number),
+      nullableString(c.callee_id_number),
+      nullableInt32(c.caller_zone_id, 'caller_zone_id'),
+      nullableInt32(c.callee_zone_id, 'callee_zone_id'),
+      int32(c.duration_seconds, 'duration_seconds'),
+      int32(c.billing_seconds, 'billing_seconds'),
+      nullableInt32(c.ringing_seconds, 'ringing_seconds'),
+      c.unanswered ? 1 : 0,
+      nullableString(c.hangup_cause),
     );
   }
   return joinRows(f);

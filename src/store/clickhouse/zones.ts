@@ -38,8 +38,17 @@ export async function saveZones(conn: Connection, hosts: readonly Connection[], 
       row = { ...known, active: zone.active, description: zone.description };
     } else continue;
     current.set(row.id, row);
-    lines.push([String(row.id), tsvString(row.prefix), tsvString(row.country), tsvString(row.description), row.source,
-      row.active ? '1' : '0', String(nextVersion())].join('\t') + '\n');
+    lines.push(
+      [
+        String(row.id),
+        tsvString(row.prefix),
+        tsvString(row.country),
+        tsvString(row.description),
+        row.source,
+        row.active ? '1' : '0',
+        String(nextVersion()),
+      ].join('\t') + '\n',
+    );
   }
   await writeAll(hosts, 'zone_versions', ZONE_COLUMNS, lines.join(''));
 }

@@ -4,14 +4,7 @@ import { dirname } from 'node:path';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import { CallstatsError } from '../../core/errors.js';
-import type {
-  ApiKeyRecord,
-  CompiledSql,
-  InsertResult,
-  NumberZone,
-  Store,
-  WebhookTokenRecord,
-} from '../store.js';
+import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 import { MIGRATIONS } from './schema.js';
 import { appendCalls, dedupeBatch } from './append-calls.js';
 import { Mutex } from '../mutex.js';
@@ -130,7 +123,8 @@ export class DuckDBStore implements Store {
       if (!w) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
       // The copy gets the calls table's own DDL (columns, NOT NULLs and key) under a new name.
       const ddl = String(
-        (await w.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'calls'`)).getRowObjectsJS()[0].sql,
+        (await w.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'calls'`)).getRowObjectsJS()[0]
+          .sql,
       ).replace(/^CREATE TABLE calls\s*\(/i, 'CREATE TABLE calls_sorted(');
       // :TRICKY: the sort and the new key index need more memory than ingest does; the
       // rewrite spills to `<file>.tmp`, and order is only kept with preserve_insertion_order.
@@ -283,9 +277,7 @@ export class DuckDBStore implements Store {
   }
 
   async revokeKey(id: string): Promise<boolean> {
-    const result = await this.write((w) =>
-      w.run('UPDATE api_keys SET revoked = true WHERE id = $1 AND NOT revoked', [id]),
-    );
+    const result = await this.write((w) => w.run('UPDATE api_keys SET revoked = true WHERE id = $1 AND NOT revoked', [id]));
     return Number(result.rowsChanged) > 0;
   }
 

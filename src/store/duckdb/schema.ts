@@ -48,10 +48,7 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     )`,
   ],
   // 2: bookkeeping for compaction (how many calls were in sorted order after the last one).
-  [
-    `CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL)`,
-    `INSERT INTO store_meta VALUES ('sorted_rows', 0)`,
-  ],
+  [`CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL)`, `INSERT INTO store_meta VALUES ('sorted_rows', 0)`],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,22 +42,54 @@ export class RemoteStore implements Store {
     return body.result as T;
   }
 
-  insertCalls(calls: readonly Call[]): Promise<InsertResult> { return this.call('insertCalls', calls); }
-  countCalls(accountId?: string): Promise<number> { return this.call('countCalls', ...(accountId === undefined ? [] : [accountId])); }
-  listZones(): Promise<Zone[]> { return this.call('listZones'); }
-  saveZones(zones: readonly Zone[]): Promise<void> { return this.call('saveZones', zones); }
-  distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> { return this.call('distinctNumbers', column); }
-  applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number> { return this.call('applyZones', column, map); }
-  insertKey(key: ApiKeyRecord): Promise<void> { return this.call('insertKey', key); }
-  async getKey(id: string): Promise<ApiKeyRecord | undefined> { return (await this.call<ApiKeyRecord | null>('getKey', id)) ?? undefined; }
-  listKeys(): Promise<ApiKeyRecord[]> { return this.call('listKeys'); }
-  revokeKey(id: string): Promise<boolean> { return this.call('revokeKey', id); }
-  insertWebhookToken(token: WebhookTokenRecord): Promise<void> { return this.call('insertWebhookToken', token); }
-  async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> { return (await this.call<WebhookTokenRecord | null>('getWebhookToken', id)) ?? undefined; }
-  listWebhookTokens(): Promise<WebhookTokenRecord[]> { return this.call('listWebhookTokens'); }
-  compact(): Promise<{ rows: number; seconds: number }> { return this.call('compact'); }
-  unsortedCalls(): Promise<number> { return this.call('unsortedCalls'); }
-  all(query: CompiledSql): Promise<Record<string, unknown>[]> { return this.call('all', query); }
+  insertCalls(calls: readonly Call[]): Promise<InsertResult> {
+    return this.call('insertCalls', calls);
+  }
+  countCalls(accountId?: string): Promise<number> {
+    return this.call('countCalls', ...(accountId === undefined ? [] : [accountId]));
+  }
+  listZones(): Promise<Zone[]> {
+    return this.call('listZones');
+  }
+  saveZones(zones: readonly Zone[]): Promise<void> {
+    return this.call('saveZones', zones);
+  }
+  distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> {
+    return this.call('distinctNumbers', column);
+  }
+  applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number> {
+    return this.call('applyZones', column, map);
+  }
+  insertKey(key: ApiKeyRecord): Promise<void> {
+    return this.call('insertKey', key);
+  }
+  async getKey(id: string): Promise<ApiKeyRecord | undefined> {
+    return (await this.call<ApiKeyRecord | null>('getKey', id)) ?? undefined;
+  }
+  listKeys(): Promise<ApiKeyRecord[]> {
+    return this.call('listKeys');
+  }
+  revokeKey(id: string): Promise<boolean> {
+    return this.call('revokeKey', id);
+  }
+  insertWebhookToken(token: WebhookTokenRecord): Promise<void> {
+    return this.call('insertWebhookToken', token);
+  }
+  async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
+    return (await this.call<WebhookTokenRecord | null>('getWebhookToken', id)) ?? undefined;
+  }
+  listWebhookTokens(): Promise<WebhookTokenRecord[]> {
+    return this.call('listWebhookTokens');
+  }
+  compact(): Promise<{ rows: number; seconds: number }> {
+    return this.call('compact');
+  }
+  unsortedCalls(): Promise<number> {
+    return this.call('unsortedCalls');
+  }
+  all(query: CompiledSql): Promise<Record<string, unknown>[]> {
+    return this.call('all', query);
+  }
 
   async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
     const res = await fetch(`${this.handle.url}/_local/stream`, {
