@@ -80,13 +80,19 @@ async function main(): Promise<void> {
       }
     }
     sizes.push(result);
+    // Written after every size, so a long run that is stopped keeps the sizes it finished.
+    writeResults(renderResults(machine, sizes, argv.join(' ')), opts.out, sizes.length < opts.sizes.length);
   }
   const markdown = renderResults(machine, sizes, argv.join(' '));
-  const out = resolve(process.cwd(), opts.out);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, markdown);
-  log(`results written to ${out}`);
+  writeResults(markdown, opts.out, false);
   process.stdout.write(markdown);
+}
+
+function writeResults(markdown: string, file: string, partial: boolean): void {
+  const out = resolve(process.cwd(), file);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, partial ? `${markdown}\n_Run in progress: larger sizes still to come._\n` : markdown);
+  log(`results ${partial ? 'so far ' : ''}written to ${out}`);
 }
 
 main().then(
