@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './proc.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -82,18 +82,6 @@ export async function startPostgres(): Promise<PostgresHandle> {
       process.removeListener('exit', stopSync);
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function uidOf(user: string): number {
