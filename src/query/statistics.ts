@@ -37,11 +37,12 @@ export async function statistics(
   config: Pick<Config, 'dateOrder' | 'weekStart'>,
 ): Promise<Record<string, Stats>> {
   const dialect = getDialect(store.dialect);
-  const window = await callTimeWindow(store, query.filters);
+  const weekStart: WeekStart = query.weekStart ?? config.weekStart;
+  const fits = (w: readonly [number, number]) => bucketSpan(w[0], w[1], period, weekStart, query.timezone) <= MAX_BUCKETS;
+  const window = await callTimeWindow(store, query.filters, fits);
   if (!window) return {};
   let [lo, hi] = window;
-  const weekStart: WeekStart = query.weekStart ?? config.weekStart;
-  if (bucketSpan(lo, hi, period, weekStart, query.timezone) > MAX_BUCKETS) {
+  if (!fits(window)) {
     // The cheap range is too wide to answer in one go; the matching calls' own range decides.
     const [exact] = await store.all(matchingRangeQuery(account, query.filters, dialect));
     if (!exact || exact.lo === null || exact.lo === undefined) return {};
@@ -94,13 +95,28 @@ function bucketSpan(lo: number, hi: number, period: Period, weekStart: WeekStart
 }
 
 /**
- * The call_time range a query can touch: the table's range (from column statistics, no scan)
- * narrowed by the filter's own call_time bounds; undefined when nothing can match.
+ * A request's call_time window is its filter's own bounds when both are given and span at most
+ * this long: no store round trip, and few enough offset segments for any zone (two a year).
  */
-export async function callTimeWindow(store: Store, filters: AndNode): Promise<[number, number] | undefined> {
+const FILTER_WINDOW_MAX_SECONDS = 3 * 366 * 86400;
+
+/**
+ * The call_time range a query can touch: the filter's own call_time bounds when they close it
+ * (and `fits` accepts them), else the table's range (from column statistics, no scan) narrowed by
+ * those bounds; undefined when nothing can match.
+ * :TRICKY: a dashboard's query names its period, so the common request skips the table-range
+ * query altogether; the engine query still bounds call_time on every side (stats-sql.ts).
+ */
+export async function callTimeWindow(
+  store: Store,
+  filters: AndNode,
+  fits: (window: readonly [number, number]) => boolean = () => true,
+): Promise<[number, number] | undefined> {
+  const [flo, fhi] = callTimeBounds(filters);
+  if (flo > fhi) return undefined;
+  if (Number.isFinite(flo) && Number.isFinite(fhi) && fhi - flo <= FILTER_WINDOW_MAX_SECONDS && fits([flo, fhi])) return [flo, fhi];
   const [range] = await store.all(tableRangeQuery(getDialect(store.dialect)));
   if (!range || range.lo === null || range.lo === undefined) return undefined;
-  const [flo, fhi] = callTimeBounds(filters);
   const lo = Math.max(Number(range.lo), flo);
   const hi = Math.min(Number(range.hi), fhi);
   return lo > hi ? undefined : [lo, hi];
