@@ -30,7 +30,7 @@ export async function runImport(opts: ImportOptions): Promise<number> {
       store: opts.store,
       accountId: opts.account,
       zoneOf: zones.zoneOf,
-      batchSize: opts.batchSize,
+      batchSize: opts.batchSize ?? opts.store.importBatchSize,
       onProgress: (p) => {
         const rate = Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000));
         out.progress(

@@ -53,6 +53,8 @@ export interface Store {
 
   /** Stores calls idempotently on (account_id, call_id); durable when the promise resolves. */
   insertCalls(calls: readonly Call[]): Promise<InsertResult>;
+  /** Calls per insertCalls that a bulk import should send (the engine's sweet spot); default 10,000. */
+  readonly importBatchSize?: number;
   countCalls(accountId?: string): Promise<number>;
 
   listZones(): Promise<Zone[]>;

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
+import { SCHEMA_VERSION } from '../../src/store/duckdb/schema.js';
 import { ZoneService } from '../../src/services/zone-service.js';
 
 /**
@@ -12,7 +13,7 @@ import { ZoneService } from '../../src/services/zone-service.js';
 export async function freshStore(
   defaultCountry?: string,
 ): Promise<{ store: DuckDBStore; zones: ZoneService; dir: string; path: string; cleanup(): Promise<void> }> {
-  const template = join(tmpdir(), `callstats-test-template-v1-${process.getuid?.() ?? 0}.duckdb`);
+  const template = join(tmpdir(), `callstats-test-template-v1-s${SCHEMA_VERSION}-${process.getuid?.() ?? 0}.duckdb`);
   if (!existsSync(template)) {
     const building = `${template}.${process.pid}.tmp`;
     const s = new DuckDBStore(building);

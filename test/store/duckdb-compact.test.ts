@@ -29,7 +29,7 @@ describe('DuckDB compaction', () => {
   });
   after(() => f.cleanup());
 
-  test('rewrites calls in (account, time) order, keeps every call and the key', async () => {
+  test('rewrites calls in (account, time) order, keeps every call, and still refuses duplicates', async () => {
     const calls: Call[] = [];
     // Interleaved accounts and shuffled times, as webhooks from many accounts arrive.
     for (let i = 0; i < 5000; i++) calls.push(call(`acct${i % 7}`, i, 1_600_000_000 + ((i * 7919) % 5000) * 60));
@@ -59,7 +59,7 @@ describe('DuckDB compaction', () => {
     );
     assert.deepEqual(physical, sorted, 'rows are stored in (account, time, call_id) order');
 
-    // The key survives the rewrite: re-sent calls are still duplicates, new ones still count.
+    // After the rewrite re-sent calls are still duplicates and new ones still count.
     assert.deepEqual(await f.store.insertCalls([calls[0], calls[1], call('acct0', 99999, 1_600_000_000)]), { inserted: 1, duplicates: 2 });
     assert.equal(await f.store.unsortedCalls(), 1);
   });

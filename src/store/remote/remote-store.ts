@@ -42,6 +42,12 @@ export class RemoteStore implements Store {
     return body.result as T;
   }
 
+  /**
+   * The running server's embedded store checks duplicates once per batch (a scan), so imports
+   * through it send big batches too; 50,000 calls are ~20 MB of JSON per request.
+   */
+  readonly importBatchSize = 50_000;
+
   insertCalls(calls: readonly Call[]): Promise<InsertResult> {
     return this.call('insertCalls', calls);
   }
