@@ -75,13 +75,26 @@ export class Connection {
     for (const [key, value] of Object.entries(COMMON_SETTINGS)) params.set(key, String(value));
     params.set(`${name}_structure`, structure);
     params.set(`${name}_format`, 'TabSeparated');
-    const form = new FormData();
-    form.append(name, new Blob([tsv]), `${name}.tsv`);
-    const res = await fetch(`${this.url}/?${params}`, {
-      method: 'POST',
-      body: form,
-      headers: { Authorization: `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}` },
-    });
+    const send = () => {
+      const form = new FormData();
+      form.append(name, new Blob([tsv]), `${name}.tsv`);
+      return fetch(`${this.url}/?${params}`, {
+        method: 'POST',
+        body: form,
+        headers: { Authorization: `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}` },
+      });
+    };
+    // :TRICKY: the server closes idle keep-alive sockets after a few seconds; a POST that finds its
+    // pooled socket closed fails with "fetch failed" before any answer, and fetch does not retry a
+    // POST. This query only reads, so it is sent again (twice at most).
+    let res: Response | undefined;
+    for (let attempt = 1; !res; attempt++) {
+      try {
+        res = await send();
+      } catch (err) {
+        if (attempt >= 3 || !(err instanceof TypeError)) throw err;
+      }
+    }
     const text = await res.text();
     if (!res.ok) throw new Error(text.trim());
     return text
