@@ -47,6 +47,12 @@ export class ClickHouseStore implements Store {
     await Promise.all([this.conn.close(), ...others.map((h) => h.close())]);
   }
 
+  /**
+   * Each batch's duplicate check reads the batch's accounts in call_ids, a scan that grows with the
+   * store: fewer, bigger batches make a bulk import's checks 10x fewer (~40 MB of TSV per insert).
+   */
+  readonly importBatchSize = 100_000;
+
   insertCalls(calls: readonly Call[]): Promise<InsertResult> {
     if (calls.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
     const insertSettings: ClickHouseSettings = this.layout.cluster ? { insert_distributed_sync: 1 } : {};
