@@ -94,7 +94,8 @@ async function* csvLines(
   if (!window) return;
   const segments = offsetSegments(query.timezone, window[0], window[1] + 1);
   const sql = csvLinesQuery({ account, filters: query.filters, segments, range: window, format: query.timeFormat, order }, dialect)!;
-  for await (const row of store.stream(sql, signal)) yield row.line as string;
+  if (store.streamText) yield* store.streamText(sql, signal);
+  else for await (const row of store.stream(sql, signal)) yield row.line as string;
 }
 
 /** Joins lines into ~64 KiB chunks: one socket write per chunk, not per call. */

@@ -85,4 +85,9 @@ export interface Store {
   all(query: CompiledSql): Promise<Record<string, unknown>[]>;
   /** Streams the rows of a read query; aborting `signal` stops the query. */
   stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>>;
+  /**
+   * Streams a query whose one column is text (whole CSV lines), as the concatenation of many
+   * rows at a time: no per-row object or async step. Engines without it are read through `stream`.
+   */
+  streamText?(query: CompiledSql, signal?: AbortSignal): AsyncIterable<string>;
 }

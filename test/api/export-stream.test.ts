@@ -13,7 +13,7 @@ import { freshStore } from '../helpers/store.js';
 
 const N = 200_000;
 
-/** The real store, counting the rows the export pulls and noting whether its signal aborted. */
+/** The real store, counting the rows (CSV lines) the export pulls and noting whether its signal aborted. */
 class CountingStore extends DuckDBStore {
   rows = 0;
   aborted = false;
@@ -22,6 +22,13 @@ class CountingStore extends DuckDBStore {
     for await (const row of super.stream(query, signal)) {
       this.rows++;
       yield row;
+    }
+  }
+  override async *streamText(query: CompiledSql, signal?: AbortSignal): AsyncIterable<string> {
+    signal?.addEventListener('abort', () => (this.aborted = true), { once: true });
+    for await (const text of super.streamText(query, signal)) {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.rows++;
+      yield text;
     }
   }
 }

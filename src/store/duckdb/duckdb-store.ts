@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBDataChunk, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Call } from '../../core/call.js';
@@ -424,6 +424,28 @@ export class DuckDBStore implements Store {
     p.destroySync();
   }
 
+  async *streamText(query: CompiledSql, signal?: AbortSignal): AsyncIterable<string> {
+    const c = await this.connection();
+    // Same interrupt and pooling rules as stream() below.
+    const onAbort = () => c.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let clean = false;
+    try {
+      const result = await c.stream(query.sql, query.params as DuckDBValue[]);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (signal?.aborted) return;
+        if (!chunk || chunk.rowCount === 0) break;
+        yield joinedText(chunk);
+      }
+      clean = !signal?.aborted;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (clean) this.release(c);
+      else c.closeSync();
+    }
+  }
+
   async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
     const c = await this.connection();
     // :TRICKY: interrupt() cancels the running query inside DuckDB; a connection that was
@@ -444,6 +466,15 @@ export class DuckDBStore implements Store {
       else c.closeSync();
     }
   }
+}
+
+/** The text of a VARCHAR vector's rows joined, NULLs as nothing. */
+function joinedText(chunk: DuckDBDataChunk): string {
+  const v = chunk.getColumnVector(0);
+  const n = chunk.rowCount;
+  let s = '';
+  for (let i = 0; i < n; i++) s += (v.getItem(i) as string | null) ?? '';
+  return s;
 }
 
 /** BIGINT and HUGEINT come back as bigint; callers get plain numbers (exact below 2^53). */
