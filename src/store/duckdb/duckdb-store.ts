@@ -1,4 +1,11 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBDataChunk, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBDataChunk,
+  type DuckDBPreparedStatement,
+  type DuckDBResult,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Call } from '../../core/call.js';
@@ -425,28 +432,25 @@ export class DuckDBStore implements Store {
   }
 
   async *streamText(query: CompiledSql, signal?: AbortSignal): AsyncIterable<string> {
-    const c = await this.connection();
-    // Same interrupt and pooling rules as stream() below.
-    const onAbort = () => c.interrupt();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let clean = false;
-    try {
-      const result = await c.stream(query.sql, query.params as DuckDBValue[]);
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (signal?.aborted) return;
-        if (!chunk || chunk.rowCount === 0) break;
+    yield* this.streamed(query, signal, async function* (result) {
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
         yield joinedText(chunk);
       }
-      clean = !signal?.aborted;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      if (clean) this.release(c);
-      else c.closeSync();
-    }
+    });
   }
 
   async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
+    for await (const rows of this.streamed(query, signal, (result) => result.yieldRowObjectJs())) {
+      for (const row of rows) yield plainRow(row);
+    }
+  }
+
+  /** What `read` makes of a read query's result, a chunk at a time; aborting `signal` stops the query. */
+  private async *streamed<T>(
+    query: CompiledSql,
+    signal: AbortSignal | undefined,
+    read: (result: DuckDBResult) => AsyncIterable<T>,
+  ): AsyncGenerator<T> {
     const c = await this.connection();
     // :TRICKY: interrupt() cancels the running query inside DuckDB; a connection that was
     // interrupted is closed rather than pooled so no half-read result leaks into the next user.
@@ -455,9 +459,9 @@ export class DuckDBStore implements Store {
     let clean = false;
     try {
       const result = await c.stream(query.sql, query.params as DuckDBValue[]);
-      for await (const rows of result.yieldRowObjectJs()) {
+      for await (const item of read(result)) {
         if (signal?.aborted) return;
-        for (const row of rows) yield plainRow(row);
+        yield item;
       }
       clean = !signal?.aborted;
     } finally {
