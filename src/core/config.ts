@@ -7,6 +7,10 @@ export interface Config {
   defaultTimezone: string;
   defaultCountry: string | undefined;
   weekStart: 'monday' | 'sunday';
+  /** `CALLSTATS_QUERY_TIMEOUT` (s, default 30): longest a store call may take before the request is a 503. */
+  queryTimeoutMs: number;
+  /** `CALLSTATS_SHUTDOWN_TIMEOUT` (s, default 10): drain deadline on SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -22,6 +26,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CALLSTATS_PORT is not a port: '${env.CALLSTATS_PORT}'`);
   return {
     port,
+    queryTimeoutMs: seconds(env, 'CALLSTATS_QUERY_TIMEOUT', 30) * 1000,
+    shutdownTimeoutMs: seconds(env, 'CALLSTATS_SHUTDOWN_TIMEOUT', 10) * 1000,
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,
@@ -29,4 +35,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultCountry: env.CALLSTATS_DEFAULT_COUNTRY?.toUpperCase() || undefined,
     weekStart,
   };
+}
+
+/** A positive number of seconds from the environment, or the default. */
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, not '${raw}'`);
+  return n;
 }
