@@ -1,4 +1,4 @@
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBListValue, type DuckDBConnection } from '@duckdb/node-api';
 import { parseQuery } from '../../src/query/parse-query.js';
@@ -8,11 +8,21 @@ import { duckdbDialect } from '../../src/sql/duckdb.js';
 import { clickhouseDialect } from '../../src/sql/clickhouse.js';
 import { testContext } from '../query/parse-context.js';
 import { fixtureDb, matchingCallIds } from './duckdb-fixture.js';
+import { clickhouseFixture, matchingCallIdsClickHouse, type ClickHouseFixture } from './clickhouse-fixture.js';
 
 let conn: DuckDBConnection;
+let ch: ClickHouseFixture;
 before(async () => {
-  conn = await fixtureDb();
+  [conn, ch] = await Promise.all([fixtureDb(), clickhouseFixture()]);
 });
+after(() => ch?.stop());
+
+/** The matching call ids on both engines, which must agree. */
+async function matching(filter: FilterNode): Promise<string[]> {
+  const [d, c] = await Promise.all([matchingCallIds(conn, filter), matchingCallIdsClickHouse(ch, filter)]);
+  assert.deepEqual(c, d, 'ClickHouse matches the same calls as DuckDB');
+  return d;
+}
 
 const filters = (...entries: unknown[]): FilterNode => parseQuery({ filters: entries }, testContext()).filters;
 // DuckDB list parameters are DuckDBListValue objects; compare their items.
@@ -26,15 +36,16 @@ interface Case {
   rows: string[];
 }
 
-/** States the exact SQL per dialect, then runs the DuckDB SQL on the fixture and checks the rows. */
+/** States the exact SQL per dialect (ClickHouse has literals, no parameters), then runs both on the fixture and checks the rows. */
 async function check(c: Case): Promise<void> {
   const d = compileWhere(c.filter, duckdbDialect);
   assert.equal(d.sql, c.duckdb);
   assert.deepEqual(plain(d.params), c.duckdbParams);
-  const ch = compileWhere(c.filter, clickhouseDialect);
-  assert.equal(ch.sql, c.clickhouse);
-  assert.deepEqual(ch.params, []);
+  const h = compileWhere(c.filter, clickhouseDialect);
+  assert.equal(h.sql, c.clickhouse);
+  assert.deepEqual(h.params, []);
   assert.deepEqual(await matchingCallIds(conn, c.filter), c.rows);
+  assert.deepEqual(await matchingCallIdsClickHouse(ch, c.filter), c.rows);
 }
 
 test('nested and/or; NULL in one OR branch does not hide the other', () =>
@@ -153,8 +164,8 @@ test('ilike lowers both sides; like escapes with backslash', async () => {
     clickhouse: "ifNull(c.`caller_id_name` LIKE '_ob\\\\%', 0)",
     rows: ['c2'],
   });
-  assert.deepEqual(await matchingCallIds(conn, filters({ name: 'caller_id_name', op: 'like', val: '%\\\\%' })), ['c4']);
-  assert.deepEqual(await matchingCallIds(conn, filters({ name: 'caller_id_name', op: 'like', val: 'ALICE' })), []);
+  assert.deepEqual(await matching(filters({ name: 'caller_id_name', op: 'like', val: '%\\\\%' })), ['c4']);
+  assert.deepEqual(await matching(filters({ name: 'caller_id_name', op: 'like', val: 'ALICE' })), []);
 });
 
 test('country and region come from the joined zone table', async () => {
@@ -178,7 +189,7 @@ test('country and region come from the joined zone table', async () => {
       "ELSE concat(zr.`country`, ' ', zr.`description`) END IN ('United Kingdom', 'New Zealand Balclutha'), 0)",
     rows: ['c1', 'c4'],
   });
-  assert.deepEqual(await matchingCallIds(conn, filters({ name: 'caller_region', op: 'is_null' })), ['c2', 'c3']);
+  assert.deepEqual(await matching(filters({ name: 'caller_region', op: 'is_null' })), ['c2', 'c3']);
 });
 
 test('call_time compares UTC epoch seconds', () =>

@@ -1,0 +1,72 @@
+import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
+import { compileWhere, requiredZoneJoins } from '../../src/sql/compile-filter.js';
+import { clickhouseDialect } from '../../src/sql/clickhouse.js';
+import type { FilterNode } from '../../src/query/ast.js';
+import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-server.js';
+import { FIXTURE_CALLS, FIXTURE_ZONES } from './fixture-rows.js';
+
+/** A throw-away ClickHouse server holding the calls/zones tables and the five fixture calls. */
+export interface ClickHouseFixture {
+  client: ClickHouseClient;
+  /** Row count of a table, to prove a hostile value dropped nothing. */
+  count(table: 'calls' | 'zones'): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server, creates the fixture tables with the store's column types and loads the rows. */
+export async function clickhouseFixture(): Promise<ClickHouseFixture> {
+  const server: ClickHouseServer = await startClickHouse();
+  const admin = createClient({ url: server.url, log: { level: ClickHouseLogLevel.OFF } });
+  await admin.command({ query: 'CREATE DATABASE fixture' });
+  await admin.close();
+  // The settings the store sends (src/store/clickhouse/connection.ts) that change what a filter matches
+  // or how long its text may be: SQL outer joins, and a literal list of a whole country.
+  const client = createClient({
+    url: server.url,
+    database: 'fixture',
+    log: { level: ClickHouseLogLevel.OFF },
+    clickhouse_settings: { join_use_nulls: 1, max_query_size: '67108864', output_format_json_quote_64bit_integers: 0 },
+  });
+  // Column types of the store's calls table (src/store/clickhouse/ddl.ts) and of its zones view.
+  await client.command({
+    query: `CREATE TABLE calls (account_id String, call_id String, call_time Int64,
+      call_direction Enum8('inbound' = 1, 'outbound' = 2), caller_id_name Nullable(String), caller_id_number Nullable(String),
+      callee_id_number Nullable(String), caller_zone_id Nullable(Int32), callee_zone_id Nullable(Int32), duration_seconds Int32,
+      billing_seconds Int32, ringing_seconds Nullable(Int32), unanswered UInt8, hangup_cause Nullable(String))
+      ENGINE = MergeTree ORDER BY (account_id, call_time, call_id)`,
+  });
+  await client.command({
+    query:
+      'CREATE TABLE zones (id Int32, prefix String, country String, description String, source String, active UInt8) ENGINE = MergeTree ORDER BY id',
+  });
+  const bit = (b: boolean) => (b ? 1 : 0);
+  await client.insert({
+    table: 'calls',
+    format: 'JSONEachRow',
+    values: FIXTURE_CALLS.map((c) => ({ ...c, unanswered: bit(c.unanswered) })),
+  });
+  await client.insert({ table: 'zones', format: 'JSONEachRow', values: FIXTURE_ZONES.map((z) => ({ ...z, active: bit(z.active) })) });
+  return {
+    client,
+    async count(table) {
+      const rows = await (await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })).json<{ n: number }>();
+      return rows[0].n;
+    },
+    async stop() {
+      await client.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Runs a compiled filter against the ClickHouse fixture and returns the matching call ids in order. */
+export async function matchingCallIdsClickHouse(fixture: ClickHouseFixture, filter: FilterNode): Promise<string[]> {
+  const { sql, params } = compileWhere(filter, clickhouseDialect);
+  if (params.length > 0) throw new Error('ClickHouse SQL carries its values as literals, never as parameters');
+  const from = clickhouseDialect.callsFrom(requiredZoneJoins(filter), undefined);
+  const result = await fixture.client.query({
+    query: `SELECT c.call_id AS call_id FROM ${from} WHERE ${sql} ORDER BY c.call_id`,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ call_id: string }>()).map((r) => r.call_id);
+}
