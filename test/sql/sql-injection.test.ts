@@ -1,4 +1,4 @@
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CallstatsError } from '../../src/core/errors.js';
@@ -17,11 +17,14 @@ import {
 import { ParamCollector } from '../../src/sql/params.js';
 import { testContext } from '../query/parse-context.js';
 import { fixtureDb, matchingCallIds } from './duckdb-fixture.js';
+import { clickhouseFixture, matchingCallIdsClickHouse, type ClickHouseFixture } from './clickhouse-fixture.js';
 
 let conn: DuckDBConnection;
+let ch: ClickHouseFixture;
 before(async () => {
-  conn = await fixtureDb();
+  [conn, ch] = await Promise.all([fixtureDb(), clickhouseFixture()]);
 });
+after(() => ch?.stop());
 
 const filters = (...entries: unknown[]): FilterNode => parseQuery({ filters: entries }, testContext()).filters;
 
@@ -46,7 +49,9 @@ const HOSTILE = [
   'x'.repeat(1_000_000),
 ];
 
-test('hostile text values are inert on DuckDB: they match nothing and the tables survive', async () => {
+/** Every hostile value under every text operator, with the calls it must match (ne: every non-NULL name). */
+function hostileCases(): { label: string; filter: FilterNode; want: string[] }[] {
+  const cases = [];
   for (const val of HOSTILE) {
     // Patterns are capped at 1,000 characters (a 400), so the long value is only compared, not matched.
     const ops = val.length > 1000 ? (['eq', 'ne', 'in'] as const) : (['eq', 'ne', 'in', 'like', 'ilike'] as const);
@@ -55,16 +60,40 @@ test('hostile text values are inert on DuckDB: they match nothing and the tables
         op === 'in' ? [val] : op.includes('like') ? val.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_') : val;
       // ne matches every non-NULL name: proof the value was compared, not executed.
       const want = op === 'ne' ? ['c1', 'c2', 'c4', 'c5'] : [];
-      assert.deepEqual(await matchingCallIds(conn, filters({ name: 'caller_id_name', op, val: v })), want, `${op} ${val.slice(0, 40)}`);
+      cases.push({ label: `${op} ${val.slice(0, 40)}`, filter: filters({ name: 'caller_id_name', op, val: v }), want });
     }
+  }
+  return cases;
+}
+
+test('hostile text values are inert on DuckDB: they match nothing and the tables survive', async () => {
+  for (const { label, filter, want } of hostileCases()) {
+    assert.deepEqual(await matchingCallIds(conn, filter), want, label);
   }
   const count = await conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM calls');
   assert.deepEqual(count.getRowObjectsJS(), [{ n: 5 }]);
 });
 
+test('hostile text values are inert on ClickHouse: they match nothing and the tables survive', async () => {
+  for (const { label, filter, want } of hostileCases()) {
+    assert.deepEqual(await matchingCallIdsClickHouse(ch, filter), want, label);
+  }
+  assert.equal(await ch.count('calls'), 5);
+  assert.equal(await ch.count('zones'), 4);
+});
+
 test('a value holding quotes and backslashes matches itself literally on DuckDB', async () => {
   assert.deepEqual(await matchingCallIds(conn, filters({ name: 'caller_id_name', op: 'eq', val: "O'Brien \\ x" })), ['c4']);
   assert.deepEqual(await matchingCallIds(conn, filters({ name: 'caller_id_name', op: 'like', val: "O'%\\\\%" })), ['c4']);
+});
+
+test('a value holding quotes and backslashes matches itself literally on ClickHouse', async () => {
+  assert.deepEqual(await matchingCallIdsClickHouse(ch, filters({ name: 'caller_id_name', op: 'eq', val: "O'Brien \\ x" })), ['c4']);
+  assert.deepEqual(await matchingCallIdsClickHouse(ch, filters({ name: 'caller_id_name', op: 'like', val: "O'%\\\\%" })), ['c4']);
+  assert.deepEqual(await matchingCallIdsClickHouse(ch, filters({ name: 'caller_id_name', op: 'in', val: ["O'Brien \\ x", 'bob%'] })), [
+    'c2',
+    'c4',
+  ]);
 });
 
 test('hostile values never reach the SQL text on DuckDB: the text is the same for every value', () => {
@@ -146,11 +175,16 @@ test('ClickHouse integers, booleans and lists are typed and validated', () => {
   assert.throws(() => clickhouseTuple([1, 'x'] as unknown as number[]), /mixed/);
 });
 
-test('hostile values compile to exactly escaped ClickHouse SQL', () => {
+test('hostile values compile to exactly escaped ClickHouse SQL, which the server reads as the value', async () => {
   const sql = (val: unknown, op = 'eq') => compileWhere(filters({ name: 'caller_id_name', op, val }), clickhouseDialect).sql;
   assert.equal(sql("'; DROP TABLE calls; --"), "ifNull(c.`caller_id_name` = '\\'; DROP TABLE calls; --', 0)");
   assert.equal(sql(["\\' OR 1=1", 'a\u0000b'], 'in'), "ifNull(c.`caller_id_name` IN ('\\\\\\' OR 1=1', 'a\\0b'), 0)");
   assert.equal(sql("%\\%'", 'ilike'), "ifNull(lowerUTF8(c.`caller_id_name`) LIKE lowerUTF8('%\\\\%\\''), 0)");
+  // The server parses each literal back into exactly the value, and the statement ends where it should.
+  for (const val of [...HOSTILE, 'ÉLODIE 😀', '\b\f\n\r\t\u0001\u001b']) {
+    const result = await ch.client.query({ query: `SELECT ${clickhouseString(val)} AS v, 1 AS after`, format: 'JSONEachRow' });
+    assert.deepEqual(await result.json(), [{ v: val, after: 1 }], val.slice(0, 40));
+  }
 });
 
 test('DuckDB integer lists are bound as validated BIGINT[] text only', () => {
