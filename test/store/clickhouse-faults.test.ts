@@ -1,0 +1,294 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { createApiKey, createWebhookToken } from '../../src/accounts/tokens.js';
+import { loadConfig } from '../../src/core/config.js';
+import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
+import { RECHECK_AFTER_MS } from '../../src/store/clickhouse/health.js';
+import { kazooCdr } from '../helpers/cdrs.js';
+import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-server.js';
+import { freshStore } from '../helpers/store.js';
+
+// The ClickHouse store's faults over HTTP, on one real 18.16 server that the tests stop, freeze
+// (SIGSTOP, what a network partition looks like) and restart: every request answers 503 in the envelope
+// within CALLSTATS_QUERY_TIMEOUT + 2 s, key checks stay 401 for forged tokens, and once the server is
+// back callstats answers exactly again without a restart, with nothing acknowledged lost or doubled.
+const TIMEOUT_S = 3;
+const SLACK_MS = 2_000;
+const A = 'acct00000000000000000000000000a1';
+const B = 'acct00000000000000000000000000b2';
+const MARCH = Date.UTC(2024, 2, 1) / 1000;
+const FORGED = `${'0123456789abcdef'}.${'x'.repeat(43)}`;
+
+let server: ClickHouseServer;
+let store: ClickHouseStore;
+let app: FastifyInstance;
+let token: string;
+let hook: string;
+let duck: Awaited<ReturnType<typeof freshStore>>;
+let nextId = 0;
+
+/** `n` new CDRs of `account` in March 2024, durations 1..n. */
+function cdrs(n: number, account = A): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) =>
+    kazooCdr(`call-${nextId++}`, MARCH + 3600 + i * 60, {
+      duration_seconds: String(1 + (i % 97)),
+      custom_channel_vars: { account_id: account },
+    }),
+  );
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await run();
+  return { ms: performance.now() - t0, value };
+}
+
+const get = (url: string, auth: string | undefined = token) =>
+  app.inject({ method: 'GET', url, headers: auth === undefined ? {} : { 'x-auth-token': auth } });
+const monthly = (account = A, auth?: string) => get(`/v2/accounts/${account}/call_statistics/monthly`, auth);
+const records = (account = A) => get(`/v2/accounts/${account}/call_statistics/json?page_size=10000`);
+const csv = (account = A) => get(`/v2/accounts/${account}/call_statistics/csv`);
+const ingest = (docs: Record<string, unknown>[], account = A) =>
+  app.inject({
+    method: 'POST',
+    url: `/v2/accounts/${account}/call_statistics/cdrs`,
+    headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+    payload: { data: docs },
+  });
+const webhook = (doc: Record<string, unknown>, secret = hook) =>
+  app.inject({
+    method: 'POST',
+    url: `/v2/webhooks/${secret}/channel_destroy`,
+    headers: { 'content-type': 'application/json' },
+    payload: doc,
+  });
+
+/** Asserts a 503 in the Kazoo envelope naming the store. */
+function assertUnavailable(res: Awaited<ReturnType<typeof get>>, what: string): void {
+  assert.equal(res.statusCode, 503, `${what}: ${res.body}`);
+  const body = res.json();
+  assert.equal(body.error, '503', what);
+  assert.equal(body.status, 'error', what);
+  assert.match(body.message, /^store /, what);
+  assert.equal(typeof body.data.store, 'string', what);
+}
+
+/** The monthly answer's data, and the account's count through the API (records page). */
+async function answers(account = A): Promise<{ monthly: unknown; total: number }> {
+  const m = await monthly(account);
+  assert.equal(m.statusCode, 200, m.body);
+  const data = m.json().data as Record<string, { total: number }>;
+  return { monthly: data, total: Object.values(data).reduce((n, b) => n + b.total, 0) };
+}
+
+/**
+ * Waits until the API answers 200 again after the server is back, and returns how long that took: the
+ * store fails fast for RECHECK_AFTER_MS after a request got no answer, then probes it.
+ */
+async function healed(): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const res = await monthly();
+    if (res.statusCode === 200) return performance.now() - t0;
+    assertUnavailable(res, 'while healing');
+    if (performance.now() - t0 > RECHECK_AFTER_MS + TIMEOUT_S * 1000) assert.fail(`not healed after ${performance.now() - t0} ms`);
+    await sleep(100);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ClickHouse faults answer 503 and heal by themselves', () => {
+  let acknowledged = 0; // calls of account A that an ingest answered 2xx for
+  let baselineB: unknown;
+
+  before(async () => {
+    duck = await freshStore();
+    server = await startClickHouse();
+    store = new ClickHouseStore(`clickhouse://127.0.0.1:${server.httpPort}/callstats`, { queryTimeoutMs: TIMEOUT_S * 1000 });
+    await store.init();
+    const config = loadConfig({
+      CALLSTATS_STORE: 'clickhouse://unused/callstats',
+      CALLSTATS_QUERY_TIMEOUT: String(TIMEOUT_S),
+      CALLSTATS_RATE_LIMIT: '0',
+    });
+    app = await buildApp({ store, zones: duck.zones, config });
+    token = (await createApiKey(store, '*', 'faults test')).token;
+    hook = (await createWebhookToken(store, A)).token;
+    const seeded = await ingest(cdrs(300));
+    assert.equal(seeded.statusCode, 200, seeded.body);
+    acknowledged += seeded.json().data.accepted;
+    const other = await ingest(cdrs(120, B), B);
+    assert.equal(other.statusCode, 200, other.body);
+    baselineB = (await answers(B)).monthly;
+  });
+
+  after(async () => {
+    await app?.close();
+    await store?.close().catch(() => undefined);
+    await server?.stop();
+    await duck?.cleanup();
+  });
+
+  test('a stopped server: statistics, records, ingest and webhooks answer 503 in the envelope within 2 s', async () => {
+    await server.terminate();
+    const checks: [string, () => ReturnType<typeof get>][] = [
+      ['monthly', () => monthly()],
+      ['records', () => records()],
+      ['ingest', () => ingest(cdrs(5))],
+      ['webhook', () => webhook(cdrs(1)[0])],
+    ];
+    for (const [what, run] of checks) {
+      const { ms, value } = await timed(run);
+      assertUnavailable(value, what);
+      assert.ok(ms < 2_000, `${what} took ${ms} ms`);
+    }
+    await server.start();
+  });
+
+  test('while the store is stopped a missing or forged token is 401 and a valid key 503', async () => {
+    await server.terminate();
+    try {
+      const missing = await monthly(A, '');
+      assert.equal(missing.statusCode, 401, missing.body);
+      const forged = await monthly(A, FORGED);
+      assert.equal(forged.statusCode, 401, forged.body);
+      assert.equal(forged.json().error, '401');
+      const forgedHook = await webhook(cdrs(1)[0], FORGED);
+      assert.equal(forgedHook.statusCode, 401, forgedHook.body);
+      assertUnavailable(await monthly(A), 'valid key');
+    } finally {
+      await server.start();
+    }
+  });
+
+  test('after a restart on the same port the next requests answer exactly, nothing lost', async () => {
+    const ms = await healed();
+    assert.ok(ms < RECHECK_AFTER_MS + 500, `healed after ${ms} ms`);
+    const now = await answers();
+    assert.equal(now.total, acknowledged);
+    assert.deepEqual((await answers(B)).monthly, baselineB);
+    assert.equal(await store.countCalls(A), acknowledged);
+    const res = await ingest(cdrs(10));
+    assert.equal(res.statusCode, 200, res.body);
+    acknowledged += res.json().data.accepted;
+    assert.equal((await answers()).total, acknowledged);
+  });
+
+  test(`a frozen server: concurrent requests each answer 503 within ${TIMEOUT_S} s + 2 s, then SIGCONT answers exactly`, async () => {
+    const before = await answers();
+    server.pause();
+    try {
+      const load: [string, () => ReturnType<typeof get>][] = [
+        ['monthly', () => monthly()],
+        ['monthly B', () => monthly(B)],
+        ['records', () => records()],
+        ['ingest', () => ingest(cdrs(50))],
+        ['webhook', () => webhook(cdrs(1)[0])],
+      ];
+      const results = await Promise.all(load.map(async ([what, run]) => ({ what, ...(await timed(run)) })));
+      for (const { what, ms, value } of results) {
+        assertUnavailable(value, what);
+        assert.ok(ms < TIMEOUT_S * 1000 + SLACK_MS, `${what} took ${ms} ms`);
+        assert.ok(ms >= TIMEOUT_S * 1000 - 50, `${what} gave up before the timeout: ${ms} ms`);
+      }
+      // CSV has sent its header before the store is asked, so the export is cut (inject reports the
+      // destroyed response); what matters here is that it ends, not hangs.
+      const exported = await timed(() =>
+        csv().then(
+          (r) => r.body,
+          (e: Error) => e.message,
+        ),
+      );
+      assert.ok(exported.ms < TIMEOUT_S * 1000 + SLACK_MS, `csv took ${exported.ms} ms`);
+      assert.doesNotMatch(exported.value, /call-/);
+      const forged = await timed(() => monthly(A, FORGED));
+      assert.equal(forged.value.statusCode, 401, forged.value.body);
+      assert.ok(forged.ms < TIMEOUT_S * 1000 + SLACK_MS, `forged token took ${forged.ms} ms`);
+    } finally {
+      server.resume();
+    }
+    const ms = await healed();
+    assert.ok(ms < RECHECK_AFTER_MS + 500, `healed after ${ms} ms`);
+    // Frozen before their duplicate check answered, the ingest and the webhook stored nothing.
+    assert.deepEqual(await answers(), before);
+    assert.deepEqual((await answers(B)).monthly, baselineB);
+  });
+
+  test('an insert frozen at any point answers 503, and re-sending after SIGCONT counts every call once', async () => {
+    // Freeze after a different delay each round, so the freeze hits the duplicate check, the call_ids
+    // insert, the calls insert or the answer.
+    let expected = await store.countCalls(A);
+    const outcomes: string[] = [];
+    for (const delayMs of [0, 5, 15, 30, 60, 120, 250]) {
+      const batch = cdrs(4000);
+      const pending = ingest(batch);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      server.pause();
+      const { ms, value } = await timed(() => pending);
+      server.resume();
+      assert.ok(ms < TIMEOUT_S * 1000 + SLACK_MS, `delay ${delayMs}: ingest took ${ms} ms`);
+      if (value.statusCode !== 200) assertUnavailable(value, `delay ${delayMs}`);
+      outcomes.push(`${delayMs} ms: ${value.statusCode}`);
+      // Re-send until acknowledged, as a client does after a 503.
+      let again = await ingest(batch);
+      for (let i = 0; again.statusCode !== 200 && i < 20; i++) {
+        assertUnavailable(again, `re-send after ${delayMs} ms`);
+        await sleep(250);
+        again = await ingest(batch);
+      }
+      assert.equal(again.statusCode, 200, again.body);
+      const r = again.json().data as { accepted: number; duplicates: number };
+      assert.equal(r.accepted + r.duplicates, batch.length, `delay ${delayMs}`);
+      if (value.statusCode === 200) assert.equal(r.accepted, 0, `delay ${delayMs}: acknowledged calls stored again`);
+      expected += batch.length;
+      assert.equal(await store.countCalls(A), expected, `delay ${delayMs}: stored count`);
+      assert.equal((await answers()).total, expected, `delay ${delayMs}: monthly total`);
+    }
+    assert.deepEqual((await answers(B)).monthly, baselineB);
+    console.log(`frozen inserts: ${outcomes.join(', ')}`);
+  });
+
+  test('SIGTERM during ingest, then a restart: every acknowledged call is there once, re-sending stores the rest', async () => {
+    const start = await store.countCalls(A);
+    const batches: Record<string, unknown>[][] = [];
+    let acked = 0;
+    let stopped = false;
+    const outcomes: number[] = [];
+    // Batches go on while the server shuts down (18.16 serves for a few seconds after SIGTERM) and a few
+    // more once it is gone.
+    const sender = (async () => {
+      for (let after = 0; !stopped || after < 3; after += stopped ? 1 : 0) {
+        const batch = cdrs(500);
+        batches.push(batch);
+        const res = await ingest(batch);
+        outcomes.push(res.statusCode);
+        if (res.statusCode === 200) acked += res.json().data.accepted;
+        else assertUnavailable(res, 'ingest during shutdown');
+        await sleep(100);
+      }
+    })();
+    await sleep(300);
+    const t0 = performance.now();
+    await server.terminate();
+    const shutdownMs = performance.now() - t0;
+    stopped = true;
+    await sender;
+    console.log(`SIGTERM: shutdown took ${Math.round(shutdownMs)} ms, batches ${outcomes.join(',')}`);
+    await server.start();
+    await healed();
+    const stored = await store.countCalls(A);
+    assert.ok(stored >= start + acked, `stored ${stored - start}, acknowledged ${acked}`);
+    assert.ok(outcomes.includes(503), `no batch met the stopped server: ${outcomes.join(',')}`);
+    for (const batch of batches) {
+      const res = await ingest(batch);
+      assert.equal(res.statusCode, 200, res.body);
+    }
+    const total = start + batches.length * 500;
+    assert.equal(await store.countCalls(A), total);
+    assert.equal((await answers()).total, total);
+    assert.deepEqual((await answers(B)).monthly, baselineB);
+  });
+});
