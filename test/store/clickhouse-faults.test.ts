@@ -6,6 +6,10 @@ import { createApiKey, createWebhookToken } from '../../src/accounts/tokens.js';
 import { loadConfig } from '../../src/core/config.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { RECHECK_AFTER_MS } from '../../src/store/clickhouse/health.js';
+import { HttpStatusError, storeError } from '../../src/store/clickhouse/faults.js';
+import { CallstatsError } from '../../src/core/errors.js';
+import type { Call } from '../../src/core/call.js';
+import { cdrToCall } from '../../src/ingest/index.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-server.js';
 import { freshStore } from '../helpers/store.js';
@@ -251,6 +255,50 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
     console.log(`frozen inserts: ${outcomes.join(', ')}`);
   });
 
+  test('an INSERT the server completes after the store gave up is not stored twice by a re-send', async () => {
+    // :TRICKY: to freeze the server exactly between the call_ids and the calls INSERT, the test wraps the
+    // store's connection: the server is frozen just before the calls INSERT is sent, so that INSERT sits
+    // in the frozen server's socket buffer when the caller's timeout passes, and the server completes it
+    // (50,000 rows, hundreds of ms) after SIGCONT, while the re-send runs.
+    const conn = (store as unknown as { conn: { insertTsv: (table: string, ...rest: unknown[]) => Promise<void> } }).conn;
+    const original = conn.insertTsv;
+    const calls: Call[] = cdrs(50_000).map((doc) => {
+      const r = cdrToCall(doc, { accountId: A, zoneOf: duck.zones.zoneOf });
+      assert.ok(r.ok);
+      return r.call;
+    });
+    const before = await store.countCalls(A);
+    conn.insertTsv = function (this: unknown, table: string, ...rest: unknown[]) {
+      if (table === 'calls') {
+        conn.insertTsv = original;
+        server.pause();
+      }
+      return original.call(this, table, ...rest);
+    };
+    try {
+      const t0 = performance.now();
+      await assert.rejects(store.insertCalls(calls), (e: CallstatsError) => e.code === 'ERR_STORE_TIMEOUT');
+      const ms = performance.now() - t0;
+      assert.ok(ms < TIMEOUT_S * 1000 + SLACK_MS, `insert took ${ms} ms`);
+      await sleep(RECHECK_AFTER_MS + 100);
+    } finally {
+      conn.insertTsv = original;
+      server.resume();
+    }
+    // Re-send as soon as the store takes writes again, as a client retrying a 503 does.
+    let again: Awaited<ReturnType<typeof store.insertCalls>> | undefined;
+    for (let i = 0; !again; i++) {
+      again = await store.insertCalls(calls).catch((e: CallstatsError) => {
+        assert.equal(e.status, 503, e.message);
+        assert.ok(i < 100, 'the store took no write for 5 s after SIGCONT');
+        return sleep(50).then(() => undefined);
+      });
+    }
+    assert.deepEqual(again, { inserted: 0, duplicates: calls.length });
+    assert.equal(await store.countCalls(A), before + calls.length);
+    assert.equal((await answers()).total, before + calls.length);
+  });
+
   test('SIGTERM during ingest, then a restart: every acknowledged call is there once, re-sending stores the rest', async () => {
     const start = await store.countCalls(A);
     const batches: Record<string, unknown>[][] = [];
@@ -290,5 +338,49 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
     assert.equal(await store.countCalls(A), total);
     assert.equal((await answers()).total, total);
     assert.deepEqual((await answers(B)).monthly, baselineB);
+  });
+});
+
+describe('which ClickHouse failures are the store’s', () => {
+  const url = 'http://10.0.0.7:8123';
+  const coded = (err: unknown) => {
+    const e = storeError(err, url) as CallstatsError;
+    return e instanceof CallstatsError ? [e.status, e.code, e.data.store] : ['unchanged', (e as Error).message];
+  };
+  const socketError = (code: string) => Object.assign(new Error(`connect ${code} 10.0.0.7:8123`), { code });
+
+  test('network failures are 503 naming host and cause', () => {
+    assert.deepEqual(coded(socketError('ECONNREFUSED')), [503, 'ERR_STORE_UNAVAILABLE', '10.0.0.7:8123: ECONNREFUSED']);
+    assert.deepEqual(coded(socketError('ENOTFOUND')), [503, 'ERR_STORE_UNAVAILABLE', '10.0.0.7:8123: ENOTFOUND']);
+    assert.deepEqual(coded(new Error('socket hang up')), [503, 'ERR_STORE_UNAVAILABLE', '10.0.0.7:8123: socket hang up']);
+    const fetchFailed = new TypeError('fetch failed', { cause: socketError('ECONNRESET') });
+    assert.deepEqual(coded(fetchFailed), [503, 'ERR_STORE_UNAVAILABLE', '10.0.0.7:8123: ECONNRESET']);
+  });
+
+  test('a 5xx that ClickHouse did not write is 503; its own exceptions keep their meaning', () => {
+    assert.deepEqual(coded(new HttpStatusError(502, '<html>Bad Gateway</html>')), [
+      503,
+      'ERR_STORE_UNAVAILABLE',
+      '10.0.0.7:8123: HTTP 502',
+    ]);
+    const syntax = new Error('Code: 62, e.displayText() = DB::Exception: Syntax error: failed at position 1, e.what() = DB::Exception');
+    assert.deepEqual(coded(syntax), ['unchanged', syntax.message]);
+    assert.deepEqual(coded(new HttpStatusError(500, syntax.message)), ['unchanged', syntax.message]);
+    assert.deepEqual(coded(new Error('Code: 279, e.displayText() = DB::Exception: All connection tries failed.')), [
+      503,
+      'ERR_STORE_UNAVAILABLE',
+      '10.0.0.7:8123: a shard is unreachable (ClickHouse code 279)',
+    ]);
+  });
+
+  test('a full disk is 507', () => {
+    const full = new Error(
+      'Code: 243, e.displayText() = DB::Exception: Cannot reserve 1.00 MiB, not enough space, e.what() = DB::Exception',
+    );
+    assert.deepEqual(coded(full), [507, 'ERR_STORE_FULL', `10.0.0.7:8123: ${full.message}`]);
+    const enospc = new Error(
+      'Code: 75, e.displayText() = DB::Exception: Cannot write to file /x/data.bin, errno: 28, strerror: No space left on device',
+    );
+    assert.equal((storeError(enospc, url) as CallstatsError).status, 507);
   });
 });
