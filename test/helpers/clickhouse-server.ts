@@ -38,6 +38,8 @@ export interface ClickHouseCluster {
   urls: string[];
   /** Name of the cluster in `remote_servers`. */
   cluster: string;
+  /** Each shard's server, in shard order (to stop, freeze or restart one). */
+  servers: ClickHouseServer[];
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startClickHouseCluster(): Promise<ClickHouseCluster> {
     return {
       urls: [first.url, second.url],
       cluster: name,
+      servers: [first, second],
       stop: async () => {
         await Promise.all([first.stop(), second.stop()]);
       },

@@ -22,11 +22,18 @@ export interface ClickHouseStoreOptions {
   queryTimeoutMs?: number;
 }
 
+const MAINTENANCE_TIMEOUT_MS = 10 * 60_000;
+
 /** The ClickHouse store: one server, or a cluster of MergeTree shards behind Distributed tables. */
 export class ClickHouseStore implements Store {
   readonly dialect = 'clickhouse' as const;
   readonly location: ClickHouseLocation;
   private readonly conn: Connection;
+  /**
+   * The same server for the CLI's whole-table maintenance reads (`distinctNumbers`, re-zoning counts),
+   * which may legitimately run for minutes on a large store: bounded by 10 minutes, not the query timeout.
+   */
+  private readonly maintenance: Connection;
   private readonly layout: Layout;
   private readonly writes = new Mutex();
   private readonly timeoutMs: number;
@@ -51,6 +58,14 @@ export class ClickHouseStore implements Store {
       await this.conn.rows('SELECT 1');
     });
     this.conn = this.connect(this.location.url, database);
+    this.maintenance = new Connection(
+      this.location.url,
+      database,
+      this.location.username,
+      this.location.password,
+      MAINTENANCE_TIMEOUT_MS,
+      this.health,
+    );
   }
 
   async init(): Promise<void> {
@@ -68,7 +83,7 @@ export class ClickHouseStore implements Store {
 
   async close(): Promise<void> {
     const others = (this.hostList ?? []).filter((h) => h !== this.conn);
-    await Promise.all([this.conn.close(), ...others.map((h) => h.close())]);
+    await Promise.all([this.conn.close(), this.maintenance.close(), ...others.map((h) => h.close())]);
   }
 
   /**
@@ -102,7 +117,7 @@ export class ClickHouseStore implements Store {
 
   async distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> {
     await this.health.ready();
-    const rows = await this.conn.rows<{ n: string }>(
+    const rows = await this.maintenance.rows<{ n: string }>(
       `SELECT DISTINCT ${numberColumn(column)} AS n FROM calls WHERE n IS NOT NULL ORDER BY n`,
     );
     return rows.map((r) => r.n);
@@ -111,7 +126,7 @@ export class ClickHouseStore implements Store {
   async applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number> {
     await this.health.ready();
     const hosts = await this.hosts();
-    const target = { conn: this.conn, hosts, database: this.layout.database, localCalls: localTable(this.layout, 'calls') };
+    const target = { conn: this.maintenance, hosts, database: this.layout.database, localCalls: localTable(this.layout, 'calls') };
     return this.writes.run(() => zones.applyZones(target, numberColumn(column), map));
   }
 
