@@ -171,6 +171,7 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
   test('after a restart on the same port the next requests answer exactly, nothing lost', async () => {
     const ms = await healed();
     assert.ok(ms < RECHECK_AFTER_MS + 500, `healed after ${ms} ms`);
+    console.log(`restart: 200 again ${Math.round(ms)} ms after the server answered /ping`);
     const now = await answers();
     assert.equal(now.total, acknowledged);
     assert.deepEqual((await answers(B)).monthly, baselineB);
@@ -183,6 +184,7 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
 
   test(`a frozen server: concurrent requests each answer 503 within ${TIMEOUT_S} s + 2 s, then SIGCONT answers exactly`, async () => {
     const before = await answers();
+    let timings = '';
     server.pause();
     try {
       const load: [string, () => ReturnType<typeof get>][] = [
@@ -193,6 +195,7 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
         ['webhook', () => webhook(cdrs(1)[0])],
       ];
       const results = await Promise.all(load.map(async ([what, run]) => ({ what, ...(await timed(run)) })));
+      timings = results.map((r) => `${r.what} ${Math.round(r.ms)} ms`).join(', ');
       for (const { what, ms, value } of results) {
         assertUnavailable(value, what);
         assert.ok(ms < TIMEOUT_S * 1000 + SLACK_MS, `${what} took ${ms} ms`);
@@ -216,6 +219,7 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
     }
     const ms = await healed();
     assert.ok(ms < RECHECK_AFTER_MS + 500, `healed after ${ms} ms`);
+    console.log(`frozen: ${timings}; forged token 401; 200 again ${Math.round(ms)} ms after SIGCONT`);
     // Frozen before their duplicate check answered, the ingest and the webhook stored nothing.
     assert.deepEqual(await answers(), before);
     assert.deepEqual((await answers(B)).monthly, baselineB);
