@@ -44,11 +44,14 @@ function readServerHandle(location: StoreLocation): ServerHandle | undefined {
  * Opens the configured store. For a DuckDB file that a running server holds, `allowRemote`
  * returns a RemoteStore that forwards to that server instead of failing on DuckDB's lock.
  */
-export async function openStore(value: string, opts: { allowRemote?: boolean; duckdbMemory?: string } = {}): Promise<Store> {
+export async function openStore(
+  value: string,
+  opts: { allowRemote?: boolean; duckdbMemory?: string; /** `CALLSTATS_QUERY_TIMEOUT` in ms (ClickHouse). */ queryTimeoutMs?: number } = {},
+): Promise<Store> {
   const location = parseStoreLocation(value);
   if (location.kind === 'clickhouse') {
     const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
-    const store = new ClickHouseStore(location.url);
+    const store = new ClickHouseStore(location.url, { queryTimeoutMs: opts.queryTimeoutMs });
     await store.init();
     return store;
   }

@@ -17,7 +17,20 @@ export interface ClickHouseServer {
   url: string;
   httpPort: number;
   tcpPort: number;
+  /** Kills the server and removes its data. */
   stop(): Promise<void>;
+  /**
+   * Stops the server with SIGTERM and waits until it has exited, SIGKILL after `graceMs` (18.16 keeps
+   * serving open keep-alive connections for up to its keep_alive_timeout, seconds under load); the data
+   * stays for `start()`.
+   */
+  terminate(graceMs?: number): Promise<void>;
+  /** Starts the server again on the same ports and data (after `terminate()`); resolves once it answers. */
+  start(): Promise<void>;
+  /** Freezes the server (SIGSTOP to its process group): it accepts connections and answers nothing. */
+  pause(): void;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void;
 }
 
 export interface ClickHouseCluster {
@@ -25,6 +38,8 @@ export interface ClickHouseCluster {
   urls: string[];
   /** Name of the cluster in `remote_servers`. */
   cluster: string;
+  /** Each shard's server, in shard order (to stop, freeze or restart one). */
+  servers: ClickHouseServer[];
   stop(): Promise<void>;
 }
 
@@ -75,6 +90,7 @@ export async function startClickHouseCluster(): Promise<ClickHouseCluster> {
     return {
       urls: [first.url, second.url],
       cluster: name,
+      servers: [first, second],
       stop: async () => {
         await Promise.all([first.stop(), second.stop()]);
       },
@@ -127,39 +143,78 @@ async function launch(ports: Ports, cluster: ClusterLayout | undefined): Promise
   const dir = mkdtempSync(join(tmpdir(), 'callstats-ch-'));
   writeFileSync(join(dir, 'config.xml'), serverConfig(dir, ports, cluster));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
-  const out = openSync(join(dir, 'stdout.log'), 'a');
-  const child = spawn(binary.command, [...binary.args, `--config-file=${join(dir, 'config.xml')}`], {
-    cwd: dir,
-    detached: true, // own process group, so stop() can kill the server and anything it forked
-    stdio: ['ignore', out, out],
-  });
-  closeSync(out);
-  running.add(child);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-    running.delete(child);
-  });
   const url = `http://127.0.0.1:${ports.http}`;
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
 
-  const stop = async (): Promise<void> => {
-    if (!exited) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      // The data is thrown away, so there is nothing to flush: a graceful 18.16 shutdown takes seconds.
-      killGroup(child, 'SIGKILL');
-      await gone;
+  const spawnAndWait = async (): Promise<boolean> => {
+    const out = openSync(join(dir, 'stdout.log'), 'a');
+    const proc = spawn(binary.command, [...binary.args, `--config-file=${join(dir, 'config.xml')}`], {
+      cwd: dir,
+      detached: true, // own process group, so stop() can kill the server and anything it forked
+      stdio: ['ignore', out, out],
+    });
+    closeSync(out);
+    child = proc;
+    running.add(proc);
+    let gone = false;
+    exited = new Promise<void>((resolve) =>
+      proc.once('exit', () => {
+        gone = true;
+        running.delete(proc);
+        resolve();
+      }),
+    );
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (gone) return false;
+      if (await pingOk(url)) return true;
+      await sleep(50);
     }
-    rmSync(dir, { recursive: true, force: true });
+    return false;
   };
 
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited) break;
-    if (await pingOk(url)) return { url, httpPort: ports.http, tcpPort: ports.tcp, stop };
-    await sleep(50);
-  }
+  const kill = async (signal: NodeJS.Signals, graceMs = 0): Promise<void> => {
+    if (child && running.has(child)) {
+      const proc = child;
+      // A frozen server ignores SIGTERM until it is thawed.
+      killGroup(proc, 'SIGCONT');
+      killGroup(proc, signal);
+      const timer = graceMs > 0 ? setTimeout(() => killGroup(proc, 'SIGKILL'), graceMs) : undefined;
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  const server: ClickHouseServer = {
+    url,
+    httpPort: ports.http,
+    tcpPort: ports.tcp,
+    // The data is thrown away, so there is nothing to flush: a graceful 18.16 shutdown takes seconds.
+    stop: async () => {
+      await kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    terminate: (graceMs = 2_000) => kill('SIGTERM', graceMs),
+    start: async () => {
+      if (child && running.has(child)) return;
+      if (!(await spawnAndWait())) {
+        const log = readLog(dir);
+        await kill('SIGKILL');
+        throw new Error(`ClickHouse did not start again on ${url} within ${STARTUP_TIMEOUT_MS} ms:\n${log}`);
+      }
+    },
+    pause: () => {
+      if (child) killGroup(child, 'SIGSTOP');
+    },
+    resume: () => {
+      if (child) killGroup(child, 'SIGCONT');
+    },
+  };
+
+  if (await spawnAndWait()) return server;
   const log = readLog(dir);
-  await stop();
+  await server.stop();
   throw new Error(`ClickHouse did not answer /ping on ${url} within ${STARTUP_TIMEOUT_MS} ms:\n${log}`);
 }
 

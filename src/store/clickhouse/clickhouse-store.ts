@@ -4,6 +4,8 @@ import type { Zone } from '../../core/zone.js';
 import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 import { Connection } from './connection.js';
 import { localTable, type Layout } from './ddl.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, isUnavailable, timeoutError } from './faults.js';
+import { Health } from './health.js';
 import { insertCallsIdempotent } from './insert.js';
 import * as keys from './keys.js';
 import { Mutex } from './mutex.js';
@@ -12,22 +14,58 @@ import { bindParams, quoteString } from './sql-literal.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
 import * as zones from './zones.js';
 
+export interface ClickHouseStoreOptions {
+  /**
+   * `CALLSTATS_QUERY_TIMEOUT` in ms (default 30 s): the longest any caller waits for the store (queries,
+   * inserts, streams between rows, key look-ups) before a 503.
+   */
+  queryTimeoutMs?: number;
+}
+
+const MAINTENANCE_TIMEOUT_MS = 10 * 60_000;
+
 /** The ClickHouse store: one server, or a cluster of MergeTree shards behind Distributed tables. */
 export class ClickHouseStore implements Store {
   readonly dialect = 'clickhouse' as const;
   readonly location: ClickHouseLocation;
   private readonly conn: Connection;
+  /**
+   * The same server for the CLI's whole-table maintenance reads (`distinctNumbers`, re-zoning counts),
+   * which may legitimately run for minutes on a large store: bounded by 10 minutes, not the query timeout.
+   */
+  private readonly maintenance: Connection;
   private readonly layout: Layout;
   private readonly writes = new Mutex();
+  private readonly timeoutMs: number;
+  private readonly health: Health;
   /** Every server of the store (just `conn` for a single server); resolved on first use. */
   private hostList: Connection[] | undefined;
+  /**
+   * The keys and webhook tokens last read from the store, by id (loaded by init, kept current by every
+   * successful look-up): what key checks fall back to while the store does not answer, so a forged
+   * token is a 401 even then (docs/clickhouse.md, "Faults").
+   */
+  private keyCache: Map<string, ApiKeyRecord> | undefined;
+  private tokenCache: Map<string, WebhookTokenRecord> | undefined;
 
   /** `url`: `clickhouse://HOST:PORT/DATABASE[?cluster=NAME[&hosts=HOST:PORT,...]]`. */
-  constructor(url: string) {
+  constructor(url: string, opts: ClickHouseStoreOptions = {}) {
     this.location = parseClickHouseUrl(url);
     const { database, cluster } = this.location;
     this.layout = cluster ? { database, cluster } : { database };
+    this.timeoutMs = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    this.health = new Health(async () => {
+      await this.conn.rows('SELECT 1');
+    });
     this.conn = this.connect(this.location.url, database);
+    this.maintenance = new Connection(
+      this.location.url,
+      database,
+      this.location.username,
+      this.location.password,
+      MAINTENANCE_TIMEOUT_MS,
+      this.health,
+    );
   }
 
   async init(): Promise<void> {
@@ -40,11 +78,12 @@ export class ClickHouseStore implements Store {
         await admin.close();
       }
     }
+    await Promise.all([this.listKeys(), this.listWebhookTokens()]);
   }
 
   async close(): Promise<void> {
     const others = (this.hostList ?? []).filter((h) => h !== this.conn);
-    await Promise.all([this.conn.close(), ...others.map((h) => h.close())]);
+    await Promise.all([this.conn.close(), this.maintenance.close(), ...others.map((h) => h.close())]);
   }
 
   /**
@@ -53,75 +92,138 @@ export class ClickHouseStore implements Store {
    */
   readonly importBatchSize = 100_000;
 
-  insertCalls(calls: readonly Call[]): Promise<InsertResult> {
-    if (calls.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+  async insertCalls(calls: readonly Call[]): Promise<InsertResult> {
+    if (calls.length === 0) return { inserted: 0, duplicates: 0 };
     const insertSettings: ClickHouseSettings = this.layout.cluster ? { insert_distributed_sync: 1 } : {};
-    return this.writes.run(() => insertCallsIdempotent({ conn: this.conn, insertSettings }, calls));
+    return this.write(() => insertCallsIdempotent({ conn: this.conn, insertSettings }, calls));
   }
 
   async countCalls(accountId?: string): Promise<number> {
+    await this.health.ready();
     const where = accountId === undefined ? '' : ` WHERE account_id = ${quoteString(accountId)}`;
     const [{ n }] = await this.conn.rows<{ n: number }>(`SELECT count() AS n FROM calls${where}`);
     return Number(n);
   }
 
-  listZones(): Promise<Zone[]> {
+  async listZones(): Promise<Zone[]> {
+    await this.health.ready();
     return zones.listZones(this.conn);
   }
 
   async saveZones(list: readonly Zone[]): Promise<void> {
     const hosts = await this.hosts();
-    await this.writes.run(() => zones.saveZones(this.conn, hosts, list));
+    await this.write(() => zones.saveZones(this.conn, hosts, list));
   }
 
   async distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> {
-    const rows = await this.conn.rows<{ n: string }>(
+    await this.health.ready();
+    const rows = await this.maintenance.rows<{ n: string }>(
       `SELECT DISTINCT ${numberColumn(column)} AS n FROM calls WHERE n IS NOT NULL ORDER BY n`,
     );
     return rows.map((r) => r.n);
   }
 
   async applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number> {
+    await this.health.ready();
     const hosts = await this.hosts();
-    const target = { conn: this.conn, hosts, database: this.layout.database, localCalls: localTable(this.layout, 'calls') };
+    const target = { conn: this.maintenance, hosts, database: this.layout.database, localCalls: localTable(this.layout, 'calls') };
     return this.writes.run(() => zones.applyZones(target, numberColumn(column), map));
   }
 
   async insertKey(key: ApiKeyRecord): Promise<void> {
-    await keys.insertKey(await this.hosts(), key);
+    const hosts = await this.hosts();
+    await this.write(() => keys.insertKey(hosts, key));
+    this.keyCache?.set(key.id, key);
   }
 
-  getKey(id: string): Promise<ApiKeyRecord | undefined> {
-    return keys.getKey(this.conn, id);
+  async getKey(id: string): Promise<ApiKeyRecord | undefined> {
+    // Known down: answer from the cache at once, so the request's own query can still use its timeout.
+    if (this.health.down && this.keyCache) return this.keyCache.get(id);
+    try {
+      const key = await keys.getKey(this.conn, id);
+      if (key) this.keyCache?.set(id, key);
+      else this.keyCache?.delete(id);
+      return key;
+    } catch (err) {
+      if (!isUnavailable(err) || !this.keyCache) throw err;
+      return this.keyCache.get(id);
+    }
   }
 
-  listKeys(): Promise<ApiKeyRecord[]> {
-    return keys.listKeys(this.conn);
+  async listKeys(): Promise<ApiKeyRecord[]> {
+    await this.health.ready();
+    const list = await keys.listKeys(this.conn);
+    this.keyCache = new Map(list.map((k) => [k.id, k]));
+    return list;
   }
 
   async revokeKey(id: string): Promise<boolean> {
     const hosts = await this.hosts();
-    return this.writes.run(() => keys.revokeKey(this.conn, hosts, id));
+    const revoked = await this.write(() => keys.revokeKey(this.conn, hosts, id));
+    const cached = this.keyCache?.get(id);
+    if (cached) this.keyCache!.set(id, { ...cached, revoked: true });
+    return revoked;
   }
 
   async insertWebhookToken(token: WebhookTokenRecord): Promise<void> {
-    await keys.insertWebhookToken(await this.hosts(), token);
+    const hosts = await this.hosts();
+    await this.write(() => keys.insertWebhookToken(hosts, token));
+    this.tokenCache?.set(token.id, token);
   }
 
-  getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
-    return keys.getWebhookToken(this.conn, id);
+  async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
+    if (this.health.down && this.tokenCache) return this.tokenCache.get(id);
+    try {
+      const token = await keys.getWebhookToken(this.conn, id);
+      if (token) this.tokenCache?.set(id, token);
+      else this.tokenCache?.delete(id);
+      return token;
+    } catch (err) {
+      if (!isUnavailable(err) || !this.tokenCache) throw err;
+      return this.tokenCache.get(id);
+    }
   }
 
-  listWebhookTokens(): Promise<WebhookTokenRecord[]> {
-    return keys.listWebhookTokens(this.conn);
+  async listWebhookTokens(): Promise<WebhookTokenRecord[]> {
+    await this.health.ready();
+    const list = await keys.listWebhookTokens(this.conn);
+    this.tokenCache = new Map(list.map((t) => [t.id, t]));
+    return list;
   }
 
-  all(query: CompiledSql): Promise<Record<string, unknown>[]> {
+  async all(query: CompiledSql): Promise<Record<string, unknown>[]> {
+    await this.health.ready();
     return this.conn.rows(toSql(query));
   }
 
-  stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
-    return this.conn.stream(toSql(query), signal);
+  async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
+    await this.health.ready();
+    yield* this.conn.stream(toSql(query), signal);
+  }
+
+  /**
+   * Runs a write under the write mutex, and answers `storeTimeout` when it has not finished within
+   * `timeoutMs` (waiting for earlier writes included). A write that has not started by then is dropped.
+   *
+   * :TRICKY: a write that has started is not cut when the caller stops waiting. Its INSERT may already sit
+   * in a frozen server's socket buffer and be completed later; if the lock were released meanwhile, a
+   * re-send could pass the duplicate check before that INSERT lands and store the calls twice. So the
+   * write keeps the lock until the server answers it (or its socket dies), and the re-send's check runs
+   * after it: re-sending stays idempotent. Reads are not behind this lock and keep answering.
+   */
+  private async write<T>(task: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    await this.health.ready();
+    const work = this.writes.run(() => {
+      if (Date.now() >= deadline) return Promise.reject(timeoutError(this.timeoutMs, this.location.url));
+      return task();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(timeoutError(this.timeoutMs, this.location.url)), Math.max(0, deadline - Date.now()));
+    });
+    work.catch(() => undefined); // an abandoned write's own failure has nobody left to tell
+    return Promise.race([work, expired]).finally(() => clearTimeout(timer));
   }
 
   /** The HTTP endpoints of every server: from the URL's `hosts`, else from system.clusters. */
@@ -146,7 +248,7 @@ export class ClickHouseStore implements Store {
   }
 
   private connect(url: string, database: string): Connection {
-    return new Connection(url, database, this.location.username, this.location.password);
+    return new Connection(url, database, this.location.username, this.location.password, this.timeoutMs, this.health);
   }
 }
 

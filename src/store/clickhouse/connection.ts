@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { DEFAULT_QUERY_TIMEOUT_MS, HttpStatusError, isUnavailable, serverCode, storeError, timeoutError } from './faults.js';
+import type { Health } from './health.js';
 
 /**
  * Settings sent with every request. All exist in 18.16 and in current releases.
@@ -18,7 +20,12 @@ const COMMON_SETTINGS: ClickHouseSettings = {
   join_use_nulls: 1,
 };
 
-/** One HTTP endpoint of ClickHouse, with the few operations the store needs. */
+/**
+ * One HTTP endpoint of ClickHouse, with the few operations the store needs. Every operation fails with
+ * a coded 503 (`storeUnavailable`/`storeTimeout`, 507 for a full disk) when the server cannot answer;
+ * reads and commands give up after `timeoutMs`, inserts are bounded by the caller (ClickHouseStore), and
+ * a stream gives up when the server sends nothing for `timeoutMs` while it is being read.
+ */
 export class Connection {
   readonly client: ClickHouseClient;
 
@@ -27,6 +34,9 @@ export class Connection {
     readonly database: string,
     private readonly username: string,
     private readonly password: string,
+    readonly timeoutMs: number = DEFAULT_QUERY_TIMEOUT_MS,
+    /** Told of every answer and every request that got none (see Health). */
+    private readonly health?: Health,
   ) {
     this.client = createClient({
       url,
@@ -35,6 +45,9 @@ export class Connection {
       password,
       // 18.16 answers compressed requests, but plain HTTP is measurably faster on loopback and LAN.
       compression: { request: false, response: false },
+      // :TRICKY: a socket idle timeout, not a deadline: requests are bounded by `timeoutMs` through their
+      // abort signals. It only bounds an insert that the store stopped waiting for (see insertCalls),
+      // which must run to its end rather than be cut, so it stays long.
       request_timeout: 600_000,
       clickhouse_settings: COMMON_SETTINGS,
       // Errors are thrown to the caller; the client's own logging would print each one a second time.
@@ -44,25 +57,72 @@ export class Connection {
 
   /** Runs a statement that returns no rows (DDL, ALTER, INSERT ... SELECT). */
   async command(sql: string, settings: ClickHouseSettings = {}): Promise<void> {
-    await this.client.command({ query: sql, clickhouse_settings: settings });
+    await this.bounded(undefined, (signal) => this.client.command({ query: sql, clickhouse_settings: settings, abort_signal: signal }));
   }
 
-  /** Runs a query and returns its rows. */
+  /** Runs a query and returns its rows; the server stops it too after `timeoutMs` (max_execution_time). */
   async rows<T = Record<string, unknown>>(sql: string, settings: ClickHouseSettings = {}, signal?: AbortSignal): Promise<T[]> {
-    const result = await this.client.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: settings, abort_signal: signal });
-    return result.json<T>();
+    const all = { max_execution_time: Math.ceil(this.timeoutMs / 1000), ...settings };
+    // :TRICKY: a pooled keep-alive socket to a server that was restarted fails before any answer
+    // (ECONNRESET, socket hang up); a read is safe to send once more, on a new socket.
+    return this.bounded(
+      signal,
+      async (abort) => {
+        const result = await this.client.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: all, abort_signal: abort });
+        return result.json<T>();
+      },
+      true,
+    );
   }
 
-  /** Inserts TabSeparated text (already escaped) into `table`. */
+  /**
+   * Inserts TabSeparated text (already escaped) into `table`. Not cut after `timeoutMs`: the store decides
+   * how long a caller waits, and an insert it stopped waiting for runs to its end (see insertCalls).
+   */
   async insertTsv(table: string, columns: readonly string[], tsv: string, settings: ClickHouseSettings = {}): Promise<void> {
     if (tsv.length === 0) return;
-    await this.client.insert({
-      table,
-      columns: columns as [string, ...string[]],
-      values: Readable.from([Buffer.from(tsv)], { objectMode: false }),
-      format: 'TabSeparated',
-      clickhouse_settings: settings,
-    });
+    try {
+      await this.client.insert({
+        table,
+        columns: columns as [string, ...string[]],
+        values: Readable.from([Buffer.from(tsv)], { objectMode: false }),
+        format: 'TabSeparated',
+        clickhouse_settings: settings,
+      });
+      this.health?.up();
+    } catch (err) {
+      throw this.failure(err);
+    }
+  }
+
+  /**
+   * Runs `request` with an abort signal that fires after `timeoutMs` or when `caller` aborts; a timeout
+   * becomes `storeTimeout`, a failure of the store `storeUnavailable`, the caller's abort stays an abort.
+   */
+  private async bounded<T>(caller: AbortSignal | undefined, request: (signal: AbortSignal) => Promise<T>, isRead = false): Promise<T> {
+    if (caller?.aborted) throw abortError(caller);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await request(signal);
+        this.health?.up();
+        return result;
+      } catch (err) {
+        if (caller?.aborted) throw abortError(caller);
+        if (timeout.aborted) throw this.failure(timeoutError(this.timeoutMs, this.url));
+        if (isRead && attempt === 1 && isStaleSocket(err)) continue;
+        throw this.failure(err);
+      }
+    }
+  }
+
+  /** The error callers see for what a request threw; a request that got no answer marks the store down. */
+  private failure(err: unknown): unknown {
+    const translated = storeError(err, this.url);
+    const answered = serverCode(err instanceof Error ? err.message : String(err)) !== undefined;
+    if (isUnavailable(translated) && !answered) this.health?.failed(String((translated as { data: { store?: unknown } }).data.store));
+    return translated;
   }
 
   /**
@@ -75,6 +135,7 @@ export class Connection {
     for (const [key, value] of Object.entries(COMMON_SETTINGS)) params.set(key, String(value));
     params.set(`${name}_structure`, structure);
     params.set(`${name}_format`, 'TabSeparated');
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     const send = () => {
       const form = new FormData();
       form.append(name, new Blob([tsv]), `${name}.tsv`);
@@ -82,54 +143,87 @@ export class Connection {
         method: 'POST',
         body: form,
         headers: { Authorization: `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}` },
+        signal: timeout,
       });
     };
-    // :TRICKY: the server closes idle keep-alive sockets after a few seconds; a POST that finds its
-    // pooled socket closed fails with "fetch failed" before any answer, and fetch does not retry a
-    // POST. This query only reads, so it is sent again (twice at most).
-    let res: Response | undefined;
-    for (let attempt = 1; !res; attempt++) {
-      try {
-        res = await send();
-      } catch (err) {
-        if (attempt >= 3 || !(err instanceof TypeError)) throw err;
+    try {
+      // :TRICKY: the server closes idle keep-alive sockets after a few seconds; a POST that finds its
+      // pooled socket closed fails with "fetch failed" before any answer, and fetch does not retry a
+      // POST. This query only reads, so it is sent again (twice at most).
+      let res: Response | undefined;
+      for (let attempt = 1; !res; attempt++) {
+        try {
+          res = await send();
+        } catch (err) {
+          if (attempt >= 3 || !(err instanceof TypeError) || timeout.aborted) throw err;
+        }
       }
+      const text = await res.text();
+      if (!res.ok) throw new HttpStatusError(res.status, text);
+      this.health?.up();
+      return text
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as T);
+    } catch (err) {
+      if (timeout.aborted) throw this.failure(timeoutError(this.timeoutMs, this.url));
+      throw this.failure(err);
     }
-    const text = await res.text();
-    if (!res.ok) throw new Error(text.trim());
-    return text
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as T);
   }
 
-  /** Streams the rows of a query; stopping early or aborting `signal` cancels it on the server. */
+  /**
+   * Streams the rows of a query; stopping early or aborting `signal` cancels it on the server. Gives up
+   * with `storeTimeout` when the server sends nothing for `timeoutMs` while the stream waits for it (time
+   * the consumer spends between rows does not count: a slow CSV client is not a slow store).
+   */
   async *stream(sql: string, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>> {
     if (signal?.aborted) throw abortError(signal);
     const queryId = randomUUID();
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, this.timeoutMs);
+    };
+    const disarm = () => clearTimeout(timer);
     let finished = false;
+    let failed = false;
     try {
+      arm();
       const result = await this.client.query({
         query: sql,
         format: 'JSONEachRow',
         query_id: queryId,
         abort_signal: controller.signal,
       });
-      for await (const rows of result.stream<Record<string, unknown>>()) {
-        for (const row of rows) yield row.json();
+      const chunks = result.stream<Record<string, unknown>>()[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await chunks.next();
+        disarm();
+        this.health?.up();
+        if (next.done) break;
+        for (const row of next.value) yield row.json();
+        arm();
       }
       finished = true;
     } catch (err) {
+      failed = true;
       if (signal?.aborted) throw abortError(signal);
-      throw err;
+      if (timedOut) throw this.failure(timeoutError(this.timeoutMs, this.url));
+      throw this.failure(err);
     } finally {
+      disarm();
       signal?.removeEventListener('abort', onAbort);
       if (!finished) {
         controller.abort();
-        await this.kill(queryId);
+        // A server that did not answer will not answer a KILL either: do not wait for it then.
+        const kill = this.kill(queryId);
+        if (!failed || signal?.aborted) await kill;
       }
     }
   }
@@ -141,7 +235,10 @@ export class Connection {
    */
   async kill(queryId: string): Promise<void> {
     try {
-      await this.client.command({ query: `KILL QUERY WHERE query_id = '${queryId}' ASYNC` });
+      await this.client.command({
+        query: `KILL QUERY WHERE query_id = '${queryId}' ASYNC`,
+        abort_signal: AbortSignal.timeout(Math.min(this.timeoutMs, 5_000)),
+      });
     } catch {
       // best effort: the query may be gone already, the server may be unreachable
     }
@@ -158,6 +255,13 @@ export class Connection {
  */
 export async function writeAll(hosts: readonly Connection[], table: string, columns: readonly string[], tsv: string): Promise<void> {
   await Promise.all(hosts.map((conn) => conn.insertTsv(table, columns, tsv)));
+}
+
+/** A failure before any answer on a reused keep-alive socket (the server closed or restarted meanwhile). */
+function isStaleSocket(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  const message = err instanceof Error ? err.message : '';
+  return code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message);
 }
 
 function abortError(signal: AbortSignal): Error {
