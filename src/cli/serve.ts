@@ -61,13 +61,41 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
     log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
   }
   void compactIfNeeded(store, log);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    removeHandle();
-    await app.close();
-    await store.close();
-  };
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= drain(app, store, config.shutdownTimeoutMs, removeHandle, log));
   return { close, url };
+}
+
+/**
+ * The shutdown of SPEC 9: stop accepting (new requests on open connections get a 503 in the
+ * envelope), let in-flight requests finish until `deadlineMs`, then cut the rest; wait a moment
+ * for their handlers to let go of the store, and close it (DuckDB checkpoints on close). Every
+ * batch acknowledged with a 2xx committed before its answer was sent, so nothing acknowledged is
+ * lost, and a cut request was never acknowledged.
+ */
+async function drain(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  store: Store,
+  deadlineMs: number,
+  removeHandle: () => void,
+  log: (line: string) => void,
+): Promise<void> {
+  removeHandle();
+  app.drain.closing = true;
+  const closed = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    closed.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs))),
+  ]);
+  clearTimeout(timer);
+  if (!inTime) {
+    log(`callstats: ${app.drain.pending} requests still running after ${deadlineMs / 1000} s (CALLSTATS_SHUTDOWN_TIMEOUT); cutting them`);
+    app.server.closeAllConnections();
+  }
+  // A cut request's handler may still hold a store call (each bounded by CALLSTATS_QUERY_TIMEOUT);
+  // its connection is gone, so its answer would reach nobody. A short grace, then the store closes.
+  await app.drain.idle(inTime ? deadlineMs : 750);
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
+  await store.close();
 }
