@@ -117,6 +117,9 @@ function trackRequests(app: FastifyInstance): Drain {
   let pending = 0;
   let waiters: (() => void)[] = [];
   const done = () => {
+    // :TRICKY: server.close() closes the connections idle at that moment only; one whose answer
+    // ends later would stay open until its keep-alive timeout and hold the drain to its deadline.
+    if (drain.closing) setImmediate(() => app.server.closeIdleConnections?.());
     if (--pending === 0) for (const w of waiters.splice(0)) w();
   };
   const state = new WeakMap<object, { handled: boolean; closed: boolean }>();
@@ -137,7 +140,7 @@ function trackRequests(app: FastifyInstance): Drain {
     s.handled = true;
     if (s.closed) done();
   });
-  return {
+  const drain: Drain = {
     closing: false,
     get pending() {
       return pending;
@@ -157,4 +160,5 @@ function trackRequests(app: FastifyInstance): Drain {
       });
     },
   };
+  return drain;
 }
