@@ -26,6 +26,10 @@ async function serve(
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
+  if (process.env.DEBUG_SHUTDOWN) {
+    child.stderr!.on('data', (d) => process.stderr.write(`[serve stderr] ${d}`));
+    child.stdout!.on('data', (d) => process.stderr.write(`[serve stdout] ${d}`));
+  }
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       out += d;
