@@ -107,8 +107,13 @@ async function drain(
   // the WAL, which DuckDB replays on the next open, and the store is as it was before compacting.
   const left = Math.max(0, deadlineMs - (Date.now() - started));
   await Promise.race([compaction, new Promise((resolve) => setTimeout(resolve, left).unref())]);
-  if (compacting) {
-    log('callstats: the background compaction is still running; leaving it uncommitted (the store is unchanged by it)');
+  if (compacting || app.drain.pending > 0) {
+    // The same holds for a cut request's store call that outlived the grace.
+    log(
+      compacting
+        ? 'callstats: the background compaction is still running; leaving it uncommitted (the store is unchanged by it)'
+        : `callstats: ${app.drain.pending} cut requests still hold the store; exiting without closing it (the WAL holds every acknowledged batch)`,
+    );
     return;
   }
   await store.close();
