@@ -10,28 +10,77 @@ import ingestRoutes from './routes/ingest.js';
 import localRpcRoutes from './routes/local-rpc.js';
 import { registerExtraRoutes } from './extra-routes.js';
 import { collectRoutes } from './openapi.js';
+import {
+  clientErrorHandler,
+  headersTooLarge,
+  httpLimitsFromEnv,
+  MAX_HEADER_BUFFER_BYTES,
+  MAX_OTHER_HEADER_BYTES,
+  MAX_URL_BYTES,
+  shuttingDown,
+  urlTooLong,
+  type HttpLimits,
+} from './http-limits.js';
 
-/** Longest URL accepted: a `q` naming a whole country's zone ids is long (SPEC 2.4). */
-export const MAX_URL_BYTES = 1024 * 1024;
+export { MAX_URL_BYTES } from './http-limits.js';
 
 export interface AppOptions {
   logger?: boolean | object;
+  /** Time limits of the HTTP edge; default from the environment (http-limits.ts). */
+  limits?: Partial<HttpLimits>;
+}
+
+/** What a draining server needs to know: whether it is closing, and when its requests are done. */
+export interface Drain {
+  closing: boolean;
+  /** Requests whose handler has not finished or whose response is still being written. */
+  readonly pending: number;
+  /** Resolves when `pending` is 0, or after `ms`. */
+  idle(ms: number): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    drain: Drain;
+  }
 }
 
 /** Builds the HTTP API as a Fastify instance (not listening): routes, auth, envelopes. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const limits: HttpLimits = { ...httpLimitsFromEnv(), ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => randomUUID().replace(/-/g, ''),
     bodyLimit: 2 * MAX_URL_BYTES,
-    http: { maxHeaderSize: MAX_URL_BYTES + 64 * 1024 },
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      maxHeaderSize: MAX_HEADER_BUFFER_BYTES,
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks the two timeouts above every 30 s by default: a 408 would come that late.
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    clientErrorHandler: clientErrorHandler(limits),
     routerOptions: { maxParamLength: MAX_URL_BYTES, ignoreTrailingSlash: true },
-    // The 405 handler below needs to know every route; Fastify's own 404 would hide them.
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is outside the envelope; the onRequest hook below answers it.
+    return503OnClosing: false,
     // A malformed URL (bad percent-encoding) fails in the router, before setErrorHandler applies.
     frameworkErrors: (err, request, reply) => failure(reply, toCallstatsError(err, request)),
   });
   app.decorate('ctx', ctx);
+  app.decorate('drain', trackRequests(app));
+  // First of all hooks: nothing else (auth, rate limit, the store) runs for these.
+  app.addHook('onRequest', async (request, reply) => {
+    if (app.drain.closing) {
+      reply.header('connection', 'close');
+      return failure(reply, shuttingDown());
+    }
+    if (request.raw.url && request.raw.url.length > MAX_URL_BYTES) return failure(reply, urlTooLong());
+    let other = 0;
+    const raw = request.raw.rawHeaders;
+    for (let i = 0; i < raw.length; i++) other += raw[i].length + 2;
+    if (other > MAX_OTHER_HEADER_BYTES) return failure(reply, headersTooLarge());
+  });
   collectRoutes(app);
   // A shadow router of every route, to answer 405 (known path, other method) instead of 404.
   const shadow = FindMyWay({ maxParamLength: MAX_URL_BYTES, ignoreTrailingSlash: true });
@@ -62,3 +111,54 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Counts requests from their first hook until both their handler and their response are done. */
+function trackRequests(app: FastifyInstance): Drain {
+  let pending = 0;
+  let waiters: (() => void)[] = [];
+  const done = () => {
+    // :TRICKY: server.close() closes the connections idle at that moment only; one whose answer
+    // ends later would stay open until its keep-alive timeout and hold the drain to its deadline.
+    if (drain.closing) setImmediate(() => app.server.closeIdleConnections?.());
+    if (--pending === 0) for (const w of waiters.splice(0)) w();
+  };
+  const state = new WeakMap<object, { handled: boolean; closed: boolean }>();
+  app.addHook('onRequest', async (request, reply) => {
+    pending++;
+    const s = { handled: false, closed: false };
+    state.set(request, s);
+    // 'close' comes when the response is complete or the connection died, whichever is first.
+    reply.raw.once('close', () => {
+      s.closed = true;
+      if (s.handled) done();
+    });
+  });
+  // onSend runs once the handler (or an error or early reply) settled on an answer, sent or not.
+  app.addHook('onSend', async (request) => {
+    const s = state.get(request);
+    if (!s || s.handled) return;
+    s.handled = true;
+    if (s.closed) done();
+  });
+  const drain: Drain = {
+    closing: false,
+    get pending() {
+      return pending;
+    },
+    idle(ms: number) {
+      if (pending === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          waiters = waiters.filter((w) => w !== finish);
+          resolve();
+        }, ms);
+        const finish = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        waiters.push(finish);
+      });
+    },
+  };
+  return drain;
+}

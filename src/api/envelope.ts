@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallstatsError } from '../core/errors.js';
 
@@ -74,4 +75,23 @@ export function toCallstatsError(err: unknown, request?: FastifyRequest): Callst
     return new CallstatsError('ERR_REQUEST', 'bad request', e.statusCode, {});
   }
   return new CallstatsError('ERR_INTERNAL', 'internal error', 500, {});
+}
+
+/**
+ * The error envelope as raw HTTP/1.1 bytes, for answers written straight to a socket: the
+ * parser's own failures (`clientError`: slow, oversized or malformed requests) happen before
+ * Fastify has a request to reply on. The connection is closed after it.
+ */
+export function rawFailure(err: CallstatsError): string {
+  const body = JSON.stringify({
+    data: err.data,
+    error: String(err.status),
+    message: err.message,
+    status: 'error',
+    request_id: randomUUID().replace(/-/g, ''),
+  });
+  return (
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
 }

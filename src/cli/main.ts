@@ -78,8 +78,13 @@ export async function main(argv: string[]): Promise<number> {
     const calls = values.calls ? Number(values.calls) : undefined;
     if (calls !== undefined && !(Number.isInteger(calls) && calls > 0)) return usage('--calls takes a positive whole number');
     const server = await runServe({ config, demoIfEmpty: command === 'demo' || values['demo-if-empty'], demoCalls: calls });
-    await new Promise<void>((resolve) => {
-      const stop = () => void server.close().then(resolve);
+    // SIGTERM/SIGINT drain within CALLSTATS_SHUTDOWN_TIMEOUT and exit 0 (SPEC 9); a second
+    // signal ends the process at once (Node's default), for an operator who will not wait.
+    await new Promise<void>((resolve, reject) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.stderr.write(`callstats: ${signal}: draining (at most ${config.shutdownTimeoutMs / 1000} s) ...\n`);
+        server.close().then(resolve, reject);
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

@@ -60,14 +60,61 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
     log(`callstats: created an all-accounts API key (shown once, keep it): ${admin.token}`);
     log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
   }
-  void compactIfNeeded(store, log);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    removeHandle();
-    await app.close();
-    await store.close();
-  };
+  const compaction = compactIfNeeded(store, log);
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= drain(app, store, compaction, config.shutdownTimeoutMs, removeHandle, log));
   return { close, url };
+}
+
+/**
+ * The shutdown of SPEC 9: stop accepting (new requests on open connections get a 503 in the
+ * envelope), let in-flight requests finish until `deadlineMs`, then cut the rest; wait a moment
+ * for their handlers to let go of the store, and close it (DuckDB checkpoints on close). Every
+ * batch acknowledged with a 2xx committed before its answer was sent, so nothing acknowledged is
+ * lost, and a cut request was never acknowledged.
+ */
+async function drain(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  store: Store,
+  compaction: Promise<void>,
+  deadlineMs: number,
+  removeHandle: () => void,
+  log: (line: string) => void,
+): Promise<void> {
+  const started = Date.now();
+  removeHandle();
+  app.drain.closing = true;
+  let compacting = true;
+  void compaction.then(() => (compacting = false));
+  const closed = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    closed.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs))),
+  ]);
+  clearTimeout(timer);
+  if (!inTime) {
+    log(`callstats: ${app.drain.pending} requests still running after ${deadlineMs / 1000} s (CALLSTATS_SHUTDOWN_TIMEOUT); cutting them`);
+    app.server.closeAllConnections();
+  }
+  // A cut request's handler may still hold a store call (each bounded by CALLSTATS_QUERY_TIMEOUT);
+  // its connection is gone, so its answer would reach nobody. A short grace, then the store closes.
+  await app.drain.idle(inTime ? deadlineMs : 750);
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
+  // The background compaction is one transaction: waited for until the deadline, else left
+  // uncommitted. Closing the store under it blocks the event loop until it ends (observed: over
+  // 90 s), so the process then exits without closing: every acknowledged batch is committed in
+  // the WAL, which DuckDB replays on the next open, and the store is as it was before compacting.
+  const left = Math.max(0, deadlineMs - (Date.now() - started));
+  await Promise.race([compaction, new Promise((resolve) => setTimeout(resolve, left).unref())]);
+  if (compacting || app.drain.pending > 0) {
+    // The same holds for a cut request's store call that outlived the grace.
+    log(
+      compacting
+        ? 'callstats: the background compaction is still running; leaving it uncommitted (the store is unchanged by it)'
+        : `callstats: ${app.drain.pending} cut requests still hold the store; exiting without closing it (the WAL holds every acknowledged batch)`,
+    );
+    return;
+  }
+  await store.close();
 }

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { formatCallTime, offsetSegments, type DateOrder } from '../time/index.js';
 import { csvLinesQuery } from '../sql/csv-sql.js';
 import { callTimeWindow } from './statistics.js';
+import { boundedCallTimeFilters, clampCallTimeFilters } from './time-bounds.js';
 import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
 import type { ParsedQuery } from './parse-query.js';
 
@@ -57,7 +58,8 @@ export async function* streamRecords(
   order: DateOrder,
   signal?: AbortSignal,
 ): AsyncGenerator<RecordRow> {
-  const sql = recordsQuery({ account, filters: query.filters }, getDialect(store.dialect));
+  // Records outside CALL_TIME_MIN..CALL_TIME_MAX are never answered (time-bounds.ts).
+  const sql = recordsQuery({ account, filters: boundedCallTimeFilters(query.filters) }, getDialect(store.dialect));
   for await (const row of store.stream(sql, signal)) yield toRecord(row, zones, query.timezone, query.timeFormat, order);
 }
 
@@ -90,10 +92,12 @@ async function* csvLines(
     for await (const r of streamRecords(store, zones, account, query, order, signal)) yield csvLine(r);
     return;
   }
-  const window = await callTimeWindow(store, query.filters);
+  const filters = clampCallTimeFilters(query.filters);
+  const window = await callTimeWindow(store, account, filters);
   if (!window) return;
-  const segments = offsetSegments(query.timezone, window[0], window[1] + 1);
-  const sql = csvLinesQuery({ account, filters: query.filters, segments, range: window, format: query.timeFormat, order }, dialect)!;
+  const [lo, hi] = window.range;
+  const segments = offsetSegments(query.timezone, lo, hi + 1);
+  const sql = csvLinesQuery({ account, filters, segments, range: [lo, hi], format: query.timeFormat, order }, dialect)!;
   if (store.streamText) yield* store.streamText(sql, signal);
   else for await (const row of store.stream(sql, signal)) yield row.line as string;
 }
@@ -137,7 +141,8 @@ export async function recordsPage(
   startKey?: string,
 ): Promise<{ data: RecordRow[]; page_size: number; next_start_key?: string }> {
   const after = startKey ? decodeCursor(startKey) : undefined;
-  const rows = await store.all(recordsQuery({ account, filters: query.filters, after, limit: pageSize + 1 }, getDialect(store.dialect)));
+  const filters = boundedCallTimeFilters(query.filters);
+  const rows = await store.all(recordsQuery({ account, filters, after, limit: pageSize + 1 }, getDialect(store.dialect)));
   const page = rows.slice(0, pageSize);
   const last = page[page.length - 1];
   const data = page.map((r) => toRecord(r, zones, query.timezone, query.timeFormat, order));

@@ -6,7 +6,14 @@ import type { Store } from '../store/store.js';
 import { bucketStartLocal, formatBucketKey, offsetAt, offsetSegments, type Period, type WeekStart } from '../time/index.js';
 import type { ParsedQuery } from './parse-query.js';
 import type { AndNode } from './ast.js';
-import { callTimeBounds } from './time-bounds.js';
+import {
+  boundedCallTimeFilters,
+  CALL_TIME_MAX,
+  CALL_TIME_MIN,
+  callTimeBounds,
+  clampCallTimeFilters,
+  clampedCallTimeBounds,
+} from './time-bounds.js';
 
 /**
  * Most buckets one answer may span (non-empty or not): 100,000 hourly buckets is 11 years. A
@@ -39,15 +46,16 @@ export async function statistics(
   const dialect = getDialect(store.dialect);
   const weekStart: WeekStart = query.weekStart ?? config.weekStart;
   const fits = (w: readonly [number, number]) => bucketSpan(w[0], w[1], period, weekStart, query.timezone) <= MAX_BUCKETS;
-  const window = await callTimeWindow(store, query.filters, fits);
+  // Every answer lies within CALL_TIME_MIN..CALL_TIME_MAX, whatever the store holds (time-bounds.ts).
+  const filters = clampCallTimeFilters(query.filters);
+  const window = await callTimeWindow(store, account, filters, fits);
   if (!window) return {};
-  let [lo, hi] = window;
-  if (!fits(window)) {
+  let [lo, hi] = window.range;
+  if (!fits(window.range)) {
     // The cheap range is too wide to answer in one go; the matching calls' own range decides.
-    const [exact] = await store.all(matchingRangeQuery(account, query.filters, dialect));
-    if (!exact || exact.lo === null || exact.lo === undefined) return {};
-    lo = Number(exact.lo);
-    hi = Number(exact.hi);
+    const exact = window.exact ? window.range : await matchingRange(store, account, filters, lo, hi);
+    if (!exact) return {};
+    [lo, hi] = exact;
     if (bucketSpan(lo, hi, period, weekStart, query.timezone) > MAX_BUCKETS) {
       throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', 400, {
         q: { filters: `the matching calls span more than ${MAX_BUCKETS} ${period} buckets; narrow call_time` },
@@ -63,7 +71,7 @@ export async function statistics(
   };
   const segments = offsetSegments(query.timezone, lo, hi + 1);
   const rows = await store.all(
-    statsQuery({ account, filters: query.filters, grouping: query.grouping, period, weekStart, segments, range: [lo, hi], spec }, dialect),
+    statsQuery({ account, filters, grouping: query.grouping, period, weekStart, segments, range: [lo, hi], spec }, dialect),
   );
   const out: Record<string, Stats> = {};
   let key = '';
@@ -100,26 +108,54 @@ function bucketSpan(lo: number, hi: number, period: Period, weekStart: WeekStart
  */
 const FILTER_WINDOW_MAX_SECONDS = 3 * 366 * 86400;
 
+/** The first and last call_time of the calls that match `filters` within [lo, hi]; undefined when none do. */
+async function matchingRange(
+  store: Store,
+  account: string | undefined,
+  filters: AndNode,
+  lo: number,
+  hi: number,
+): Promise<[number, number] | undefined> {
+  const [row] = await store.all(matchingRangeQuery(account, boundedCallTimeFilters(filters, lo, hi), getDialect(store.dialect)));
+  if (!row || row.lo === null || row.lo === undefined) return undefined;
+  return [Number(row.lo), Number(row.hi)];
+}
+
 /**
- * The call_time range a query can touch: the filter's own call_time bounds when they close it
- * (and `fits` accepts them), else the table's range (from column statistics, no scan) narrowed by
- * those bounds; undefined when nothing can match.
+ * The call_time range a query can touch, always within CALL_TIME_MIN..CALL_TIME_MAX: the filter's
+ * own call_time bounds when they close it (and `fits` accepts them), else the table's range (from
+ * column statistics, no scan) narrowed by those bounds; undefined when nothing can match.
+ * `exact` says the range is the matching calls' own.
  * :TRICKY: a dashboard's query names its period, so the common request skips the table-range
  * query altogether; the engine query still bounds call_time on every side (stats-sql.ts).
  */
 export async function callTimeWindow(
   store: Store,
+  account: string | undefined,
   filters: AndNode,
   fits: (window: readonly [number, number]) => boolean = () => true,
-): Promise<[number, number] | undefined> {
-  const [flo, fhi] = callTimeBounds(filters);
+): Promise<{ range: [number, number]; exact: boolean } | undefined> {
+  const [olo, ohi] = callTimeBounds(filters);
+  const [flo, fhi] = clampedCallTimeBounds(filters);
   if (flo > fhi) return undefined;
-  if (Number.isFinite(flo) && Number.isFinite(fhi) && fhi - flo <= FILTER_WINDOW_MAX_SECONDS && fits([flo, fhi])) return [flo, fhi];
-  const [range] = await store.all(tableRangeQuery(getDialect(store.dialect)));
-  if (!range || range.lo === null || range.lo === undefined) return undefined;
-  const lo = Math.max(Number(range.lo), flo);
-  const hi = Math.min(Number(range.hi), fhi);
-  return lo > hi ? undefined : [lo, hi];
+  if (Number.isFinite(olo) && Number.isFinite(ohi) && fhi - flo <= FILTER_WINDOW_MAX_SECONDS && fits([flo, fhi])) {
+    return { range: [flo, fhi], exact: false };
+  }
+  const [table] = await store.all(tableRangeQuery(getDialect(store.dialect)));
+  if (!table || table.lo === null || table.lo === undefined) return undefined;
+  const tlo = Number(table.lo);
+  const thi = Number(table.hi);
+  if (tlo < CALL_TIME_MIN || thi > CALL_TIME_MAX) {
+    // :TRICKY: some account holds calls outside the bounds (stored before ingest bounded them, or
+    // by hand). The table's range would then cover 130 years of offset segments for every
+    // account's query, so this query's own matching calls decide: one more scan of call_time,
+    // only while such calls exist, and nobody else's data changes the answer or its cost.
+    const own = await matchingRange(store, account, filters, flo, fhi);
+    return own && { range: own, exact: true };
+  }
+  const lo = Math.max(tlo, flo);
+  const hi = Math.min(thi, fhi);
+  return lo > hi ? undefined : { range: [lo, hi], exact: false };
 }
 
 /**

@@ -25,6 +25,10 @@ const ALIGN = 900;
 // asks for a few days around each bucket boundary) cost almost nothing after the first one.
 const CHUNK = 2 ** 24; // ~194 days
 const MAX_CACHED_CHUNKS = 50_000;
+/** Longest range computed: 1,000 years (a query covers at most 1970–2100). */
+const MAX_SPAN_SECONDS = 1000 * 366 * 86400;
+/** Farthest instant from 1970 computed: year ~5000 either way, well inside Date's range. */
+const MAX_ABS_SECONDS = 3000 * 366 * 86400;
 const chunkCache = new Map<string, Map<number, OffsetSegment[]>>();
 let cachedChunks = 0;
 
@@ -98,6 +102,12 @@ export function offsetSegments(tz: string, fromUtc: number, toUtc: number): Offs
   const from = Math.floor(fromUtc);
   const to = Math.ceil(toUtc);
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError('offsetSegments: range must be finite');
+  // :TRICKY: the cost is linear in the span (a probe every 3 days), and offsetAt fails past
+  // JavaScript's Date range: a span of 10^15 s once blocked the event loop for a minute before
+  // failing. Callers clamp to 1970–2100 (query/time-bounds.ts); this refuses at once instead.
+  if (to - from > MAX_SPAN_SECONDS || from < -MAX_ABS_SECONDS || to > MAX_ABS_SECONDS) {
+    throw new RangeError(`offsetSegments: range [${from}, ${to}) is outside what a query can cover`);
+  }
   offsetAt(tz, from); // validates tz before anything is cached under its name
   const out: OffsetSegment[] = [];
   if (from >= to) return out;
