@@ -27,6 +27,13 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
     if (Number.isFinite(declared) && declared > limit) done(tooLarge(limit), undefined);
     else done(null, payload);
   });
+  // A body refused before it was read whole must not be drained to keep the connection alive (Node
+  // would read the rest of a 300 MB upload to discard it): the answer closes the connection.
+  app.addHook('onError', async (_request, reply, err) => {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_BODY_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE' || code === 'ERR_BODY_CUT')
+      reply.header('connection', 'close');
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.post(
@@ -95,7 +102,7 @@ async function* limitBytes(stream: NodeJS.ReadableStream, limit: number): AsyncG
     }
   } catch (err) {
     if (err instanceof CallstatsError) throw err;
-    throw new CallstatsError('ERR_BODY', 'request body cut off', 400, {
+    throw new CallstatsError('ERR_BODY_CUT', 'request body cut off', 400, {
       body: 'the connection ended before the body did; nothing was stored',
     });
   }
