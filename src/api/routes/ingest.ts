@@ -27,12 +27,11 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
     if (Number.isFinite(declared) && declared > limit) done(tooLarge(limit), undefined);
     else done(null, payload);
   });
-  // A body refused before it was read whole must not be drained to keep the connection alive (Node
-  // would read the rest of a 300 MB upload to discard it): the answer closes the connection.
-  app.addHook('onError', async (_request, reply, err) => {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_BODY_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE' || code === 'ERR_BODY_CUT')
-      reply.header('connection', 'close');
+  // A body refused before it was read whole (413, 400 not CDRs, cut off) must not be drained to
+  // keep the connection alive — Node would read the rest of a huge upload to discard it — so the
+  // answer closes the connection.
+  app.addHook('onError', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
