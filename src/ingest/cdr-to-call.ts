@@ -1,5 +1,5 @@
 import { GREGORIAN_UNIX_OFFSET, type Call } from '../core/call.js';
-import { Invalid, asObject, count, shown, text, userPart } from './coerce.js';
+import { ID, Invalid, MAX_CALL_TIME, MAX_ID_BYTES, MIN_CALL_TIME, asObject, count, shown, text, userPart } from './coerce.js';
 
 /** What a conversion needs besides the document: the account from the URL/`--account`, and the zone table. */
 export interface CdrContext {
@@ -9,8 +9,8 @@ export interface CdrContext {
 
 export type CdrResult = { ok: true; call: Call } | { ok: false; reason: string };
 
-/** The longest call id kept; a longer one is rejected rather than cut, since cutting could merge two calls. */
-export const MAX_CALL_ID = 512;
+/** The longest call id, in UTF-8 bytes; a longer one is rejected rather than cut, since cutting could merge two calls. */
+export const MAX_CALL_ID = MAX_ID_BYTES;
 
 function fail(reason: string): CdrResult {
   return { ok: false, reason };
@@ -28,6 +28,10 @@ function fail(reason: string): CdrResult {
  *   and has already subtracted `duration_seconds` from `timestamp`. A record with `direction` but no
  *   `call_direction` is therefore read as a listing row whose `timestamp` is the call start.
  * - a `timestamp` before 1970 in gregorian seconds is rejected: it is almost surely Unix seconds.
+ * - every value is bounded here and nowhere else (docs/ingest-limits.md): call start in
+ *   [1970-01-01, 2100-01-01) UTC, durations 0 … 2^31−1, ids ≤ 256 UTF-8 bytes, other text ≤ 1 KiB,
+ *   no NUL anywhere. :TRICKY: one far-future call used to widen every account's time range (the
+ *   offset segments and the CSV export are computed over it) and take statistics down for all.
  */
 export function cdrToCall(doc: unknown, ctx: CdrContext): CdrResult {
   const d = asObject(doc);
@@ -35,16 +39,15 @@ export function cdrToCall(doc: unknown, ctx: CdrContext): CdrResult {
   const ccv = asObject(d.custom_channel_vars);
 
   let accountId: string | null | Invalid = ctx.accountId !== undefined && ctx.accountId !== '' ? ctx.accountId : null;
-  if (accountId === null && ccv !== undefined) accountId = text(ccv.account_id, 'custom_channel_vars.account_id');
-  if (accountId === null) accountId = text(d.account_id, 'account_id');
-  if (accountId === null) accountId = text(d.pvt_account_id, 'pvt_account_id');
+  if (accountId === null && ccv !== undefined) accountId = text(ccv.account_id, 'custom_channel_vars.account_id', ID);
+  if (accountId === null) accountId = text(d.account_id, 'account_id', ID);
+  if (accountId === null) accountId = text(d.pvt_account_id, 'pvt_account_id', ID);
   if (accountId instanceof Invalid) return fail(accountId.reason);
   if (accountId === null) return fail('account_id: missing (give the account in the URL or with --account)');
 
-  const callId = text(d.call_id, 'call_id', Infinity);
+  const callId = text(d.call_id, 'call_id', ID);
   if (callId instanceof Invalid) return fail(callId.reason);
   if (callId === null) return fail('call_id: missing');
-  if (callId.length > MAX_CALL_ID) return fail(`call_id: longer than ${MAX_CALL_ID} characters`);
 
   const isListingRow = d.call_direction === undefined && d.direction !== undefined;
   const dirField = isListingRow ? 'direction' : 'call_direction';
@@ -110,19 +113,25 @@ export function cdrToCall(doc: unknown, ctx: CdrContext): CdrResult {
 
 /** Call start in UTC epoch seconds: the CDR's `timestamp` is the hangup, except in crossbar listing rows. */
 function startTime(d: Record<string, unknown>, isListingRow: boolean, duration: number): number | Invalid {
-  const ts = count(d.timestamp, 'timestamp');
+  const ts = count(d.timestamp, 'timestamp', Number.MAX_SAFE_INTEGER);
   if (ts instanceof Invalid) return ts;
   if (ts === null) {
     // Listing rows also carry `unix_timestamp` (the start in Unix seconds); use it when `timestamp` was cut.
     if (isListingRow) {
-      const unix = count(d.unix_timestamp, 'unix_timestamp');
+      const unix = count(d.unix_timestamp, 'unix_timestamp', Number.MAX_SAFE_INTEGER);
       if (unix instanceof Invalid) return unix;
-      if (unix !== null) return unix;
+      if (unix !== null) return inRange(unix, 'unix_timestamp', d.unix_timestamp);
     }
     return new Invalid('timestamp: missing');
   }
   if (ts < GREGORIAN_UNIX_OFFSET) {
     return new Invalid(`timestamp: not gregorian seconds (before 1970; Unix seconds?): ${shown(d.timestamp)}`);
   }
-  return isListingRow ? ts - GREGORIAN_UNIX_OFFSET : ts - GREGORIAN_UNIX_OFFSET - duration;
+  return inRange(isListingRow ? ts - GREGORIAN_UNIX_OFFSET : ts - GREGORIAN_UNIX_OFFSET - duration, 'timestamp', d.timestamp);
+}
+
+/** The call start, if it lies in [1970-01-01, 2100-01-01) UTC (SPEC 4). */
+function inRange(start: number, field: string, raw: unknown): number | Invalid {
+  if (start >= MIN_CALL_TIME && start < MAX_CALL_TIME) return start;
+  return new Invalid(`${field}: call start outside 1970-01-01 … 2100-01-01 UTC: ${shown(raw)}`);
 }

@@ -14,6 +14,11 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   /** How many rejected records to list (all are counted); default 1000. */
   maxRejectedListed?: number;
+  /**
+   * Store nothing until the input has ended cleanly (HTTP bodies): a request that is cut off, over
+   * its limit or not CDRs stores nothing. Memory is then bounded by the input's size limit.
+   */
+  holdUntilEnd?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 10_000;
@@ -26,6 +31,8 @@ export const DEFAULT_MAX_REJECTED_LISTED = 1000;
  */
 export async function ingestRecords(records: AsyncIterable<RawRecord | readonly RawRecord[]>, opts: IngestOptions): Promise<IngestResult> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+  // While holding, batches only grow; they are stored in batchSize slices once the input ended.
+  const flushAt = opts.holdUntilEnd === true ? Infinity : batchSize;
   const maxListed = opts.maxRejectedListed ?? DEFAULT_MAX_REJECTED_LISTED;
   const ctx = { accountId: opts.accountId, zoneOf: opts.zoneOf };
   const rejected: RejectedRecord[] = [];
@@ -51,9 +58,8 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
   // threads, so parsing and storing overlap. Each batch is still its own transaction, committed in
   // order, and at most two batches are held in memory.
   let inFlight: Promise<void> | undefined;
-  const flush = async (): Promise<void> => {
-    const calls = batch;
-    batch = [];
+  const flush = async (calls = batch): Promise<void> => {
+    if (calls === batch) batch = [];
     if (inFlight) await inFlight;
     const records = seen;
     const rejectedSoFar = rejectedCount;
@@ -81,7 +87,7 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
         call.caller_zone_id = opts.zoneOf(call.caller_id_number);
         call.callee_zone_id = opts.zoneOf(call.callee_id_number);
         batch.push(call);
-        if (batch.length >= batchSize) await flush();
+        if (batch.length >= flushAt) await flush();
         continue;
       }
       const converted = cdrToCall(record.doc, ctx);
@@ -90,10 +96,14 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
         continue;
       }
       batch.push(converted.call);
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= flushAt) await flush();
     }
   }
-  if (batch.length > 0) await flush();
+  if (flushAt === Infinity) {
+    const held = batch;
+    batch = [];
+    for (let i = 0; i < held.length; i += batchSize) await flush(held.slice(i, i + batchSize));
+  } else if (batch.length > 0) await flush();
   if (inFlight) await inFlight;
   if (reportedAt !== seen) progress();
   return { accepted, duplicates, rejected, rejectedCount };

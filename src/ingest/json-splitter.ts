@@ -45,6 +45,14 @@ export class JsonSplitter {
   /** A raw line break inside a string: not JSON, most likely NDJSON with a broken line. */
   newlineInString = false;
   failed = false;
+  /**
+   * Set when the body as a whole is not CDRs (garbage or a scalar at top level, `"data": 5`, a
+   * top-level object that is not JSON, input that ends inside a value). Readers in strict mode
+   * (HTTP bodies) answer 400 with it; files keep the error records below.
+   */
+  bodyError: string | undefined;
+  /** `bodyError` concerns the first top-level value (what decides whether the input is NDJSON). */
+  bodyErrorFirst = false;
 
   private depth = 0;
   private inString = false;
@@ -86,6 +94,7 @@ export class JsonSplitter {
       if (d === 1 && this.topIsObject && this.awaitingValue) this.memberValue(c, i);
       switch (c) {
         case QUOTE:
+          if (d === 0) return this.fail(out, c);
           this.inString = true;
           if (d === 1 && this.topIsObject && this.expectKey) {
             this.keyOn = true;
@@ -142,6 +151,7 @@ export class JsonSplitter {
     if (this.failed) return;
     if (this.depth > 0 || this.inString) {
       const what = this.capKind === NONE ? 'input' : 'record';
+      this.bodyFault('invalid JSON: the body ends inside a value (cut off?)');
       out.push({ index: this.index++, error: `unexpected end of input: unterminated JSON ${what}` });
       this.capKind = NONE;
       this.capParts = [];
@@ -175,6 +185,8 @@ export class JsonSplitter {
       this.dropCapture();
       this.wrapperFound = true;
       this.startCapture(DATA_OBJECT, i);
+    } else if (key === ROWS || key === DATA) {
+      this.bodyFault(`${key}: not a list of CDRs (expected [...]), got '${String.fromCharCode(c)}...'`);
     }
   }
 
@@ -204,7 +216,10 @@ export class JsonSplitter {
     try {
       value = JSON.parse(textValue);
     } catch (err) {
-      out.push({ index, error: `invalid JSON: ${shortMessage(err)}` });
+      const reason = `invalid JSON: ${shortMessage(err)}`;
+      // The whole top-level value is broken, not one element of a list.
+      if (kind === TOP && this.topValuesDone === 0) this.bodyFault(reason);
+      out.push({ index, error: reason });
       return;
     }
     if (kind === ELEMENT && this.rowsMode) this.emitRow(index, value, out);
@@ -229,8 +244,16 @@ export class JsonSplitter {
     out.push({ index, error: `rows: ${why}` });
   }
 
+  private bodyFault(reason: string): void {
+    if (this.bodyError !== undefined) return;
+    this.bodyError = reason;
+    this.bodyErrorFirst = this.topValuesDone === 0;
+  }
+
   private fail(out: RawRecord[], c: number): void {
     this.failed = true;
-    out.push({ index: this.index++, error: `invalid JSON: unexpected '${String.fromCharCode(c)}' at top level` });
+    const reason = `invalid JSON: unexpected '${String.fromCharCode(c)}' at top level (expected [...], {"data": [...]} or a CDR object)`;
+    this.bodyFault(reason);
+    out.push({ index: this.index++, error: reason });
   }
 }

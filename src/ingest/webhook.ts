@@ -36,6 +36,12 @@ export function parseWebhookBody(body: unknown, contentType: string): WebhookBod
   } else {
     return { ok: false, reason: `content-type: expected application/json or application/x-www-form-urlencoded, got '${type}'` };
   }
+  if (doc.call_id === undefined && doc.data !== undefined) {
+    // A crossbar-style wrapper around the one CDR.
+    const inner = asObject(doc.data);
+    if (inner === undefined) return { ok: false, reason: 'data: not a CDR object' };
+    doc = inner;
+  }
   const event = doc.hook_event;
   if (event !== undefined && event !== 'channel_destroy') {
     return { ok: false, reason: `hook_event: expected 'channel_destroy', got '${String(event).slice(0, 40)}'` };

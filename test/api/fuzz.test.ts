@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { InjectOptions } from 'fastify';
 import { testApp } from '../helpers/app.js';
 import { kazooCdr } from '../helpers/cdrs.js';
+import { createWebhookToken } from '../../src/accounts/tokens.js';
 
 /** mulberry32: a tiny seeded PRNG, so a failure replays exactly. */
 function prng(seed: number): () => number {
@@ -20,6 +21,7 @@ const SEED = 20240601;
 const enc = (s: string) => encodeURIComponent(s.replace(/\p{Surrogate}/gu, '\ufffd'));
 const REQUESTS = 2000;
 const DEEP = 10_000;
+const INGEST_REQUESTS = 600;
 
 describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)', () => {
   let t: Awaited<ReturnType<typeof testApp>>;
@@ -149,6 +151,136 @@ describe('no request, however malformed, gets a 500 or stops the app (SPEC 2.1)'
     });
     assert.equal(alive.statusCode, 200);
     assert.equal(Object.values(alive.json().data as Record<string, { total: number }>).reduce((s, b) => s + b.total, 0) >= 2, true);
+  });
+
+  test(`${INGEST_REQUESTS} seeded random ingest bodies and webhook forms: never a 5xx, every record accounted for`, async () => {
+    const rnd = prng(SEED + 1);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const int = (n: number) => Math.floor(rnd() * n);
+    const hook = await createWebhookToken(t.store, 'fuzzhook000000000000000000000001');
+    const value = (): unknown =>
+      pick<() => unknown>([
+        () => int(100),
+        () => String(int(100)),
+        () => pick([2 ** 31 - 1, 2 ** 31, 2 ** 53, 2 ** 63, -1, 0.5, -0, 1e308]),
+        () => pick(['NaN', '', ' ', '-1', '2147483648', '9223372036854775808', '1e400', '0x10', '+5']),
+        () => pick([null, true, false, [], {}, [1], { a: 1 }]),
+        () => pick(['\u0000', 'a\u0000b', '\ud800', '\udfff\ud800', '\u202e', '=1+1', '\ufffd', '📞'.repeat(300)]),
+        () => 'x'.repeat(pick([255, 256, 257, 1023, 1024, 1025, 100_000])),
+      ])();
+    const timestamp = (): unknown =>
+      pick<unknown>([
+        String(62167219200 + 1_456_780_800 + int(1e8)),
+        0,
+        62167219199,
+        62167219200,
+        66269664000,
+        66269664065,
+        315537897600,
+        1_000_000_000_000_000,
+        2 ** 53,
+        '9223372036854775808',
+        'NaN',
+        '',
+        null,
+        {},
+      ]);
+    const field = () =>
+      pick([
+        'call_id',
+        'call_direction',
+        'timestamp',
+        'duration_seconds',
+        'billing_seconds',
+        'ringing_seconds',
+        'caller_id_name',
+        'caller_id_number',
+        'callee_id_number',
+        'hangup_cause',
+        'custom_channel_vars',
+        'direction',
+        'unix_timestamp',
+        '__proto__',
+      ]);
+    let serial = 0;
+    const cdr = (): Record<string, unknown> => {
+      const doc: Record<string, unknown> = kazooCdr(`fz${serial++}`, 1_456_780_800 + int(1e7));
+      doc.timestamp = rnd() < 0.5 ? doc.timestamp : timestamp();
+      for (let k = int(4); k > 0; k--) doc[field()] = value();
+      return doc;
+    };
+    // JSON.stringify writes NUL and lone surrogates as \u escapes, so they reach the server as JSON escapes.
+    const text = (v: unknown) => JSON.stringify(v);
+    const deep = (n: number) => pick(['['.repeat(n) + ']'.repeat(n), '{"a":'.repeat(n) + '1' + '}'.repeat(n)]);
+    let stored = 0;
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < INGEST_REQUESTS; i++) {
+      const docs = Array.from({ length: 1 + int(5) }, cdr);
+      const webhook = rnd() < 0.3;
+      let type = pick(['application/json', 'application/x-ndjson', 'text/plain', 'application/json; charset=utf-8']);
+      let payload: string | Buffer;
+      let wellFormed = false;
+      const shape = int(10);
+      if (webhook) {
+        type = pick(['application/json', 'application/x-www-form-urlencoded']);
+        const doc = docs[0];
+        payload =
+          type === 'application/json'
+            ? pick([() => text(doc), () => text({ data: doc }), () => deep(DEEP), () => text(doc).slice(0, int(200)), () => ''])()
+            : Object.entries(doc)
+                .map(
+                  ([k, v]) =>
+                    `${pick([k, `${k}[x]`, `custom_channel_vars[${k}]`, `${k}${'[a]'.repeat(int(2) * DEEP)}`])}=${enc(String(v))}`,
+                )
+                .concat(rnd() < 0.2 ? ['%ZZ=%E0%A4%A', 'caller_id_name=%ED%A0%80%00'] : [])
+                .join('&');
+      } else if (shape < 4) {
+        wellFormed = type !== 'application/x-ndjson';
+        payload = text(pick([{ data: docs }, docs]));
+      } else if (shape < 6) {
+        type = 'application/x-ndjson';
+        payload = docs
+          .map(text)
+          .concat(rnd() < 0.5 ? [deep(DEEP), '{x', '5'] : [])
+          .join('\n');
+      } else {
+        payload = pick<() => string | Buffer>([
+          () => text({ data: docs }).slice(0, int(300)),
+          () => `[${text(docs[0])},${deep(DEEP)},${text(docs[1] ?? {})}]`,
+          () => Buffer.from(Array.from({ length: int(300) }, () => int(256))),
+          () => pick(['', '5', 'null', '"x"', '{"data":5}', '{"data":"x"}', '{not json', '[', ']', '{"rows":[{"doc":5}]}']),
+        ])();
+      }
+      const res = await t.app.inject({
+        method: 'POST',
+        url: webhook ? `/v2/webhooks/${hook.token}/channel_destroy` : '/v2/accounts/fuzzingest00000000000000000000001/call_statistics/cdrs',
+        headers: { 'x-auth-token': t.token, 'content-type': type },
+        payload,
+      });
+      statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      const shown = typeof payload === 'string' ? payload.slice(0, 300) : `<${payload.length} bytes>`;
+      assert.ok(res.statusCode < 500, `ingest ${i} (seed ${SEED + 1}): ${type} ${shown} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+      const body = res.json();
+      if (res.statusCode >= 400) assert.equal(body.status, 'error', res.body.slice(0, 200));
+      if (res.statusCode === 200 && !webhook) stored += body.data.accepted;
+      if (wellFormed) {
+        assert.equal(res.statusCode, 200, `ingest ${i}: ${shown} → ${res.body.slice(0, 300)}`);
+        assert.equal(body.data.accepted + body.data.duplicates + body.data.rejected_count, docs.length, shown);
+      }
+    }
+    assert.ok((statuses.get(200) ?? 0) > INGEST_REQUESTS / 4, `some bodies are stored: ${JSON.stringify([...statuses])}`);
+    assert.ok((statuses.get(400) ?? 0) > 10, `some bodies are refused: ${JSON.stringify([...statuses])}`);
+    assert.equal(await t.store.countCalls('fuzzingest00000000000000000000001'), stored, 'what was acknowledged is what is stored');
+    const alive = await t.app.inject({
+      method: 'GET',
+      url: '/v2/accounts/fuzzingest00000000000000000000001/call_statistics/monthly',
+      headers: { 'x-auth-token': t.token },
+    });
+    assert.equal(alive.statusCode, 200, alive.body.slice(0, 300));
+    assert.equal(
+      Object.values(alive.json().data as Record<string, { total: number }>).reduce((sum, b) => sum + b.total, 0),
+      stored,
+    );
   });
 
   test('a q with 100,000 zone ids (~1 MB) answers 200 as a GET URL and as a POST body', async () => {

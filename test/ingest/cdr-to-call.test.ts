@@ -166,10 +166,15 @@ test('values that cannot be coerced are rejected with the field and the value', 
   assert.equal(rejected(cdrToCall(null, ctx)), "record: not a JSON object: 'null'");
 });
 
-test('a very long caller ID name is cut at 256 characters without splitting a surrogate pair', () => {
-  const r = cdrToCall({ ...couchDoc, caller_id_name: 'x'.repeat(255) + '📞' + 'y'.repeat(50) }, ctx);
-  assert.equal(r.ok && r.call.caller_id_name, 'x'.repeat(255));
-  const r2 = cdrToCall({ ...couchDoc, caller_id_name: 'a\u0000b' }, ctx);
-  assert.equal(r2.ok && r2.call.caller_id_name, 'ab');
-  assert.equal(rejected(cdrToCall({ ...couchDoc, call_id: 'c'.repeat(513) }, ctx)), 'call_id: longer than 512 characters');
+test('text over its limit is rejected, never cut; a NUL rejects the record (docs/ingest-limits.md)', () => {
+  const r = cdrToCall({ ...couchDoc, caller_id_name: 'x'.repeat(1020) + '📞' }, ctx);
+  assert.equal(r.ok && r.call.caller_id_name, 'x'.repeat(1020) + '📞', '1,024 UTF-8 bytes are kept');
+  assert.equal(
+    rejected(cdrToCall({ ...couchDoc, caller_id_name: 'x'.repeat(1021) + '📞' }, ctx)),
+    'caller_id_name: longer than 1024 bytes',
+  );
+  assert.equal(rejected(cdrToCall({ ...couchDoc, caller_id_name: 'a\u0000b' }, ctx)), 'caller_id_name: contains NUL (U+0000)');
+  assert.equal(rejected(cdrToCall({ ...couchDoc, call_id: 'c'.repeat(257) }, ctx)), 'call_id: longer than 256 bytes');
+  const ok = cdrToCall({ ...couchDoc, call_id: 'é'.repeat(128) }, ctx);
+  assert.equal(ok.ok && ok.call.call_id, 'é'.repeat(128), '256 bytes of two-byte characters are kept');
 });

@@ -1,26 +1,38 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyWebhookToken } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
-import { cdrToCall, ingestRecords, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
+import { cdrToCall, ingestRecords, notCdrs, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
 import { success } from '../envelope.js';
 import { cdrsSchema, docOnly, webhookSchema } from '../schemas.js';
 
-/** Largest ingest body; bodies stream, so this bounds a request, not memory. */
+/** Largest ingest body (bytes as sent); over it is a 413 and nothing of the request is stored. */
 export const INGEST_BODY_LIMIT = 256 * 1024 * 1024;
-const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/** Largest webhook body: one CDR. */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /**
- * SPEC 2.7: `POST .../cdrs` (JSON `{"data": [...]}`, a bare array, or NDJSON) and the Kazoo
- * `channel_destroy` webhook. Bodies are read as streams by our own readers, so a large batch is
- * stored in constant memory; the answer is sent only after every batch has committed.
+ * SPEC 2.7: `POST .../cdrs` (JSON `{"data": [...]}`, a bare array, a CDR object, or NDJSON) and the
+ * Kazoo `channel_destroy` webhook. Bodies are read as streams by our own readers, which judge each
+ * record alone; a body that is not CDRs is a 400, one over its limit a 413.
  */
 export default async function ingestRoutes(app: FastifyInstance): Promise<void> {
   // :TRICKY: inside this plugin JSON and NDJSON bodies arrive as raw streams (our readers parse
-  // them incrementally); other plugins keep Fastify's JSON parser.
+  // them incrementally); other plugins keep Fastify's JSON parser. Fastify does not count the bytes
+  // of a stream it hands over, so the limit is enforced here: a Content-Length over it is refused
+  // before a byte is read, and `limitBytes` cuts a chunked body as soon as it passes the limit.
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(['application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain'], (_req, payload, done) =>
-    done(null, payload),
-  );
+  app.addContentTypeParser(['application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain'], (req, payload, done) => {
+    const limit = req.routeOptions.bodyLimit ?? INGEST_BODY_LIMIT;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) done(tooLarge(limit), undefined);
+    else done(null, payload);
+  });
+  // A body refused before it was read whole (413, 400 not CDRs, cut off) must not be drained to
+  // keep the connection alive — Node would read the rest of a huge upload to discard it — so the
+  // answer closes the connection.
+  app.addHook('onError', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.post(
@@ -35,10 +47,20 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
         throw new CallstatsError('ERR_MEDIA_TYPE', 'unsupported content type', 415, { 'content-type': type });
       }
       const format = type === 'application/x-ndjson' || type === 'application/jsonl' ? 'ndjson' : 'auto';
-      const result = await ingestRecords(readRecordBatches(request.body as NodeJS.ReadableStream, format), {
+      // :TRICKY: the whole body is parsed into calls before anything is stored (holdUntilEnd), so a
+      // request that is cut off, goes over the limit or turns out not to be CDRs stores nothing:
+      // storing batch by batch as the body streamed committed the first batches of a request that
+      // then failed, and the client could not know which. Memory is bounded by the body limit (a
+      // call takes about as much memory as its CDR's text), and the store still gets
+      // batch-sized transactions once the body has ended.
+      // Fastify hands no stream at all for a body of zero bytes.
+      if (request.body === undefined || request.body === null) throw notCdrs('empty');
+      const body = limitBytes(request.body as NodeJS.ReadableStream, INGEST_BODY_LIMIT);
+      const result = await ingestRecords(readRecordBatches(body, format, { strict: true }), {
         store: app.ctx.store,
         accountId: request.account,
         zoneOf: app.ctx.zones.zoneOf,
+        holdUntilEnd: true,
       });
       return success(request, {
         accepted: result.accepted,
@@ -52,7 +74,7 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
   app.post('/v2/webhooks/:token/channel_destroy', { bodyLimit: WEBHOOK_BODY_LIMIT, ...docOnly(webhookSchema) }, async (request) => {
     const hook = await verifyWebhookToken(app.ctx.store, (request.params as { token: string }).token);
     if (!hook) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid webhook token', 401, { token: 'invalid or revoked' });
-    const body = typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream);
+    const body = typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream | undefined);
     const parsed = parseWebhookBody(body, String(request.headers['content-type'] ?? 'application/json'));
     if (!parsed.ok) throw new CallstatsError('ERR_CDR', 'invalid CDR', 400, { body: parsed.reason });
     const converted = cdrToCall(parsed.doc, { accountId: hook.account, zoneOf: app.ctx.zones.zoneOf });
@@ -64,15 +86,31 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
   });
 }
 
-/** Reads a small body whole; our stream parsers bypass Fastify's limit, so it is enforced here. */
-async function readAll(stream: NodeJS.ReadableStream, limit = WEBHOOK_BODY_LIMIT): Promise<string> {
-  const chunks: Buffer[] = [];
+function tooLarge(limit: number): CallstatsError {
+  return new CallstatsError('ERR_BODY_TOO_LARGE', 'request body too large', 413, { body: `more than ${limit} bytes` });
+}
+
+/** The body's chunks, failing with a 413 once more than `limit` bytes came, and with a 400 when the client cut it off. */
+async function* limitBytes(stream: NodeJS.ReadableStream, limit: number): AsyncGenerator<Buffer | string> {
   let size = 0;
-  for await (const c of stream) {
-    const b = Buffer.isBuffer(c) ? c : Buffer.from(c);
-    size += b.length;
-    if (size > limit) throw new CallstatsError('ERR_BODY_TOO_LARGE', 'request body too large', 413, { body: `more than ${limit} bytes` });
-    chunks.push(b);
+  try {
+    for await (const c of stream as AsyncIterable<Buffer | string>) {
+      size += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
+      if (size > limit) throw tooLarge(limit);
+      yield c;
+    }
+  } catch (err) {
+    if (err instanceof CallstatsError) throw err;
+    throw new CallstatsError('ERR_BODY_CUT', 'request body cut off', 400, {
+      body: 'the connection ended before the body did; nothing was stored',
+    });
   }
+}
+
+/** Reads a small body whole; our stream parsers bypass Fastify's limit, so it is enforced here. */
+async function readAll(stream: NodeJS.ReadableStream | undefined, limit = WEBHOOK_BODY_LIMIT): Promise<string> {
+  if (stream === undefined) return '';
+  const chunks: Buffer[] = [];
+  for await (const c of limitBytes(stream, limit)) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -68,8 +68,14 @@ export function parseStartKey(raw: unknown): string | undefined {
 
 /** SPEC 2.4–2.5: statistics per period, and the matching records as CSV or JSON pages. */
 export default async function statisticsRoutes(app: FastifyInstance): Promise<void> {
-  const periodHandler = async (request: FastifyRequest) => {
-    const period = parsePeriod((request.params as { period: string }).period);
+  const periodHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const raw = (request.params as { period: string }).period;
+    // `.../cdrs` is the ingest path (POST only); its GET lands on :period.
+    if (raw === 'cdrs') {
+      reply.header('allow', 'POST');
+      throw new CallstatsError('ERR_METHOD', 'method not allowed', 405, { method: request.method, allowed: ['POST'] });
+    }
+    const period = parsePeriod(raw);
     const query = requestQuery(app, request);
     return success(request, await statistics(app.ctx.store, request.account, period, query, app.ctx.config));
   };
