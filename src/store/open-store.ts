@@ -1,4 +1,5 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { DuckDBStore } from './duckdb/duckdb-store.js';
 import { RemoteStore, type ServerHandle } from './remote/remote-store.js';
@@ -44,7 +45,15 @@ function readServerHandle(location: StoreLocation): ServerHandle | undefined {
  * Opens the configured store. For a DuckDB file that a running server holds, `allowRemote`
  * returns a RemoteStore that forwards to that server instead of failing on DuckDB's lock.
  */
-export async function openStore(value: string, opts: { allowRemote?: boolean; duckdbMemory?: string } = {}): Promise<Store> {
+export async function openStore(
+  value: string,
+  opts: {
+    allowRemote?: boolean;
+    duckdbMemory?: string;
+    /** `config.queryTimeoutMs`; read from CALLSTATS_QUERY_TIMEOUT when the caller passes none. */
+    queryTimeoutMs?: number;
+  } = {},
+): Promise<Store> {
   const location = parseStoreLocation(value);
   if (location.kind === 'clickhouse') {
     const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
@@ -52,7 +61,10 @@ export async function openStore(value: string, opts: { allowRemote?: boolean; du
     await store.init();
     return store;
   }
-  const store = new DuckDBStore(location.path, { memoryLimit: process.env.CALLSTATS_DUCKDB_MEMORY ?? opts.duckdbMemory });
+  const store = new DuckDBStore(location.path, {
+    memoryLimit: process.env.CALLSTATS_DUCKDB_MEMORY ?? opts.duckdbMemory,
+    queryTimeoutMs: opts.queryTimeoutMs ?? loadConfig().queryTimeoutMs,
+  });
   try {
     await store.init();
     return store;
