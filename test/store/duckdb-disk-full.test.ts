@@ -161,6 +161,21 @@ describe('DuckDB on a disk that fills', () => {
       reads.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
       Array(6).fill(acked),
     );
+    // One call past the checkpoint threshold: DuckDB may keep it (the WAL write worked and only the
+    // checkpoint after it failed: "COMMIT succeeded and is durable") or refuse it; either way the
+    // answer must say what happened.
+    store.lastReopenMs = undefined;
+    try {
+      assert.deepEqual(await store.insertCalls([call('one-more', 0)]), { inserted: 1, duplicates: 0 });
+      acked += 1;
+      t.diagnostic(
+        `a single call while full was stored${store.lastReopenMs === undefined ? '' : ' (durable commit, checkpoint failed, reopened)'}`,
+      );
+    } catch (e) {
+      assert.equal((e as CallstatsError).status, 507);
+      t.diagnostic('a single call while full was refused with 507');
+    }
+    await readsAnswer();
     await assert.rejects(store.compact(), { status: 507 });
     await readsAnswer();
     unfill();
