@@ -124,17 +124,17 @@ export class DuckDBStore implements Store {
     this.reopening ??= (async () => {
       const started = Date.now();
       this.generation++;
+      const oldInstance = this.instance;
       this.instance = undefined;
-      for (const c of this.idle.splice(0)) c.closeSync();
+      for (const c of this.idle.splice(0)) closeQuietly(c);
       for (const c of this.busy) c.interrupt();
       while (this.busy.size > 0 && Date.now() - started < REOPEN_DRAIN_MS) await new Promise((r) => setTimeout(r, 10));
-      const oldWriter = this.writer;
+      // A stream paused by a slow client is still busy: it is cut (its next chunk fails).
+      for (const c of this.busy) closeQuietly(c);
+      this.busy.clear();
+      if (this.writer) closeQuietly(this.writer);
       this.writer = undefined;
-      try {
-        oldWriter?.closeSync();
-      } catch {
-        // an invalidated connection may refuse to close cleanly; the instance goes next anyway
-      }
+      if (oldInstance) closeQuietly(oldInstance);
       if (this.closed) return;
       await this.open();
       this.lastReopenMs = Date.now() - started;
@@ -519,7 +519,7 @@ export class DuckDBStore implements Store {
   private release(c: DuckDBConnection, reusable = true): void {
     this.busy.delete(c);
     if (reusable && this.instance && this.connectionEpoch.get(c) === this.epoch && this.idle.length < 8) this.idle.push(c);
-    else c.closeSync();
+    else closeQuietly(c);
   }
 
   /**
@@ -711,6 +711,15 @@ async function checkpointSoon(w: DuckDBConnection): Promise<void> {
       if (tries >= 50) return;
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+}
+
+/** Closes a connection or instance that may already be closed or invalidated. */
+function closeQuietly(x: { closeSync(): void }): void {
+  try {
+    x.closeSync();
+  } catch {
+    // closed twice, or refused by an invalidated database: either way it is gone for us
   }
 }
 
