@@ -180,10 +180,13 @@ export class DuckDBStore implements Store {
   async close(): Promise<void> {
     this.closed = true;
     await this.reopening?.catch(() => undefined);
-    for (const c of this.idle.splice(0)) c.closeSync();
-    this.writer?.closeSync();
+    for (const c of this.idle.splice(0)) closeQuietly(c);
+    if (this.writer) closeQuietly(this.writer);
     this.writer = undefined;
-    this.instance?.closeSync();
+    // :TRICKY: closing checkpoints the WAL into the file; on a full disk that fails, but every
+    // acknowledged write is in the WAL already and is replayed at the next open, so a shutdown
+    // does not fail for it.
+    if (this.instance) closeQuietly(this.instance);
     this.instance = undefined;
   }
 
@@ -213,6 +216,9 @@ export class DuckDBStore implements Store {
         await w.run('BEGIN TRANSACTION');
         result = await fn(w);
         if (deadline?.expired) throw deadline.error();
+        // A COMMIT is never interrupted: past the deadline the caller has its 503 already, and
+        // the batch is either wholly stored (a re-send counts it as duplicates) or not at all.
+        stop?.();
         committing = true;
         await w.run('COMMIT');
         return result;
@@ -532,7 +538,18 @@ export class DuckDBStore implements Store {
     const deadline = new Deadline(this.timeoutMs);
     try {
       for (let tries = 0; ; tries++) {
-        const c = await deadline.race(this.connection());
+        const pending = this.connection();
+        let c: DuckDBConnection;
+        try {
+          c = await deadline.race(pending);
+        } catch (err) {
+          // A connection that arrives after the deadline goes straight back.
+          pending.then(
+            (late) => this.release(late),
+            () => undefined,
+          );
+          throw err;
+        }
         const epoch = this.connectionEpoch.get(c)!;
         const stop = deadline.onExpire(() => c.interrupt());
         let reusable = false;
