@@ -1,4 +1,5 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { DuckDBStore } from './duckdb/duckdb-store.js';
 import { RemoteStore, type ServerHandle } from './remote/remote-store.js';
@@ -46,16 +47,25 @@ function readServerHandle(location: StoreLocation): ServerHandle | undefined {
  */
 export async function openStore(
   value: string,
-  opts: { allowRemote?: boolean; duckdbMemory?: string; /** `CALLSTATS_QUERY_TIMEOUT` in ms (ClickHouse). */ queryTimeoutMs?: number } = {},
+  opts: {
+    allowRemote?: boolean;
+    duckdbMemory?: string;
+    /** `config.queryTimeoutMs`; read from CALLSTATS_QUERY_TIMEOUT when the caller passes none. */
+    queryTimeoutMs?: number;
+  } = {},
 ): Promise<Store> {
   const location = parseStoreLocation(value);
+  const queryTimeoutMs = opts.queryTimeoutMs ?? loadConfig().queryTimeoutMs;
   if (location.kind === 'clickhouse') {
     const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
-    const store = new ClickHouseStore(location.url, { queryTimeoutMs: opts.queryTimeoutMs });
+    const store = new ClickHouseStore(location.url, { queryTimeoutMs });
     await store.init();
     return store;
   }
-  const store = new DuckDBStore(location.path, { memoryLimit: process.env.CALLSTATS_DUCKDB_MEMORY ?? opts.duckdbMemory });
+  const store = new DuckDBStore(location.path, {
+    memoryLimit: process.env.CALLSTATS_DUCKDB_MEMORY ?? opts.duckdbMemory,
+    queryTimeoutMs,
+  });
   try {
     await store.init();
     return store;

@@ -10,11 +10,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
-import { CallstatsError } from '../../core/errors.js';
+import { CallstatsError, storeUnavailable } from '../../core/errors.js';
 import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 import { MIGRATIONS } from './schema.js';
 import { appendCalls, dedupeBatch } from './append-calls.js';
 import { Mutex } from '../mutex.js';
+import { Deadline } from './deadline.js';
+import { classifyFault, faultError } from './faults.js';
 
 /** Options for the embedded store. */
 export interface DuckDBStoreOptions {
@@ -23,7 +25,16 @@ export interface DuckDBStoreOptions {
   /** Memory for `compact()` (sorting and rebuilding the key index of the whole table). */
   compactMemoryLimit?: string;
   threads?: number;
+  /**
+   * `CALLSTATS_QUERY_TIMEOUT` in ms (default 30 s): the longest a query, an insert or a key lookup
+   * may take; past it DuckDB is interrupted and the caller gets `storeTimeout` (503). Maintenance
+   * (compact, zone import, re-zoning) is not bounded: an operator runs it and it is long by nature.
+   */
+  queryTimeoutMs?: number;
 }
+
+/** Longest a reopen waits for busy read connections to notice the fatal error and come back. */
+const REOPEN_DRAIN_MS = 2000;
 
 /**
  * The embedded store: one DuckDB file. One process may open it for writing at a time (DuckDB's
@@ -36,12 +47,24 @@ export class DuckDBStore implements Store {
   /** Writes go through one connection, one transaction at a time. */
   private readonly writeLock = new Mutex();
   private readonly idle: DuckDBConnection[] = [];
+  /** Read connections handed out and not yet released, so a reopen can interrupt and wait for them. */
+  private readonly busy = new Set<DuckDBConnection>();
+  /** Counts instances opened; a connection of an older one is closed on release, never pooled. */
+  private epoch = 0;
+  private readonly connectionEpoch = new WeakMap<DuckDBConnection, number>();
+  /** Set while the instance is being reopened after a fatal error; callers wait for it. */
+  private reopening: Promise<void> | undefined;
+  /** Set by close(): no reopen after that. */
+  private closed = false;
   /**
    * Prepared statements per pooled connection, by SQL text (most recently used last). Planning is
    * a few ms of a small account's query; a dashboard asks the same shapes again and again.
    */
   private readonly prepared = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
-  /** Bumped when the calls table is replaced (compact): prepared statements from before are dropped. */
+  /**
+   * Bumped after every write and when the calls table is replaced (compact): prepared statements
+   * from before are dropped (see preparedOn for why a write must invalidate them).
+   */
   private generation = 0;
   private readonly preparedGeneration = new WeakMap<DuckDBConnection, number>();
   /**
@@ -58,8 +81,18 @@ export class DuckDBStore implements Store {
     private readonly options: DuckDBStoreOptions = {},
   ) {}
 
+  private get timeoutMs(): number {
+    return this.options.queryTimeoutMs ?? 30_000;
+  }
+
   async init(): Promise<void> {
     if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+    await this.open();
+    await this.migrate();
+  }
+
+  /** Opens the instance and the writer connection. */
+  private async open(): Promise<void> {
     try {
       this.instance = await DuckDBInstance.create(this.path, {
         memory_limit: this.options.memoryLimit ?? process.env.CALLSTATS_DUCKDB_MEMORY ?? '512MB',
@@ -73,10 +106,53 @@ export class DuckDBStore implements Store {
           store: msg,
         });
       }
-      throw err;
+      throw faultError(err);
     }
+    this.epoch++;
     this.writer = await this.instance.connect();
-    await this.migrate();
+  }
+
+  /**
+   * Closes the invalidated instance and opens the file again; the caller holds the write lock.
+   * :TRICKY: after a fatal error (the disk filled during a WAL write or a checkpoint) DuckDB
+   * refuses every query on that instance, reads included, until it is reopened; a reopen replays
+   * the WAL, so every acknowledged write is back and the failed one is not. Busy read connections
+   * are interrupted and given REOPEN_DRAIN_MS to come back before the old instance is closed:
+   * closing its file while one is still alive elsewhere would drop the new instance's file lock.
+   */
+  private reopenLocked(): Promise<void> {
+    this.reopening ??= (async () => {
+      const started = Date.now();
+      this.generation++;
+      const oldInstance = this.instance;
+      this.instance = undefined;
+      for (const c of this.idle.splice(0)) closeQuietly(c);
+      for (const c of this.busy) c.interrupt();
+      while (this.busy.size > 0 && Date.now() - started < REOPEN_DRAIN_MS) await new Promise((r) => setTimeout(r, 10));
+      // A stream paused by a slow client is still busy: it is cut (its next chunk fails).
+      for (const c of this.busy) closeQuietly(c);
+      this.busy.clear();
+      if (this.writer) closeQuietly(this.writer);
+      this.writer = undefined;
+      if (oldInstance) closeQuietly(oldInstance);
+      if (this.closed) return;
+      await this.open();
+      this.lastReopenMs = Date.now() - started;
+    })().finally(() => {
+      this.reopening = undefined;
+    });
+    return this.reopening;
+  }
+
+  /** How long the last reopen after a fatal error took (ms), for operators and tests. */
+  lastReopenMs: number | undefined;
+
+  /** A reader's way to a healthy instance after a fatal error seen on a connection of `epoch`. */
+  private async recover(epoch: number): Promise<void> {
+    if (this.reopening) return this.reopening.catch(() => undefined);
+    await this.writeLock.run(async () => {
+      if (this.epoch === epoch && !this.closed) await this.reopenLocked().catch(() => undefined);
+    });
   }
 
   private async migrate(): Promise<void> {
@@ -102,28 +178,72 @@ export class DuckDBStore implements Store {
   }
 
   async close(): Promise<void> {
-    for (const c of this.idle.splice(0)) c.closeSync();
-    this.writer?.closeSync();
+    this.closed = true;
+    await this.reopening?.catch(() => undefined);
+    for (const c of this.idle.splice(0)) closeQuietly(c);
+    if (this.writer) closeQuietly(this.writer);
     this.writer = undefined;
-    this.instance?.closeSync();
+    // :TRICKY: closing checkpoints the WAL into the file; on a full disk that fails, but every
+    // acknowledged write is in the WAL already and is replayed at the next open, so a shutdown
+    // does not fail for it.
+    if (this.instance) closeQuietly(this.instance);
     this.instance = undefined;
   }
 
-  /** Runs `fn` inside one write transaction; rolls back on any error. */
-  private async write<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.writeLock.run(async () => {
-      const w = this.writer;
-      if (!w) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
-      await w.run('BEGIN TRANSACTION');
+  /** The writer connection, reopening the instance first if an earlier fatal error left none. */
+  private async writerLocked(): Promise<DuckDBConnection> {
+    if (!this.writer && !this.closed) await this.reopenLocked().catch((err) => Promise.reject(faultError(err)));
+    if (!this.writer) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+    return this.writer;
+  }
+
+  /**
+   * Runs `fn` inside one write transaction under the write lock; rolls back on any error. With
+   * `timed`, the whole call (waiting for the lock included) is bounded by the query timeout: a
+   * statement running at the deadline is interrupted, and a transaction past it is never committed.
+   * A fatal error (disk full) reopens the instance before the lock is let go, so the next write
+   * finds a working store, and reads are never refused for long.
+   */
+  private async write<T>(fn: (c: DuckDBConnection) => Promise<T>, timed = true): Promise<T> {
+    const deadline = timed ? new Deadline(this.timeoutMs) : undefined;
+    const work = this.writeLock.run(async () => {
+      if (deadline?.expired) throw deadline.error();
+      const w = await this.writerLocked();
+      const stop = deadline?.onExpire(() => w.interrupt());
+      let result: T;
+      let committing = false;
       try {
-        const result = await fn(w);
+        await w.run('BEGIN TRANSACTION');
+        result = await fn(w);
+        if (deadline?.expired) throw deadline.error();
+        // A COMMIT is never interrupted: past the deadline the caller has its 503 already, and
+        // the batch is either wholly stored (a re-send counts it as duplicates) or not at all.
+        stop?.();
+        committing = true;
         await w.run('COMMIT');
         return result;
       } catch (err) {
+        const { kind } = classifyFault(err);
+        if (kind === 'durable' && committing) {
+          await this.reopenLocked().catch(() => undefined);
+          return result!;
+        }
         await w.run('ROLLBACK').catch(() => undefined);
-        throw err;
+        if (kind === 'invalidated' || kind === 'durable') await this.reopenLocked().catch(() => undefined);
+        if (kind === 'interrupted' && deadline?.expired) throw deadline.error();
+        throw faultError(err);
+      } finally {
+        stop?.();
+        // Statistics DuckDB planned with are out of date now, committed or not.
+        this.generation++;
       }
     });
+    if (!deadline) return work;
+    try {
+      return await deadline.race(work);
+    } finally {
+      deadline.done();
+    }
   }
 
   /** Big batches amortise the duplicate check's scan (see insertCalls). */
@@ -151,42 +271,55 @@ export class DuckDBStore implements Store {
 
   async compact(): Promise<{ rows: number; seconds: number }> {
     const started = Date.now();
-    return this.writeLock.run(async () => {
-      const w = this.writer;
-      if (!w) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
-      // The copy gets the calls table's own DDL (columns, NOT NULLs and key) under a new name.
-      const ddl = String(
-        (await w.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'calls'`)).getRowObjectsJS()[0]
-          .sql,
-      ).replace(/^CREATE TABLE calls\s*\(/i, 'CREATE TABLE calls_sorted(');
-      // :TRICKY: the sort and the new key index need more memory than ingest does; the
-      // rewrite spills to `<file>.tmp`, and order is only kept with preserve_insertion_order.
-      await w.run(`SET preserve_insertion_order = true`);
-      await w.run(`SET memory_limit = '${this.options.compactMemoryLimit ?? '4GB'}'`);
+    await this.writeLock.run(async () => {
+      const w = await this.writerLocked();
       try {
-        await w.run('BEGIN TRANSACTION');
-        try {
-          await w.run('DROP TABLE IF EXISTS calls_sorted');
-          await w.run(ddl);
-          await w.run('INSERT INTO calls_sorted SELECT * FROM calls ORDER BY account_id, call_time, call_id');
-          await w.run('DROP TABLE calls');
-          await w.run('ALTER TABLE calls_sorted RENAME TO calls');
-          await w.run(`UPDATE store_meta SET value = (SELECT count(*) FROM calls) WHERE key = 'sorted_rows'`);
-          await w.run('COMMIT');
-        } catch (err) {
-          await w.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          this.generation++;
-        }
-        await w.run('CHECKPOINT');
+        await this.rewriteSorted(w);
+      } catch (err) {
+        const { kind } = classifyFault(err);
+        if (kind === 'invalidated' || kind === 'durable') await this.reopenLocked().catch(() => undefined);
+        throw faultError(err);
       } finally {
-        await w.run(`SET preserve_insertion_order = false`);
-        await w.run(`SET memory_limit = '${this.options.memoryLimit ?? process.env.CALLSTATS_DUCKDB_MEMORY ?? '512MB'}'`);
+        this.generation++;
       }
-      const rows = await this.countCalls();
-      return { rows, seconds: (Date.now() - started) / 1000 };
     });
+    const rows = await this.countCalls();
+    return { rows, seconds: (Date.now() - started) / 1000 };
+  }
+
+  /** compact(): the calls rewritten in (account, time) order, then a checkpoint. */
+  private async rewriteSorted(w: DuckDBConnection): Promise<void> {
+    // The copy gets the calls table's own DDL (columns, NOT NULLs and key) under a new name.
+    const ddl = String(
+      (await w.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'calls'`)).getRowObjectsJS()[0]
+        .sql,
+    ).replace(/^CREATE TABLE calls\s*\(/i, 'CREATE TABLE calls_sorted(');
+    // :TRICKY: the sort and the new key index need more memory than ingest does; the
+    // rewrite spills to `<file>.tmp`, and order is only kept with preserve_insertion_order.
+    await w.run(`SET preserve_insertion_order = true`);
+    await w.run(`SET memory_limit = '${this.options.compactMemoryLimit ?? '4GB'}'`);
+    try {
+      await w.run('BEGIN TRANSACTION');
+      try {
+        await w.run('DROP TABLE IF EXISTS calls_sorted');
+        await w.run(ddl);
+        await w.run('INSERT INTO calls_sorted SELECT * FROM calls ORDER BY account_id, call_time, call_id');
+        await w.run('DROP TABLE calls');
+        await w.run('ALTER TABLE calls_sorted RENAME TO calls');
+        await w.run(`UPDATE store_meta SET value = (SELECT count(*) FROM calls) WHERE key = 'sorted_rows'`);
+        await w.run('COMMIT');
+      } catch (err) {
+        await w.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      await checkpointSoon(w);
+    } finally {
+      // On an invalidated instance these fail too; the reopen starts from the instance's options.
+      await w.run(`SET preserve_insertion_order = false`).catch(() => undefined);
+      await w
+        .run(`SET memory_limit = '${this.options.memoryLimit ?? process.env.CALLSTATS_DUCKDB_MEMORY ?? '512MB'}'`)
+        .catch(() => undefined);
+    }
   }
 
   async unsortedCalls(): Promise<number> {
@@ -258,7 +391,7 @@ export class DuckDBStore implements Store {
       await w.run(`INSERT INTO zones SELECT * FROM staging_zones
         ON CONFLICT (id) DO UPDATE SET description = excluded.description, source = excluded.source, active = excluded.active`);
       await w.run('DELETE FROM staging_zones');
-    });
+    }, false);
   }
 
   async distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> {
@@ -286,7 +419,7 @@ export class DuckDBStore implements Store {
         WHERE calls.${column} = s.number AND calls.${zoneColumn} IS DISTINCT FROM s.zone_id`);
       await w.run('DELETE FROM staging_numbers');
       return Number(result.rowsChanged);
-    });
+    }, false);
   }
 
   async insertKey(key: ApiKeyRecord): Promise<void> {
@@ -371,19 +504,87 @@ export class DuckDBStore implements Store {
     })) as unknown as WebhookTokenRecord[];
   }
 
+  /** A pooled read connection of the current instance (waiting out a reopen first). */
   private async connection(): Promise<DuckDBConnection> {
-    if (!this.instance) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
-    return this.idle.pop() ?? (await this.instance.connect());
+    if (this.reopening) await this.reopening.catch(() => undefined);
+    if (!this.instance && !this.closed) await this.recover(this.epoch);
+    if (!this.instance) {
+      if (this.closed) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+      throw storeUnavailable('the embedded database could not be reopened after a fatal error');
+    }
+    let c = this.idle.pop();
+    if (!c) {
+      c = await this.instance.connect();
+      this.connectionEpoch.set(c, this.epoch);
+    }
+    this.busy.add(c);
+    return c;
   }
 
-  private release(c: DuckDBConnection): void {
-    if (this.instance && this.idle.length < 8) this.idle.push(c);
-    else c.closeSync();
+  /** Back to the pool when `reusable` and of the current instance; closed otherwise. */
+  private release(c: DuckDBConnection, reusable = true): void {
+    this.busy.delete(c);
+    if (reusable && this.instance && this.connectionEpoch.get(c) === this.epoch && this.idle.length < 8) this.idle.push(c);
+    else closeQuietly(c);
+  }
+
+  /**
+   * Runs `attempt` on a read connection within the query timeout. A statement running at the
+   * deadline is interrupted and its connection closed; a fatal error reopens the instance and the
+   * read is tried once more on it (nothing was handed out yet), so reads answer through a disk
+   * that filled under a write.
+   */
+  private async read<T>(attempt: (c: DuckDBConnection) => Promise<T>, keep = false): Promise<T> {
+    const deadline = new Deadline(this.timeoutMs);
+    try {
+      for (let tries = 0; ; tries++) {
+        const pending = this.connection();
+        let c: DuckDBConnection;
+        try {
+          c = await deadline.race(pending);
+        } catch (err) {
+          // A connection that arrives after the deadline goes straight back.
+          pending.then(
+            (late) => this.release(late),
+            () => undefined,
+          );
+          throw err;
+        }
+        const epoch = this.connectionEpoch.get(c)!;
+        const stop = deadline.onExpire(() => c.interrupt());
+        let reusable = false;
+        const work = attempt(c).then(
+          (v) => ((reusable = true), v),
+          (err) => Promise.reject(err),
+        );
+        // The connection goes back only once DuckDB is done with it, even after a timeout; with
+        // `keep`, a successful attempt keeps it (the caller releases it).
+        work
+          .finally(() => {
+            if (!(keep && reusable && !deadline.expired)) this.release(c, reusable && !deadline.expired);
+          })
+          .catch(() => undefined);
+        try {
+          return await deadline.race(work);
+        } catch (err) {
+          if (deadline.expired) throw deadline.error();
+          const { kind } = classifyFault(err);
+          if ((kind === 'invalidated' || kind === 'durable') && tries === 0) {
+            await deadline.race(this.recover(epoch));
+            continue;
+          }
+          throw faultError(err);
+        } finally {
+          stop();
+        }
+      }
+    } finally {
+      deadline.done();
+    }
   }
 
   async all(query: CompiledSql): Promise<Record<string, unknown>[]> {
-    const c = await this.connection();
-    try {
+    return this.read(async (c) => {
       const statement = await this.preparedOn(c, query.sql);
       try {
         statement.bind(query.params as DuckDBValue[]);
@@ -393,19 +594,29 @@ export class DuckDBStore implements Store {
         this.forgetPrepared(c, query.sql);
         throw err;
       }
-    } finally {
-      this.release(c);
-    }
+    });
   }
 
-  /** The connection's prepared statement for `sql`, prepared now if it has none (LRU of 64). */
+  /**
+   * The connection's prepared statement for `sql`, prepared now if it has none (LRU of 64).
+   * :TRICKY: DuckDB folds the table statistics it sees at planning time into the plan: after a
+   * reopen, `min(call_time)`/`max(call_time)`/`count(*)` over a whole table become constants, and
+   * a literal predicate the statistics say cannot match (`call_time >= <after the newest call>`)
+   * becomes an empty result. Re-executing such a prepared statement never re-plans when rows are
+   * appended (only catalog changes trigger a rebind), so it kept answering from before the write:
+   * the table-range query of statistics.ts capped `hi` below a new call, which then stayed
+   * invisible on that pooled connection until the next restart. A statement is therefore reused
+   * only while no write has happened since it was planned: the generation is read before
+   * preparing, and every write bumps it after its transaction ends, before it is acknowledged.
+   */
   private async preparedOn(c: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+    const generation = this.generation;
     let cache = this.prepared.get(c);
-    if (!cache || this.preparedGeneration.get(c) !== this.generation) {
+    if (!cache || this.preparedGeneration.get(c) !== generation) {
       for (const p of cache?.values() ?? []) p.destroySync();
       cache = new Map();
       this.prepared.set(c, cache);
-      this.preparedGeneration.set(c, this.generation);
+      this.preparedGeneration.set(c, generation);
     }
     const hit = cache.get(sql);
     if (hit) {
@@ -445,30 +656,87 @@ export class DuckDBStore implements Store {
     }
   }
 
-  /** What `read` makes of a read query's result, a chunk at a time; aborting `signal` stops the query. */
+  /**
+   * What `read` makes of a read query's result, a chunk at a time; aborting `signal` stops the
+   * query. The query timeout bounds the start and each chunk's wait for DuckDB, not the whole
+   * export: a long CSV that keeps flowing is not a store that stopped answering.
+   */
   private async *streamed<T>(
     query: CompiledSql,
     signal: AbortSignal | undefined,
     read: (result: DuckDBResult) => AsyncIterable<T>,
   ): AsyncGenerator<T> {
-    const c = await this.connection();
+    // Starting the query goes through read(): timed, and retried once after a reopen.
+    let c: DuckDBConnection | undefined;
+    const result = await this.read(async (conn) => {
+      const onStartAbort = () => conn.interrupt();
+      signal?.addEventListener('abort', onStartAbort, { once: true });
+      try {
+        const r = await conn.stream(query.sql, query.params as DuckDBValue[]);
+        c = conn;
+        return r;
+      } finally {
+        signal?.removeEventListener('abort', onStartAbort);
+      }
+    }, true);
+    const conn = c!;
+    if (signal?.aborted) return this.release(conn, false);
     // :TRICKY: interrupt() cancels the running query inside DuckDB; a connection that was
     // interrupted is closed rather than pooled so no half-read result leaks into the next user.
-    const onAbort = () => c.interrupt();
+    const onAbort = () => conn.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
     let clean = false;
     try {
-      const result = await c.stream(query.sql, query.params as DuckDBValue[]);
-      for await (const item of read(result)) {
+      const items = read(result)[Symbol.asyncIterator]();
+      for (;;) {
+        const deadline = new Deadline(this.timeoutMs);
+        deadline.onExpire(() => conn.interrupt());
+        let next: IteratorResult<T>;
+        try {
+          next = await deadline.race(items.next());
+        } catch (err) {
+          if (deadline.expired) throw deadline.error();
+          throw faultError(err);
+        } finally {
+          deadline.done();
+        }
+        if (next.done) break;
         if (signal?.aborted) return;
-        yield item;
+        yield next.value;
       }
       clean = !signal?.aborted;
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      if (clean) this.release(c);
-      else c.closeSync();
+      this.release(conn, clean);
     }
+  }
+}
+
+/**
+ * CHECKPOINT after compaction, tried again while DuckDB says other transactions are active.
+ * :TRICKY: readers of a busy server can keep DuckDB refusing ("there are other write transactions
+ * active"); the compaction itself is committed by then (the WAL holds it), so after a few tries it
+ * is left to the next automatic checkpoint instead of failing a job that already succeeded.
+ * FORCE CHECKPOINT is not used: it aborts the dashboards' queries.
+ */
+async function checkpointSoon(w: DuckDBConnection): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return void (await w.run('CHECKPOINT'));
+    } catch (err) {
+      if (!/other write transactions active/i.test((err as Error).message)) throw err;
+      if (tries >= 50) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Closes a connection or instance that may already be closed or invalidated. */
+function closeQuietly(x: { closeSync(): void }): void {
+  try {
+    x.closeSync();
+  } catch {
+    // closed twice, or refused by an invalidated database: either way it is gone for us
   }
 }
 
