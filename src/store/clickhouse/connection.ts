@@ -193,6 +193,7 @@ export class Connection {
     const disarm = () => clearTimeout(timer);
     let finished = false;
     let failed = false;
+    let chunks: AsyncIterator<unknown[]> | undefined;
     try {
       arm();
       const result = await this.client.query({
@@ -201,9 +202,10 @@ export class Connection {
         query_id: queryId,
         abort_signal: controller.signal,
       });
-      const chunks = result.stream<Record<string, unknown>>()[Symbol.asyncIterator]();
+      const rows = result.stream<Record<string, unknown>>()[Symbol.asyncIterator]();
+      chunks = rows;
       for (;;) {
-        const next = await chunks.next();
+        const next = await rows.next();
         disarm();
         this.health?.up();
         if (next.done) break;
@@ -221,6 +223,8 @@ export class Connection {
       signal?.removeEventListener('abort', onAbort);
       if (!finished) {
         controller.abort();
+        // Ending the response stream releases its socket; without it the server keeps sending.
+        void chunks?.return?.().catch(() => undefined);
         // A server that did not answer will not answer a KILL either: do not wait for it then.
         const kill = this.kill(queryId);
         if (!failed || signal?.aborted) await kill;
