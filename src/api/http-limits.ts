@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { envSeconds } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { rawFailure } from './envelope.js';
 
@@ -30,18 +31,10 @@ export interface HttpLimits {
  * balancers, so they never reuse a connection the server is closing.
  */
 export function httpLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLimits {
-  const headersTimeoutMs = seconds(env, 'CALLSTATS_HEADERS_TIMEOUT', 20) * 1000;
-  const requestTimeoutMs = seconds(env, 'CALLSTATS_REQUEST_TIMEOUT', 300) * 1000;
-  const keepAliveTimeoutMs = seconds(env, 'CALLSTATS_KEEPALIVE_TIMEOUT', 72) * 1000;
+  const headersTimeoutMs = envSeconds(env, 'CALLSTATS_HEADERS_TIMEOUT', 20) * 1000;
+  const requestTimeoutMs = envSeconds(env, 'CALLSTATS_REQUEST_TIMEOUT', 300) * 1000;
+  const keepAliveTimeoutMs = envSeconds(env, 'CALLSTATS_KEEPALIVE_TIMEOUT', 72) * 1000;
   return { headersTimeoutMs: Math.min(headersTimeoutMs, requestTimeoutMs), requestTimeoutMs, keepAliveTimeoutMs };
-}
-
-function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, not '${raw}'`);
-  return n;
 }
 
 export function urlTooLong(): CallstatsError {

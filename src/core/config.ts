@@ -26,8 +26,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CALLSTATS_PORT is not a port: '${env.CALLSTATS_PORT}'`);
   return {
     port,
-    queryTimeoutMs: seconds(env, 'CALLSTATS_QUERY_TIMEOUT', 30) * 1000,
-    shutdownTimeoutMs: seconds(env, 'CALLSTATS_SHUTDOWN_TIMEOUT', 10) * 1000,
+    queryTimeoutMs: envSeconds(env, 'CALLSTATS_QUERY_TIMEOUT', 30) * 1000,
+    shutdownTimeoutMs: envSeconds(env, 'CALLSTATS_SHUTDOWN_TIMEOUT', 10) * 1000,
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,
@@ -38,7 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** A positive number of seconds from the environment, or the default. */
-function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function envSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
