@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
-import { CALL_TIME_MAX, CALL_TIME_MIN } from '../../src/query/time-bounds.js';
+import { CALL_TIME_MAX, CALL_TIME_MIN } from '../../src/report/time-bounds.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createApiKey } from '../../src/accounts/tokens.js';

@@ -9,7 +9,7 @@ import { csvLinesQuery } from '../sql/csv-sql.js';
 import { callTimeWindow } from './statistics.js';
 import { boundedCallTimeFilters, clampCallTimeFilters } from './time-bounds.js';
 import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
-import type { ParsedQuery } from './parse-query.js';
+import type { ParsedQuery } from '../query/parse-query.js';
 
 export { CSV_COLUMNS, type RecordRow } from './csv.js';
 
