@@ -5,7 +5,7 @@ import { CallstatsError } from '../core/errors.js';
 import { recordsPage, csvChunks } from '../report/records.js';
 import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../report/request.js';
 import { statistics } from '../report/statistics.js';
-import { ZoneService } from '../services/zone-service.js';
+import { ZoneService } from '../zones/zone-service.js';
 import { openStore, runningServer } from '../store/open-store.js';
 import type { ServerHandle } from '../store/remote/remote-store.js';
 import { usage } from './keys.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ZoneService } from '../services/zone-service.js';
+import { ZoneService } from '../zones/zone-service.js';
 import type { Store } from '../store/store.js';
 import { parseRateDeck, zonesToCsv } from '../zones/rate-deck.js';
 import { makeOutput, n } from './output.js';

@@ -1,6 +1,6 @@
 import { CallstatsError } from '../core/errors.js';
 import { regionName } from '../core/zone.js';
-import type { ZoneService } from '../services/zone-service.js';
+import type { ZoneService } from '../zones/zone-service.js';
 import { getDialect } from '../sql/dialects.js';
 import { recordsQuery, type RecordCursor } from '../sql/records-sql.js';
 import type { Store } from '../store/store.js';

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createApiKey } from '../../src/accounts/tokens.js';
 import { loadConfig } from '../../src/core/config.js';
-import { ZoneService } from '../../src/services/zone-service.js';
+import { ZoneService } from '../../src/zones/zone-service.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import type { Store } from '../../src/store/store.js';
 import { testApp } from '../helpers/app.js';
