@@ -8,7 +8,7 @@ import { statistics } from '../report/statistics.js';
 import { ZoneService } from '../zones/zone-service.js';
 import { openStore, runningServer } from '../store/open-store.js';
 import type { ServerHandle } from '../store/remote/remote-store.js';
-import { usage } from './keys.js';
+import { usage } from './output.js';
 
 /** What `callstats query` was asked. */
 export interface QueryArgs {
@@ -106,7 +106,7 @@ async function direct(config: Config, args: QueryArgs, pageSize: number | undefi
   }
 }
 
-/** Adapter for the CLI's extra-command registry. */
+/** `callstats query` as the command table (commands.ts) runs it. */
 export async function queryCommand(opts: {
   config: Config;
   values: Record<string, unknown>;
