@@ -90,6 +90,10 @@ test('the check sees an upward import, a same-tier import and a dynamic import',
 test('no file of src/cli imports the HTTP routes (the CLI calls the report services)', () => {
   const bad = srcFiles()
     .filter((f) => f.path.startsWith('cli/'))
-    .flatMap((f) => specifiers(f.text).filter((s) => s.includes('/api/routes/')).map((s) => `src/${f.path} imports ${s}`));
+    .flatMap((f) =>
+      specifiers(f.text)
+        .filter((s) => s.includes('/api/routes/'))
+        .map((s) => `src/${f.path} imports ${s}`),
+    );
   assert.deepEqual(bad, []);
 });
