@@ -55,7 +55,7 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 
 /** Runs `fn` on the configured store (or the running server's, see docs/architecture.md) and closes it. */
 async function withStore(config: Config, fn: (store: Store) => Promise<number>): Promise<number> {
-  const store = await openStore(config.store, { allowRemote: true });
+  const store = await openStore(config.store, { allowRemote: true, queryTimeoutMs: config.queryTimeoutMs });
   try {
     return await fn(store);
   } finally {

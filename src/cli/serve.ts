@@ -35,7 +35,7 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
   const log = opts.log ?? ((line: string) => console.log(line));
   const { config } = opts;
   // The server keeps the hot part of the store cached; CLI commands stay small (512MB default).
-  const store = await openStore(config.store, { duckdbMemory: '2GB' });
+  const store = await openStore(config.store, { duckdbMemory: '2GB', queryTimeoutMs: config.queryTimeoutMs });
   const zones = await ZoneService.open(store, config.defaultCountry);
   if (opts.demoIfEmpty && (await store.countCalls()) === 0) {
     log('callstats: the store is empty; loading the demo account ...');
