@@ -75,8 +75,14 @@ export async function* csvChunks(
   order: DateOrder,
   signal?: AbortSignal,
 ): AsyncGenerator<string> {
-  yield CSV_HEADER;
-  yield* joined(csvLines(store, zones, account, query, order, signal));
+  // The header travels with the first lines, so nothing is yielded before the store has answered:
+  // a caller that awaits the first chunk learns of a failing store before it has sent anything.
+  let header = CSV_HEADER;
+  for await (const chunk of joined(csvLines(store, zones, account, query, order, signal))) {
+    yield header + chunk;
+    header = '';
+  }
+  if (header) yield header;
 }
 
 async function* csvLines(

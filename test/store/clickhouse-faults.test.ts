@@ -136,11 +136,12 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
     await duck?.cleanup();
   });
 
-  test('a stopped server: statistics, records, ingest and webhooks answer 503 in the envelope within 2 s', async () => {
+  test('a stopped server: statistics, records, CSV, ingest and webhooks answer 503 in the envelope within 2 s', async () => {
     await server.terminate();
     const checks: [string, () => ReturnType<typeof get>][] = [
       ['monthly', () => monthly()],
       ['records', () => records()],
+      ['csv', () => csv()],
       ['ingest', () => ingest(cdrs(5))],
       ['webhook', () => webhook(cdrs(1)[0])],
     ];

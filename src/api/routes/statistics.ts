@@ -42,12 +42,12 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     const abort = new AbortController();
     // :TRICKY: a client that goes away must stop the engine's query, not just our writes.
     reply.raw.on('close', () => abort.abort());
+    const chunks = csvChunks(app.ctx.store, app.ctx.zones, request.account, query, app.ctx.config.dateOrder, abort.signal);
+    // :TRICKY: the first chunk is awaited before the 200 goes out, so a store that is down or silent
+    // answers 503 in the envelope instead of a 200 whose CSV stops after the header.
+    const first = await chunks.next();
     reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="call_statistics.csv"');
-    return reply.send(
-      Readable.from(csvChunks(app.ctx.store, app.ctx.zones, request.account, query, app.ctx.config.dateOrder, abort.signal), {
-        objectMode: false,
-      }),
-    );
+    return reply.send(Readable.from(resume(first, chunks), { objectMode: false }));
   };
 
   const jsonHandler = async (request: FastifyRequest) => {
@@ -69,4 +69,11 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     app.route({ method, url: `${BASE}/json`, handler: jsonHandler, ...docOnly(jsonSchema, method) });
     app.route({ method, url: `${BASE}/:period`, handler: periodHandler, ...docOnly(statisticsSchema, method) });
   }
+}
+
+/** The rest of a generator whose first step was already taken. */
+async function* resume(first: IteratorResult<string>, rest: AsyncGenerator<string>): AsyncGenerator<string> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
 }
