@@ -8,9 +8,10 @@ import { DEFAULT_QUERY_TIMEOUT_MS, isUnavailable, timeoutError } from './faults.
 import { Health } from './health.js';
 import { insertCallsIdempotent } from './insert.js';
 import * as keys from './keys.js';
-import { Mutex } from './mutex.js';
+import { Mutex } from '../mutex.js';
 import { migrate } from './schema.js';
-import { bindParams, quoteString } from './sql-literal.js';
+import { clickhouseString } from '../../sql/clickhouse-literal.js';
+import { bindParams } from './bind-params.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
 import * as zones from './zones.js';
 
@@ -100,7 +101,7 @@ export class ClickHouseStore implements Store {
 
   async countCalls(accountId?: string): Promise<number> {
     await this.health.ready();
-    const where = accountId === undefined ? '' : ` WHERE account_id = ${quoteString(accountId)}`;
+    const where = accountId === undefined ? '' : ` WHERE account_id = ${clickhouseString(accountId)}`;
     const [{ n }] = await this.conn.rows<{ n: number }>(`SELECT count() AS n FROM calls${where}`);
     return Number(n);
   }
@@ -238,7 +239,7 @@ export class ClickHouseStore implements Store {
       const port = new URL(this.location.url).port;
       const protocol = new URL(this.location.url).protocol;
       const rows = await this.conn.rows<{ host: string }>(
-        `SELECT DISTINCT host_address AS host FROM system.clusters WHERE cluster = ${quoteString(cluster)} ORDER BY host`,
+        `SELECT DISTINCT host_address AS host FROM system.clusters WHERE cluster = ${clickhouseString(cluster)} ORDER BY host`,
       );
       urls = rows.map((r) => `${protocol}//${r.host.includes(':') ? `[${r.host}]` : r.host}:${port}`);
     }
