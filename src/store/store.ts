@@ -34,6 +34,9 @@ export interface WebhookTokenRecord {
   revoked: boolean;
 }
 
+/** The two number columns a call is zoned by. */
+export type ZoneNumberColumn = 'caller_id_number' | 'callee_id_number';
+
 /** One stored number and the zone it is tagged with, for re-zoning. */
 export interface NumberZone {
   number: string;
@@ -61,9 +64,9 @@ export interface Store {
   /** Inserts zones with new ids and updates `active`/`description` of known ids. */
   saveZones(zones: readonly Zone[]): Promise<void>;
   /** Every distinct caller or callee number stored, for re-zoning. */
-  distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]>;
+  distinctNumbers(column: ZoneNumberColumn): Promise<string[]>;
   /** Re-tags stored calls: sets the zone column of every call whose number is in `map`. Returns calls changed. */
-  applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number>;
+  applyZones(column: ZoneNumberColumn, map: readonly NumberZone[]): Promise<number>;
 
   insertKey(key: ApiKeyRecord): Promise<void>;
   getKey(id: string): Promise<ApiKeyRecord | undefined>;
@@ -81,9 +84,9 @@ export interface Store {
   /** Calls stored since the last compaction (0 where compaction does not apply). */
   unsortedCalls?(): Promise<number>;
 
-  /** Runs a read query and returns all rows as plain objects (numbers as JS numbers). */
+  /** Runs a read query and returns all rows in the canonical form (canonical-row.ts). */
   all(query: CompiledSql): Promise<Record<string, unknown>[]>;
-  /** Streams the rows of a read query; aborting `signal` stops the query. */
+  /** Streams the rows of a read query in the canonical form; aborting `signal` stops the query. */
   stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>>;
   /**
    * Streams a query whose one column is text (whole CSV lines), as the concatenation of many
