@@ -37,6 +37,12 @@ export interface WebhookTokenRecord {
 /** The two number columns a call is zoned by. */
 export type ZoneNumberColumn = 'caller_id_number' | 'callee_id_number';
 
+/** How many calls one account holds. */
+export interface AccountCount {
+  account: string;
+  calls: number;
+}
+
 /** One stored number and the zone it is tagged with, for re-zoning. */
 export interface NumberZone {
   number: string;
@@ -59,6 +65,10 @@ export interface Store {
   /** Calls per insertCalls that a bulk import should send (the engine's sweet spot); default 10,000. */
   readonly importBatchSize?: number;
   countCalls(accountId?: string): Promise<number>;
+  /** Calls per account, ordered by account id (migration's resume point and count check). */
+  accountCounts(): Promise<AccountCount[]>;
+  /** Streams one account's stored calls in (call_time, call_id) order, as Calls: the same from every engine. */
+  exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call>;
 
   listZones(): Promise<Zone[]>;
   /** Inserts zones with new ids and updates `active`/`description` of known ids. */

@@ -1,9 +1,20 @@
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
-import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord, ZoneNumberColumn } from '../store.js';
+import { callFromRow } from '../call-rows.js';
+import type {
+  AccountCount,
+  ApiKeyRecord,
+  CompiledSql,
+  InsertResult,
+  NumberZone,
+  Store,
+  WebhookTokenRecord,
+  ZoneNumberColumn,
+} from '../store.js';
 import type { Mutex } from '../mutex.js';
 import { Credentials } from './credentials.js';
 import { Database, type DuckDBStoreOptions } from './database.js';
+import { ACCOUNT_COUNTS_SQL, exportCallsSql } from './export-sql.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
 import * as zones from './zones.js';
@@ -81,6 +92,15 @@ export class DuckDBStore implements Store {
       ? await this.all({ sql: 'SELECT count(*) AS n FROM calls WHERE account_id = $1', params: [accountId] })
       : await this.all({ sql: 'SELECT count(*) AS n FROM calls', params: [] });
     return Number(rows[0].n);
+  }
+
+  async accountCounts(): Promise<AccountCount[]> {
+    const rows = await this.all(ACCOUNT_COUNTS_SQL);
+    return rows.map((r) => ({ account: String(r.account_id), calls: Number(r.n) }));
+  }
+
+  async *exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
+    for await (const row of this.stream(exportCallsSql(accountId), signal)) yield callFromRow(row);
   }
 
   listZones(): Promise<Zone[]> {

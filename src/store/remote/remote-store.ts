@@ -3,7 +3,9 @@ import { createInterface } from 'node:readline';
 import { CallstatsError } from '../../core/errors.js';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
-import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
+import { callFromRow } from '../call-rows.js';
+import { ACCOUNT_COUNTS_SQL, exportCallsSql } from '../duckdb/export-sql.js';
+import type { AccountCount, ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 
 /** Where a running server can be reached, as written beside the store file by `serve`. */
 export interface ServerHandle {
@@ -53,6 +55,14 @@ export class RemoteStore implements Store {
   }
   countCalls(accountId?: string): Promise<number> {
     return this.call('countCalls', ...(accountId === undefined ? [] : [accountId]));
+  }
+  /** The running server holds a DuckDB file (serve writes no handle for ClickHouse): DuckDB's SQL. */
+  async accountCounts(): Promise<AccountCount[]> {
+    const rows = await this.all(ACCOUNT_COUNTS_SQL);
+    return rows.map((r) => ({ account: String(r.account_id), calls: Number(r.n) }));
+  }
+  async *exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
+    for await (const row of this.stream(exportCallsSql(accountId), signal)) yield callFromRow(row);
   }
   listZones(): Promise<Zone[]> {
     return this.call('listZones');
