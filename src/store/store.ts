@@ -71,7 +71,11 @@ export interface Store {
   exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call>;
 
   listZones(): Promise<Zone[]>;
-  /** Inserts zones with new ids and updates `active`/`description` of known ids. */
+  /**
+   * Inserts zones with new ids; a known id takes the new `description`, `source` and `active` (its
+   * prefix and country never change). A re-imported rate deck that takes over a default zone makes it
+   * `custom` (zones/ids.ts), which the matcher prefers and the next `replace` import may retire.
+   */
   saveZones(zones: readonly Zone[]): Promise<void>;
   /** Every distinct caller or callee number stored, for re-zoning. */
   distinctNumbers(column: ZoneNumberColumn): Promise<string[]>;

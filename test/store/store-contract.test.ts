@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Call } from '../../src/core/call.js';
+import type { Zone } from '../../src/core/zone.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -11,6 +12,16 @@ import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-se
 import { makeCall } from './clickhouse-fixtures.js';
 
 // What every engine promises at the Store boundary, run on a DuckDB file and on a real ClickHouse server.
+
+const zone = (id: number, over: Partial<Zone> = {}): Zone => ({
+  id,
+  prefix: `6434${id}`,
+  country: 'New Zealand',
+  description: `Place ${id}`,
+  source: 'default',
+  active: true,
+  ...over,
+});
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -60,6 +71,24 @@ for (const engine of engines) {
     let store: Store;
     before(async () => {
       store = await engine.open();
+    });
+
+    test('saveZones: a known id takes the new description, source and active; prefix and country stay', async () => {
+      await store.saveZones([zone(1), zone(2), zone(3)]);
+      // A rate deck re-imported over default zones (zones/ids.ts): the zones it takes over become custom.
+      await store.saveZones([
+        zone(1, { source: 'custom' }),
+        zone(2, { source: 'custom', description: 'Renamed', active: false }),
+        zone(3, { prefix: '999', country: 'Elsewhere' }),
+      ]);
+      assert.deepEqual(await store.listZones(), [
+        zone(1, { source: 'custom' }),
+        zone(2, { source: 'custom', description: 'Renamed', active: false }),
+        zone(3),
+      ]);
+      // And back: a default rebuild that takes a zone over again makes it default.
+      await store.saveZones([zone(1)]);
+      assert.deepEqual((await store.listZones())[0], zone(1));
     });
 
     test('exportCalls streams one account as Calls in (call_time, call_id) order, nulls and booleans exact', async () => {

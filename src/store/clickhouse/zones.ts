@@ -25,7 +25,7 @@ export async function listZones(conn: Connection): Promise<Zone[]> {
   }));
 }
 
-/** Inserts zones with new ids; for known ids only `active` and `description` change. */
+/** Inserts zones with new ids; known ids take the new `description`, `source` and `active` (store.ts). */
 export async function saveZones(conn: Connection, hosts: readonly Connection[], zones: readonly Zone[]): Promise<void> {
   const current = new Map((await listZones(conn)).map((z) => [z.id, z]));
   const lines: string[] = [];
@@ -34,8 +34,8 @@ export async function saveZones(conn: Connection, hosts: readonly Connection[], 
     const known = current.get(zone.id);
     let row: Zone;
     if (!known) row = zone;
-    else if (known.active !== zone.active || known.description !== zone.description) {
-      row = { ...known, active: zone.active, description: zone.description };
+    else if (known.active !== zone.active || known.description !== zone.description || known.source !== zone.source) {
+      row = { ...known, active: zone.active, description: zone.description, source: zone.source };
     } else continue;
     current.set(row.id, row);
     lines.push(
