@@ -1,6 +1,5 @@
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
-import { callFromRow } from '../call-rows.js';
 import type {
   AccountCount,
   ApiKeyRecord,
@@ -14,7 +13,7 @@ import type {
 import type { Mutex } from '../mutex.js';
 import { Credentials } from './credentials.js';
 import { Database, type DuckDBStoreOptions } from './database.js';
-import { ACCOUNT_COUNTS_SQL, exportCallsSql } from './export-sql.js';
+import { duckdbAccountCounts, duckdbExportCalls } from './export-calls.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
 import * as zones from './zones.js';
@@ -94,13 +93,12 @@ export class DuckDBStore implements Store {
     return Number(rows[0].n);
   }
 
-  async accountCounts(): Promise<AccountCount[]> {
-    const rows = await this.all(ACCOUNT_COUNTS_SQL);
-    return rows.map((r) => ({ account: String(r.account_id), calls: Number(r.n) }));
+  accountCounts(): Promise<AccountCount[]> {
+    return duckdbAccountCounts(this);
   }
 
-  async *exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
-    for await (const row of this.stream(exportCallsSql(accountId), signal)) yield callFromRow(row);
+  exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
+    return duckdbExportCalls(this, accountId, signal);
   }
 
   listZones(): Promise<Zone[]> {

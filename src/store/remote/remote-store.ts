@@ -3,8 +3,7 @@ import { createInterface } from 'node:readline';
 import { CallstatsError } from '../../core/errors.js';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
-import { callFromRow } from '../call-rows.js';
-import { ACCOUNT_COUNTS_SQL, exportCallsSql } from '../duckdb/export-sql.js';
+import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
 import type { AccountCount, ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 
 /** Where a running server can be reached, as written beside the store file by `serve`. */
@@ -57,12 +56,11 @@ export class RemoteStore implements Store {
     return this.call('countCalls', ...(accountId === undefined ? [] : [accountId]));
   }
   /** The running server holds a DuckDB file (serve writes no handle for ClickHouse): DuckDB's SQL. */
-  async accountCounts(): Promise<AccountCount[]> {
-    const rows = await this.all(ACCOUNT_COUNTS_SQL);
-    return rows.map((r) => ({ account: String(r.account_id), calls: Number(r.n) }));
+  accountCounts(): Promise<AccountCount[]> {
+    return duckdbAccountCounts(this);
   }
-  async *exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
-    for await (const row of this.stream(exportCallsSql(accountId), signal)) yield callFromRow(row);
+  exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
+    return duckdbExportCalls(this, accountId, signal);
   }
   listZones(): Promise<Zone[]> {
     return this.call('listZones');
