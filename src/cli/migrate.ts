@@ -1,6 +1,4 @@
 import type { Call } from '../core/call.js';
-import { getDialect } from '../sql/dialects.js';
-import { ParamCollector } from '../sql/params.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { makeOutput, n, type Output } from './output.js';
@@ -72,11 +70,11 @@ export async function migrate(from: Store, to: Store, out: Output): Promise<Migr
     tokens++;
   }
 
-  const accounts = await accountCounts(from);
+  const accounts = await from.accountCounts();
   const calls = { accounts: accounts.length, accounts_complete: 0, copied: 0, skipped: 0 };
-  const total = accounts.reduce((s, a) => s + a.n, 0);
+  const total = accounts.reduce((s, a) => s + a.calls, 0);
   let done = 0;
-  for (const [i, { account, n: count }] of accounts.entries()) {
+  for (const [i, { account, calls: count }] of accounts.entries()) {
     // The resume point: an account already complete in the destination is not read again.
     if ((await to.countCalls(account)) === count) {
       calls.accounts_complete++;
@@ -92,56 +90,17 @@ export async function migrate(from: Store, to: Store, out: Output): Promise<Migr
       batch = [];
       out.progress(`calls ${n(done)} / ${n(total)} (account ${i + 1} of ${accounts.length})`);
     };
-    for await (const row of from.stream(accountCallsQuery(from, account))) {
-      batch.push(toCall(row));
+    for await (const call of from.exportCalls(account)) {
+      batch.push(call);
       if (batch.length >= MIGRATE_BATCH) await flush();
     }
     if (batch.length) await flush();
   }
 
   const mismatches: MigrateReport['mismatches'] = [];
-  for (const { account, n: count } of accounts) {
+  for (const { account, calls: count } of accounts) {
     const there = await to.countCalls(account);
     if (there !== count) mismatches.push({ account, from: count, to: there });
   }
   return { zones: zones.length, keys, webhook_tokens: tokens, calls, mismatches };
-}
-
-async function accountCounts(store: Store): Promise<{ account: string; n: number }[]> {
-  const rows = await store.all({ sql: 'SELECT account_id, count(*) AS n FROM calls GROUP BY account_id ORDER BY account_id', params: [] });
-  return rows.map((r) => ({ account: String(r.account_id), n: Number(r.n) }));
-}
-
-const COLUMNS =
-  'account_id, call_id, call_time, call_direction, caller_id_name, caller_id_number, callee_id_number, ' +
-  'caller_zone_id, callee_zone_id, duration_seconds, billing_seconds, ringing_seconds, unanswered, hangup_cause';
-
-/** One account's calls in key order (the primary key of both engines), the account as a bound value. */
-function accountCallsQuery(store: Store, account: string): { sql: string; params: readonly unknown[] } {
-  const params = new ParamCollector();
-  const value = getDialect(store.dialect).value(account, params);
-  return { sql: `SELECT ${COLUMNS} FROM calls WHERE account_id = ${value} ORDER BY call_time, call_id`, params: params.values };
-}
-
-const nullableNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const nullableText = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-/** A stored row of either engine as a Call (DuckDB: booleans, BIGINT; ClickHouse: UInt8, Enum8 text). */
-export function toCall(row: Record<string, unknown>): Call {
-  return {
-    account_id: String(row.account_id),
-    call_id: String(row.call_id),
-    call_time: Number(row.call_time),
-    call_direction: String(row.call_direction) as Call['call_direction'],
-    caller_id_name: nullableText(row.caller_id_name),
-    caller_id_number: nullableText(row.caller_id_number),
-    callee_id_number: nullableText(row.callee_id_number),
-    caller_zone_id: nullableNumber(row.caller_zone_id),
-    callee_zone_id: nullableNumber(row.callee_zone_id),
-    duration_seconds: Number(row.duration_seconds),
-    billing_seconds: Number(row.billing_seconds),
-    ringing_seconds: nullableNumber(row.ringing_seconds),
-    unanswered: row.unanswered === true || Number(row.unanswered) === 1,
-    hangup_cause: nullableText(row.hangup_cause),
-  };
 }

@@ -16,9 +16,11 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 const NEEDS_ESCAPE = /[\u0000-\u001f'\\\u007f]/g;
 
 /**
- * Renders a string as a single-quoted ClickHouse literal. This is the only place where a value
- * becomes SQL text on ClickHouse (18.16 has no server-side parameters), so it escapes every
- * quote, backslash and control character and refuses text that is not valid Unicode.
+ * Renders a string as a single-quoted ClickHouse literal. This module is the only place where a
+ * value becomes SQL text on ClickHouse (18.16 has no server-side parameters): the dialect
+ * (clickhouse.ts), the store's own statements and its `?` binding (store/clickhouse/bind-params.ts)
+ * all call it. So it escapes every quote, backslash and control character and refuses text that is
+ * not valid Unicode.
  */
 export function clickhouseString(text: string): string {
   if (LONE_SURROGATE.test(text)) throw new Error('refusing a string with a lone UTF-16 surrogate');

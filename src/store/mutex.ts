@@ -1,4 +1,7 @@
-/** A promise-chain mutex: callers run one at a time, in arrival order. */
+/**
+ * A FIFO async mutex: callers run one at a time, in arrival order. Each store serialises its writers
+ * with one (a duplicate check and the insert after it must not interleave).
+ */
 export class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
 

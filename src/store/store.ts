@@ -34,6 +34,15 @@ export interface WebhookTokenRecord {
   revoked: boolean;
 }
 
+/** The two number columns a call is zoned by. */
+export type ZoneNumberColumn = 'caller_id_number' | 'callee_id_number';
+
+/** How many calls one account holds. */
+export interface AccountCount {
+  account: string;
+  calls: number;
+}
+
 /** One stored number and the zone it is tagged with, for re-zoning. */
 export interface NumberZone {
   number: string;
@@ -56,14 +65,22 @@ export interface Store {
   /** Calls per insertCalls that a bulk import should send (the engine's sweet spot); default 10,000. */
   readonly importBatchSize?: number;
   countCalls(accountId?: string): Promise<number>;
+  /** Calls per account, ordered by account id (migration's resume point and count check). */
+  accountCounts(): Promise<AccountCount[]>;
+  /** Streams one account's stored calls in (call_time, call_id) order, as Calls: the same from every engine. */
+  exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call>;
 
   listZones(): Promise<Zone[]>;
-  /** Inserts zones with new ids and updates `active`/`description` of known ids. */
+  /**
+   * Inserts zones with new ids; a known id takes the new `description`, `source` and `active` (its
+   * prefix and country never change). A re-imported rate deck that takes over a default zone makes it
+   * `custom` (zones/ids.ts), which the matcher prefers and the next `replace` import may retire.
+   */
   saveZones(zones: readonly Zone[]): Promise<void>;
   /** Every distinct caller or callee number stored, for re-zoning. */
-  distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]>;
+  distinctNumbers(column: ZoneNumberColumn): Promise<string[]>;
   /** Re-tags stored calls: sets the zone column of every call whose number is in `map`. Returns calls changed. */
-  applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number>;
+  applyZones(column: ZoneNumberColumn, map: readonly NumberZone[]): Promise<number>;
 
   insertKey(key: ApiKeyRecord): Promise<void>;
   getKey(id: string): Promise<ApiKeyRecord | undefined>;
@@ -81,9 +98,9 @@ export interface Store {
   /** Calls stored since the last compaction (0 where compaction does not apply). */
   unsortedCalls?(): Promise<number>;
 
-  /** Runs a read query and returns all rows as plain objects (numbers as JS numbers). */
+  /** Runs a read query and returns all rows in the canonical form (canonical-row.ts). */
   all(query: CompiledSql): Promise<Record<string, unknown>[]>;
-  /** Streams the rows of a read query; aborting `signal` stops the query. */
+  /** Streams the rows of a read query in the canonical form; aborting `signal` stops the query. */
   stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>>;
   /**
    * Streams a query whose one column is text (whole CSV lines), as the concatenation of many

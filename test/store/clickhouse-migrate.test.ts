@@ -4,6 +4,7 @@ import { createApiKey, createWebhookToken } from '../../src/accounts/tokens.js';
 import { parseApiQuery } from '../../src/report/request.js';
 import { migrate, runMigrate } from '../../src/cli/migrate.js';
 import { makeOutput } from '../../src/cli/output.js';
+import type { Call } from '../../src/core/call.js';
 import { loadConfig } from '../../src/core/config.js';
 import { syntheticCdrs } from '../../src/demo/synthetic-cdrs.js';
 import { ingestRecords, readRecordBatches } from '../../src/ingest/index.js';
@@ -74,12 +75,9 @@ test('an interrupted migration resumes: complete accounts are skipped, present c
     const [first] = (await source.store.all({ sql: 'SELECT account_id FROM calls ORDER BY account_id LIMIT 1', params: [] })).map((r) =>
       String(r.account_id),
     );
-    const rows = await source.store.all({
-      sql: 'SELECT * FROM calls WHERE account_id = $1 ORDER BY call_time, call_id LIMIT 100',
-      params: [first],
-    });
-    const { toCall } = await import('../../src/cli/migrate.js');
-    await ch.insertCalls(rows.map(toCall));
+    const calls: Call[] = [];
+    for await (const call of source.store.exportCalls(first)) if (calls.push(call) >= 100) break;
+    await ch.insertCalls(calls);
     const report = await migrate(source.store, ch, silent);
     assert.deepEqual(report.calls, { accounts: 4, accounts_complete: 0, copied: 3900, skipped: 100 });
     assert.deepEqual(report.mismatches, []);
@@ -116,9 +114,10 @@ test('callstats migrate DuckDB → ClickHouse → DuckDB keeps every answer; exi
 test('a destination holding calls the source lacks fails the count check: exit 1', async () => {
   const ch = new ClickHouseStore(chUrl);
   await ch.init();
-  const [row] = await ch.all({ sql: 'SELECT * FROM calls LIMIT 1', params: [] });
-  const { toCall } = await import('../../src/cli/migrate.js');
-  await ch.insertCalls([{ ...toCall(row), call_id: 'only-in-destination' }]);
+  const [{ account }] = await ch.accountCounts();
+  const calls: Call[] = [];
+  for await (const call of ch.exportCalls(account)) if (calls.push(call) >= 1) break;
+  await ch.insertCalls([{ ...calls[0], call_id: 'only-in-destination' }]);
   await ch.close();
   assert.equal(await runMigrate({ from: `duckdb:${source.path}`, to: chUrl, json: true }), 1);
 });

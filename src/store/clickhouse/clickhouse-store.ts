@@ -1,16 +1,28 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
-import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
+import { CALL_SELECT, callFromRow } from '../call-rows.js';
+import { canonicalRow } from '../canonical-row.js';
+import type {
+  AccountCount,
+  ApiKeyRecord,
+  CompiledSql,
+  InsertResult,
+  NumberZone,
+  Store,
+  WebhookTokenRecord,
+  ZoneNumberColumn,
+} from '../store.js';
 import { Connection } from './connection.js';
 import { localTable, type Layout } from './ddl.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, isUnavailable, timeoutError } from './faults.js';
 import { Health } from './health.js';
 import { insertCallsIdempotent } from './insert.js';
 import * as keys from './keys.js';
-import { Mutex } from './mutex.js';
+import { Mutex } from '../mutex.js';
 import { migrate } from './schema.js';
-import { bindParams, quoteString } from './sql-literal.js';
+import { clickhouseString } from '../../sql/clickhouse-literal.js';
+import { bindParams } from './bind-params.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
 import * as zones from './zones.js';
 
@@ -100,9 +112,23 @@ export class ClickHouseStore implements Store {
 
   async countCalls(accountId?: string): Promise<number> {
     await this.health.ready();
-    const where = accountId === undefined ? '' : ` WHERE account_id = ${quoteString(accountId)}`;
+    const where = accountId === undefined ? '' : ` WHERE account_id = ${clickhouseString(accountId)}`;
     const [{ n }] = await this.conn.rows<{ n: number }>(`SELECT count() AS n FROM calls${where}`);
     return Number(n);
+  }
+
+  async accountCounts(): Promise<AccountCount[]> {
+    await this.health.ready();
+    const rows = await this.maintenance.rows<{ account_id: string; n: number }>(
+      'SELECT account_id, count() AS n FROM calls GROUP BY account_id ORDER BY account_id',
+    );
+    return rows.map((r) => ({ account: r.account_id, calls: Number(r.n) }));
+  }
+
+  async *exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
+    await this.health.ready();
+    const sql = `SELECT ${CALL_SELECT} FROM calls WHERE account_id = ${clickhouseString(accountId)} ORDER BY call_time, call_id`;
+    for await (const row of this.conn.stream(sql, signal)) yield callFromRow(canonicalRow(row));
   }
 
   async listZones(): Promise<Zone[]> {
@@ -115,7 +141,7 @@ export class ClickHouseStore implements Store {
     await this.write(() => zones.saveZones(this.conn, hosts, list));
   }
 
-  async distinctNumbers(column: 'caller_id_number' | 'callee_id_number'): Promise<string[]> {
+  async distinctNumbers(column: ZoneNumberColumn): Promise<string[]> {
     await this.health.ready();
     const rows = await this.maintenance.rows<{ n: string }>(
       `SELECT DISTINCT ${numberColumn(column)} AS n FROM calls WHERE n IS NOT NULL ORDER BY n`,
@@ -123,7 +149,7 @@ export class ClickHouseStore implements Store {
     return rows.map((r) => r.n);
   }
 
-  async applyZones(column: 'caller_id_number' | 'callee_id_number', map: readonly NumberZone[]): Promise<number> {
+  async applyZones(column: ZoneNumberColumn, map: readonly NumberZone[]): Promise<number> {
     await this.health.ready();
     const hosts = await this.hosts();
     const target = { conn: this.maintenance, hosts, database: this.layout.database, localCalls: localTable(this.layout, 'calls') };
@@ -193,12 +219,12 @@ export class ClickHouseStore implements Store {
 
   async all(query: CompiledSql): Promise<Record<string, unknown>[]> {
     await this.health.ready();
-    return this.conn.rows(toSql(query));
+    return (await this.conn.rows(toSql(query))).map(canonicalRow);
   }
 
   async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
     await this.health.ready();
-    yield* this.conn.stream(toSql(query), signal);
+    for await (const row of this.conn.stream(toSql(query), signal)) yield canonicalRow(row);
   }
 
   /**
@@ -238,7 +264,7 @@ export class ClickHouseStore implements Store {
       const port = new URL(this.location.url).port;
       const protocol = new URL(this.location.url).protocol;
       const rows = await this.conn.rows<{ host: string }>(
-        `SELECT DISTINCT host_address AS host FROM system.clusters WHERE cluster = ${quoteString(cluster)} ORDER BY host`,
+        `SELECT DISTINCT host_address AS host FROM system.clusters WHERE cluster = ${clickhouseString(cluster)} ORDER BY host`,
       );
       urls = rows.map((r) => `${protocol}//${r.host.includes(':') ? `[${r.host}]` : r.host}:${port}`);
     }

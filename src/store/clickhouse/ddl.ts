@@ -52,7 +52,7 @@ export const MIGRATIONS: readonly Migration[] = [
       const calls = localTable(layout, 'calls');
       const callIds = localTable(layout, 'call_ids');
       const statements = [
-        // ReplacingMergeTree is only a safety net (section "Concurrent writers" of docs/clickhouse.md):
+        // ReplacingMergeTree is only a safety net (docs/clickhouse.md, "Idempotency": writers in several processes):
         // exactness comes from the dedupe on insert, so queries never need FINAL.
         `CREATE TABLE IF NOT EXISTS ${calls} (${CALLS_COLUMNS_DDL}
 ) ENGINE = ReplacingMergeTree

@@ -5,7 +5,7 @@
  */
 import type { ApiKeyRecord, WebhookTokenRecord } from '../store.js';
 import { writeAll, type Connection } from './connection.js';
-import { quoteString } from './sql-literal.js';
+import { clickhouseString } from '../../sql/clickhouse-literal.js';
 import { tsvString } from './tsv.js';
 import { nextVersion } from './versions.js';
 
@@ -85,7 +85,7 @@ export async function insertKey(hosts: readonly Connection[], key: ApiKeyRecord)
 }
 
 export async function getKey(conn: Connection, id: string): Promise<ApiKeyRecord | undefined> {
-  const rows = await conn.rows<KeyRow>(`${KEY_SELECT} WHERE id = ${quoteString(id)} GROUP BY id`);
+  const rows = await conn.rows<KeyRow>(`${KEY_SELECT} WHERE id = ${clickhouseString(id)} GROUP BY id`);
   return rows.length ? toKey(rows[0]) : undefined;
 }
 
@@ -111,7 +111,7 @@ export async function insertWebhookToken(hosts: readonly Connection[], token: We
 }
 
 export async function getWebhookToken(conn: Connection, id: string): Promise<WebhookTokenRecord | undefined> {
-  const rows = await conn.rows<TokenRow>(`${TOKEN_SELECT} WHERE id = ${quoteString(id)} GROUP BY id`);
+  const rows = await conn.rows<TokenRow>(`${TOKEN_SELECT} WHERE id = ${clickhouseString(id)} GROUP BY id`);
   return rows.length ? toToken(rows[0]) : undefined;
 }
 

@@ -5,7 +5,7 @@
 import type { Zone } from '../../core/zone.js';
 import type { NumberZone } from '../store.js';
 import { writeAll, type Connection } from './connection.js';
-import { quoteString } from './sql-literal.js';
+import { clickhouseString } from '../../sql/clickhouse-literal.js';
 import { tsvString } from './tsv.js';
 import { nextVersion } from './versions.js';
 
@@ -25,7 +25,7 @@ export async function listZones(conn: Connection): Promise<Zone[]> {
   }));
 }
 
-/** Inserts zones with new ids; for known ids only `active` and `description` change. */
+/** Inserts zones with new ids; known ids take the new `description`, `source` and `active` (store.ts). */
 export async function saveZones(conn: Connection, hosts: readonly Connection[], zones: readonly Zone[]): Promise<void> {
   const current = new Map((await listZones(conn)).map((z) => [z.id, z]));
   const lines: string[] = [];
@@ -34,8 +34,8 @@ export async function saveZones(conn: Connection, hosts: readonly Connection[], 
     const known = current.get(zone.id);
     let row: Zone;
     if (!known) row = zone;
-    else if (known.active !== zone.active || known.description !== zone.description) {
-      row = { ...known, active: zone.active, description: zone.description };
+    else if (known.active !== zone.active || known.description !== zone.description || known.source !== zone.source) {
+      row = { ...known, active: zone.active, description: zone.description, source: zone.source };
     } else continue;
     current.set(row.id, row);
     lines.push(
@@ -84,7 +84,7 @@ export async function applyZones(
     for (const entry of chunk) {
       if (entry.zone_id !== null && !Number.isInteger(entry.zone_id)) throw new Error(`zone id must be an integer, not ${entry.zone_id}`);
     }
-    const numbers = chunk.map((e) => quoteString(e.number)).join(',');
+    const numbers = chunk.map((e) => clickhouseString(e.number)).join(',');
     const ids = chunk.map((e) => (e.zone_id === null ? NO_ZONE : e.zone_id)).join(',');
     const newZone = `transform(${column}, [${numbers}], [${ids}], toInt32(${NO_ZONE}))`;
     const condition = `${column} IN (${numbers}) AND ifNull(${zoneColumn}, ${NO_ZONE}) != ${newZone}`;
@@ -107,7 +107,7 @@ async function waitForMutations(conn: Connection, database: string, table: strin
   const deadline = Date.now() + MUTATION_TIMEOUT_MS;
   for (let delay = 20; ; delay = Math.min(delay * 2, 1000)) {
     const [{ n }] = await conn.rows<{ n: number }>(
-      `SELECT count() AS n FROM system.mutations WHERE database = ${quoteString(database)} AND table = ${quoteString(table)} AND is_done = 0`,
+      `SELECT count() AS n FROM system.mutations WHERE database = ${clickhouseString(database)} AND table = ${clickhouseString(table)} AND is_done = 0`,
     );
     if (n === 0) return;
     // 18.16 has no latest_fail_reason column: a failing mutation only shows as never finishing.

@@ -51,7 +51,7 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   [`CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL)`, `INSERT INTO store_meta VALUES ('sorted_rows', 0)`],
   // 3: no key index on calls. Inserting into the (account_id, call_id) ART cost ~67 us a call at
   // 10M calls and grew with the table; duplicates are now found by an anti-join at insert time
-  // (duckdb-store.ts insertCalls). The rewrite also leaves the calls sorted, as compact() would.
+  // (writes.ts insertCalls). The rewrite also leaves the calls sorted, as compact() would.
   [
     `CREATE TABLE calls_v3 (
       account_id VARCHAR NOT NULL,

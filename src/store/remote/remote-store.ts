@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline';
 import { CallstatsError } from '../../core/errors.js';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
-import type { ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
+import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
+import type { AccountCount, ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 
 /** Where a running server can be reached, as written beside the store file by `serve`. */
 export interface ServerHandle {
@@ -53,6 +54,13 @@ export class RemoteStore implements Store {
   }
   countCalls(accountId?: string): Promise<number> {
     return this.call('countCalls', ...(accountId === undefined ? [] : [accountId]));
+  }
+  /** The running server holds a DuckDB file (serve writes no handle for ClickHouse): DuckDB's SQL. */
+  accountCounts(): Promise<AccountCount[]> {
+    return duckdbAccountCounts(this);
+  }
+  exportCalls(accountId: string, signal?: AbortSignal): AsyncIterable<Call> {
+    return duckdbExportCalls(this, accountId, signal);
   }
   listZones(): Promise<Zone[]> {
     return this.call('listZones');

@@ -1,27 +1,17 @@
+import { clickhouseArray, clickhouseLiteral } from '../../sql/clickhouse-literal.js';
+import type { ListValue, ScalarValue } from '../../query/ast.js';
+
 /**
  * Client-side parameter binding. ClickHouse 18.16 has no server-side query parameters (`{name:Type}`
- * arrived in 19.x), so `?` placeholders of compiled SQL are replaced here by escaped literals.
+ * arrived in 19.x), so `?` placeholders of a query sent with parameters are replaced here by the
+ * literals of sql/clickhouse-literal.ts, the one place where a value becomes ClickHouse SQL text.
  */
-
-/** A ClickHouse string literal: backslash and quote escaped, so no value can end the literal. */
-export function quoteString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** The SQL literal of one parameter value. */
-export function sqlLiteral(value: unknown): string {
+function boundLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return quoteString(value);
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`cannot bind non-finite number ${value}`);
-    // :TRICKY: a negative literal right after a `-` would read as `--` (a comment); parentheses keep it a number.
-    const text = Number.isInteger(value) ? value.toFixed(0) : String(value);
-    return value < 0 ? `(${text})` : text;
-  }
-  if (Array.isArray(value)) return `[${value.map(sqlLiteral).join(', ')}]`;
-  throw new Error(`cannot bind a parameter of type ${typeof value}`);
+  if (Array.isArray(value)) return clickhouseArray(value as ListValue);
+  const text = clickhouseLiteral(value as ScalarValue);
+  // :TRICKY: a negative literal right after a `-` would read as `--` (a comment); parentheses keep it a number.
+  return text.startsWith('-') ? `(${text})` : text;
 }
 
 /**
@@ -50,7 +40,7 @@ export function bindParams(sql: string, params: readonly unknown[]): string {
       i = stop;
     } else if (ch === '?') {
       if (next >= params.length) throw new Error(`SQL has more placeholders than the ${params.length} parameters`);
-      out += sqlLiteral(params[next++]);
+      out += boundLiteral(params[next++]);
       i++;
     } else {
       out += ch;

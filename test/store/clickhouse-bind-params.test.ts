@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindParams, sqlLiteral } from '../../src/store/clickhouse/sql-literal.js';
+import { bindParams } from '../../src/store/clickhouse/bind-params.js';
 import { parseClickHouseUrl } from '../../src/store/clickhouse/url.js';
 
 test('bindParams replaces ? outside literals, identifiers and comments', () => {
@@ -15,11 +15,13 @@ test('bindParams rejects a count mismatch', () => {
   assert.throws(() => bindParams('SELECT 1', [1]), /0 placeholders but 1/);
 });
 
-test('sqlLiteral encodes booleans, arrays and refuses NaN', () => {
-  assert.equal(sqlLiteral(true), '1');
-  assert.equal(sqlLiteral(['a', 2]), "['a', 2]");
-  assert.equal(sqlLiteral(1.5), '1.5');
-  assert.throws(() => sqlLiteral(NaN), /non-finite/);
+test('bindParams renders values with the strict literals of sql/clickhouse-literal.ts', () => {
+  assert.equal(bindParams('SELECT ?, ?, ?, ?', [true, false, ['a', "b'"], [1, -2]]), "SELECT 1, 0, ['a', 'b\\''], [1, -2]");
+  assert.equal(bindParams('SELECT ?', ['a\u0000\n']), "SELECT 'a\\0\\n'");
+  assert.throws(() => bindParams('SELECT ?', [1.5]), /refusing non-integer/);
+  assert.throws(() => bindParams('SELECT ?', [NaN]), /refusing non-integer/);
+  assert.throws(() => bindParams('SELECT ?', [['a', 2]]), /mixed types/);
+  assert.throws(() => bindParams('SELECT ?', ['\ud800']), /lone UTF-16 surrogate/);
 });
 
 test('parseClickHouseUrl reads host, database, cluster and hosts', () => {
