@@ -1,13 +1,8 @@
+import type { ListValue, ScalarValue } from '../core/values.js';
 /**
  * Filter AST: small immutable nodes, one interface per kind. Values are already typed and
  * converted (times are UTC epoch seconds), so the compiler never sees request text.
  */
-
-/** A value a filter compares with: integers and times as numbers, enums and text as strings. */
-export type ScalarValue = string | number | boolean;
-
-/** A homogeneous list of values, for `in`/`not_in`. */
-export type ListValue = readonly string[] | readonly number[] | readonly boolean[];
 
 /** Comparison operators that take one value or one other field. */
 export type ComparisonOp = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le';

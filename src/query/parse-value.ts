@@ -1,6 +1,6 @@
 import { queryError } from '../core/errors.js';
 import type { FieldDef } from './fields.js';
-import type { ListValue, ScalarValue } from './ast.js';
+import type { ListValue, ScalarValue } from '../core/values.js';
 
 /** What value coercion needs from the request: its time zone and the time parser. */
 export interface ValueContext {

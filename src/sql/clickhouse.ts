@@ -1,12 +1,12 @@
 import { CALL_COLUMNS } from '../core/call.js';
 import { ZONE_JOINS } from '../query/fields.js';
-import { clickhouseLiteral, clickhouseString, clickhouseTuple } from './clickhouse-literal.js';
+import { clickhouseLiteral, clickhouseString, clickhouseTuple } from '../store/clickhouse/literal.js';
 import { assertIdentifier, type Dialect, type StatsSpec } from './dialect.js';
 import { CALLS_ALIAS } from './field-sql.js';
 
 /**
  * ClickHouse, 18.16 up to current. 18.16 has no server-side parameters, so values are rendered
- * as escaped typed literals (clickhouse-literal.ts) and `params` stays empty.
+ * as escaped typed literals (store/clickhouse/literal.ts) and `params` stays empty.
  */
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',

@@ -1,4 +1,4 @@
-import type { ListValue, ScalarValue } from '../query/ast.js';
+import type { ListValue, ScalarValue } from '../core/values.js';
 import type { FieldType } from '../query/fields.js';
 import type { ZoneJoins } from './field-sql.js';
 import type { ParamCollector } from './params.js';

@@ -13,7 +13,7 @@ import {
   clickhouseLiteral,
   clickhouseString,
   clickhouseTuple,
-} from '../../src/sql/clickhouse-literal.js';
+} from '../../src/store/clickhouse/literal.js';
 import { ParamCollector } from '../../src/sql/params.js';
 import { testContext } from '../query/parse-context.js';
 import { fixtureDb, matchingCallIds } from './duckdb-fixture.js';

@@ -15,7 +15,7 @@ test('bindParams rejects a count mismatch', () => {
   assert.throws(() => bindParams('SELECT 1', [1]), /0 placeholders but 1/);
 });
 
-test('bindParams renders values with the strict literals of sql/clickhouse-literal.ts', () => {
+test('bindParams renders values with the strict literals of store/clickhouse/literal.ts', () => {
   assert.equal(bindParams('SELECT ?, ?, ?, ?', [true, false, ['a', "b'"], [1, -2]]), "SELECT 1, 0, ['a', 'b\\''], [1, -2]");
   assert.equal(bindParams('SELECT ?', ['a\u0000\n']), "SELECT 'a\\0\\n'");
   assert.throws(() => bindParams('SELECT ?', [1.5]), /refusing non-integer/);

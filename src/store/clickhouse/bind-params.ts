@@ -1,10 +1,10 @@
-import { clickhouseArray, clickhouseLiteral } from '../../sql/clickhouse-literal.js';
-import type { ListValue, ScalarValue } from '../../query/ast.js';
+import { clickhouseArray, clickhouseLiteral } from './literal.js';
+import type { ListValue, ScalarValue } from '../../core/values.js';
 
 /**
  * Client-side parameter binding. ClickHouse 18.16 has no server-side query parameters (`{name:Type}`
  * arrived in 19.x), so `?` placeholders of a query sent with parameters are replaced here by the
- * literals of sql/clickhouse-literal.ts, the one place where a value becomes ClickHouse SQL text.
+ * literals of store/clickhouse/literal.ts, the one place where a value becomes ClickHouse SQL text.
  */
 function boundLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';

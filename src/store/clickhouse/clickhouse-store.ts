@@ -21,7 +21,7 @@ import { insertCallsIdempotent } from './insert.js';
 import * as keys from './keys.js';
 import { Mutex } from '../mutex.js';
 import { migrate } from './schema.js';
-import { clickhouseString } from '../../sql/clickhouse-literal.js';
+import { clickhouseString } from './literal.js';
 import { bindParams } from './bind-params.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
 import * as zones from './zones.js';

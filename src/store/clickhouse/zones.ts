@@ -5,7 +5,7 @@
 import type { Zone } from '../../core/zone.js';
 import type { NumberZone } from '../store.js';
 import { writeAll, type Connection } from './connection.js';
-import { clickhouseString } from '../../sql/clickhouse-literal.js';
+import { clickhouseString } from './literal.js';
 import { tsvString } from './tsv.js';
 import { nextVersion } from './versions.js';
 

@@ -1,4 +1,4 @@
-import type { ListValue, ScalarValue } from '../query/ast.js';
+import type { ListValue, ScalarValue } from '../../core/values.js';
 
 // ClickHouse string literal escapes (parseComplexEscapeSequence, unchanged since before 18.16).
 const NAMED_ESCAPES: Readonly<Record<string, string>> = {
