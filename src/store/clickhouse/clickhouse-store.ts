@@ -83,7 +83,8 @@ export class ClickHouseStore implements Store {
   async init(): Promise<void> {
     const hosts = await this.hosts();
     for (const host of hosts) {
-      const admin = this.connect(host.url, 'default');
+      // Schema set-up is not a request: it gets the maintenance bound, not CALLSTATS_QUERY_TIMEOUT.
+      const admin = this.connect(host.url, 'default', MAINTENANCE_TIMEOUT_MS);
       try {
         await migrate(admin, host, this.layout);
       } finally {
@@ -273,8 +274,8 @@ export class ClickHouseStore implements Store {
     return this.hostList;
   }
 
-  private connect(url: string, database: string): Connection {
-    return new Connection(url, database, this.location.username, this.location.password, this.timeoutMs, this.health);
+  private connect(url: string, database: string, timeoutMs = this.timeoutMs): Connection {
+    return new Connection(url, database, this.location.username, this.location.password, timeoutMs, this.health);
   }
 }
 
