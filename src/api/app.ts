@@ -8,6 +8,8 @@ import { registerAccountAuth } from './auth.js';
 import countriesRoutes from './routes/countries.js';
 import ingestRoutes from './routes/ingest.js';
 import localRpcRoutes from './routes/local-rpc.js';
+import accountsRoutes from './routes/accounts.js';
+import dashboardRoutes from './routes/dashboard.js';
 import { registerExtraRoutes } from './extra-routes.js';
 import { collectRoutes } from './openapi.js';
 import {
@@ -106,6 +108,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(countriesRoutes);
   await app.register(ingestRoutes);
   await app.register(localRpcRoutes);
+  await app.register(accountsRoutes);
+  await app.register(dashboardRoutes);
   await registerExtraRoutes(app);
   return app;
 }
