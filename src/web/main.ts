@@ -225,11 +225,13 @@ async function load(): Promise<void> {
   }
 }
 
-/** Records the form's view in the URL (a new history entry when it changed) and shows it. */
+/** Records the form's view in the URL as a new history entry and shows it; nothing when unchanged. */
 function apply(): void {
   const next = readForm();
   const search = searchFromState(next);
-  if (search !== location.search) history.pushState(null, '', search);
+  // :TRICKY: a click on Apply after typing fires the field's 'change' first: the view is already shown.
+  if (search === location.search) return;
+  history.pushState(null, '', search);
   state = next;
   void loadRegions();
   void load();
