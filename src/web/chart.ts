@@ -60,7 +60,11 @@ export function callsChart(
     height: 320,
     legend: { show: false },
     cursor: { points: { show: false }, drag: { x: true, y: false, setScale: true } },
-    scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } },
+    // Bars stand on zero, whatever the smallest bucket.
+    scales: {
+      x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+    },
     axes: [
       {
         space: 90,
@@ -130,6 +134,7 @@ export function ratioChart(el: HTMLElement, answer: Answer, metrics: string[]): 
   const opts: uPlot.Options = {
     width: Math.max(280, el.clientWidth),
     height: 200,
+    legend: { show: false },
     cursor: { points: { show: false } },
     scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, ratio: { range: [0, 1] } },
     axes: [

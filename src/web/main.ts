@@ -32,6 +32,7 @@ const ui = {
   countries: $<HTMLSelectElement>('countries'),
   regions: $<HTMLSelectElement>('regions'),
   filters: $<HTMLTextAreaElement>('filters'),
+  filtersBox: $<HTMLDetailsElement>('filters-box'),
   csv: $<HTMLButtonElement>('csv'),
   copy: $<HTMLButtonElement>('copy'),
   apiUrl: $<HTMLInputElement>('api-url'),
@@ -106,6 +107,7 @@ function writeForm(s: ViewState): void {
     for (const o of select.options) o.selected = values.includes(o.value);
   }
   for (const i of ui.metrics.querySelectorAll<HTMLInputElement>('input')) i.checked = s.metrics.includes(i.value);
+  if (s.direction || s.answered || s.name || s.countries.length || s.regions.length || s.filters) ui.filtersBox.open = true;
 }
 
 function showSignin(message = ''): void {
@@ -146,6 +148,7 @@ function clearResults(): void {
   ui.ratio.replaceChildren();
   ui.table.replaceChildren();
   ui.tableNote.textContent = '';
+  ui.hover.hidden = true;
   delete ui.chart.dataset.buckets;
 }
 
@@ -208,6 +211,7 @@ async function load(): Promise<void> {
       return;
     }
     ui.status.textContent = `${n} ${n === 1 ? 'bucket' : 'buckets'} (${state.period}, ${state.tz}).`;
+    ui.hover.hidden = false;
     ui.hover.textContent = 'Hover a bar for its exact numbers.';
     delete ui.hover.dataset.key;
     charts.push(callsChart(ui.chart, ui.legend, answer, !!state.group, state.chart, (i) => hoverPanel(answer, i, state)));
