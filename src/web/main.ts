@@ -280,6 +280,8 @@ async function start(key: string): Promise<boolean> {
   if (!state.account || !accounts.some((a) => a.id === state.account)) state.account = accounts[0]?.id ?? state.account;
   history.replaceState(null, '', searchFromState(state));
   writeForm(state);
+  // The chart first: the choice lists arrive beside it (a linked view's values are kept meanwhile).
+  const shown = load();
   const [fields, countries] = await Promise.allSettled([
     api.fields(),
     state.account ? api.countries(key, state.account) : Promise.resolve({ countries: [] }),
@@ -289,7 +291,7 @@ async function start(key: string): Promise<boolean> {
   if (countries.status === 'fulfilled') ui.countries.replaceChildren(...countries.value.countries.map((c) => option(c)));
   writeForm(state);
   void loadRegions();
-  await load();
+  await shown;
   return true;
 }
 
