@@ -1,15 +1,17 @@
 // Builds the dashboard (src/web) into dist/web/public: content-hashed assets, their gzip twins,
 // and an index.html that loads them. Run by `npm run build` and `prepare` (so at install time).
 import { build } from 'esbuild';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Builds into `outdir` (default dist/web/public); returns the asset names and their byte sizes. */
-export async function buildWeb(outdir = join(ROOT, 'dist/web/public')) {
+/** Builds into `target` (default dist/web/public); returns the asset names and their byte sizes. */
+export async function buildWeb(target = join(ROOT, 'dist/web/public')) {
+  // Built aside and renamed into place, so a server (or a second build) never sees half a page.
+  const outdir = `${target}.${process.pid}.tmp`;
   await rm(outdir, { recursive: true, force: true });
   const assets = join(outdir, 'assets');
   await mkdir(assets, { recursive: true });
@@ -38,6 +40,8 @@ export async function buildWeb(outdir = join(ROOT, 'dist/web/public')) {
   const template = await readFile(join(ROOT, 'src/web/index.html'), 'utf8');
   const html = template.replace('%CSS%', `/assets/${css}`).replace('%JS%', `/assets/${js}`);
   await writeFile(join(outdir, 'index.html'), html);
+  await rm(target, { recursive: true, force: true });
+  await rename(outdir, target);
   return { js, css, sizes };
 }
 

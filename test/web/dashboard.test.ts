@@ -181,21 +181,50 @@ describe('the dashboard in Debian chromium, on the demo account (20,000 calls)',
     assert.equal(await page.isVisible('#error'), false);
   });
 
+  test('callee countries and regions come from the zones API and filter as the API does', async () => {
+    await setForm({ period: 'monthly', from: '', to: '' });
+    const countries = (await page.$$eval('#countries option', (os) => os.map((o) => (o as HTMLOptionElement).value))) as string[];
+    const listed = await fetch(`${srv.origin}/v2/accounts/${srv.account}/call_statistics/countries`, {
+      headers: { 'x-auth-token': srv.token },
+    });
+    assert.deepEqual(countries, (await listed.json()).data.countries);
+    await page.selectOption('#countries', ['Australia']);
+    await drawn();
+    await page.waitForSelector('#regions option');
+    const regions = (await page.$$eval('#regions option', (os) => os.map((o) => (o as HTMLOptionElement).value))) as string[];
+    const zones = await fetch(`${srv.origin}/v2/accounts/${srv.account}/call_statistics/countries/Australia`, {
+      headers: { 'x-auth-token': srv.token },
+    });
+    assert.deepEqual(regions, Object.keys((await zones.json()).data.countries.Australia));
+    const filters = [{ name: 'callee_country', op: 'in', val: ['Australia'] }];
+    const data = (await api('monthly', { filters, timezone: 'Pacific/Auckland' })).body.data as Answer;
+    assert.ok(Object.keys(data).length > 0, 'the demo calls Australia');
+    assert.deepEqual(await tableKeys(), Object.keys(data));
+    const totals = await page.$$eval('#table tbody tr', (rows) => rows.map((r) => r.children[1].textContent));
+    assert.deepEqual(
+      totals,
+      Object.values(data).map((b) => String(b.total)),
+    );
+    await screenshot(page, '07-callee-australia');
+    await page.selectOption('#countries', []);
+    await drawn();
+  });
+
   test('empty and loading states', async () => {
-    await page.route('**/call_statistics/monthly?**', async (route) => {
+    await page.route('**/call_statistics/weekly?**', async (route) => {
       await new Promise((r) => setTimeout(r, 600));
       await route.continue();
     });
-    await page.selectOption('#period', 'monthly');
+    await page.selectOption('#period', 'weekly');
     await page.waitForFunction(() => document.getElementById('results')!.getAttribute('aria-busy') === 'true');
     assert.equal(await page.textContent('#status'), 'Loading…');
-    await screenshot(page, '07-loading');
+    await screenshot(page, '08-loading');
     await drawn();
-    await page.unroute('**/call_statistics/monthly?**');
+    await page.unroute('**/call_statistics/weekly?**');
     await setForm({ from: '2020-01-01T00:00', to: '2020-02-01T00:00' });
     assert.equal(await page.textContent('#status'), 'No calls match this view.');
     assert.equal(await page.textContent('#chart .empty'), 'No calls in this time range with these filters.');
-    await screenshot(page, '08-empty');
+    await screenshot(page, '09-empty');
   });
 
   test('the whole view lives in the URL: back and forward, reload, and a shared link after sign-in', async () => {
@@ -264,7 +293,7 @@ describe('the dashboard in Debian chromium, on the demo account (20,000 calls)',
       asr,
       Object.values(data).map((b) => String(b.asr)),
     );
-    await screenshot(page, '09-asr-acd');
+    await screenshot(page, '10-asr-acd');
   });
 
   test('a phone-width window (390 px) has no sideways scrolling and still shows chart and table', async () => {
@@ -273,7 +302,7 @@ describe('the dashboard in Debian chromium, on the demo account (20,000 calls)',
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
     assert.equal(await page.isVisible('#chart canvas'), true);
     assert.equal(await page.isVisible('#table'), true);
-    await screenshot(page, '10-phone');
+    await screenshot(page, '11-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -281,7 +310,7 @@ describe('the dashboard in Debian chromium, on the demo account (20,000 calls)',
     await page.click('#signout');
     assert.equal(await page.isVisible('#signin'), true);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('callstats.key')), null);
-    await screenshot(page, '11-signed-out');
+    await screenshot(page, '12-signed-out');
   });
 
   test('no console errors beyond the two refused requests, and every request the page made went to this server', () => {

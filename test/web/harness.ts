@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -56,7 +57,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
 export async function ensureWebBuild(): Promise<void> {
   const index = join(DEFAULT_WEB_ROOT, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const src = join(process.cwd(), 'src', 'web');
+  const src = fileURLToPath(new URL('../../src/web/', import.meta.url));
   const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs));
   if (built > newest) return;
   const { buildWeb } = (await import(new URL('../../scripts/build-web.mjs', import.meta.url).href)) as {
