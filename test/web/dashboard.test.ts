@@ -205,6 +205,7 @@ describe('the dashboard in Debian chromium, on the demo account (20,000 calls)',
       totals,
       Object.values(data).map((b) => String(b.total)),
     );
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 1280, 'long region names do not widen the page');
     await screenshot(page, '07-callee-australia');
     await page.selectOption('#countries', []);
     await drawn();
