@@ -1,4 +1,4 @@
-import type { Answer, FieldInfo } from './types.js';
+import type { Answer, Vocabulary } from './types.js';
 
 const KEY = 'callstats.key';
 
@@ -51,7 +51,7 @@ async function data<T>(path: string, key: string, signal?: AbortSignal): Promise
 
 export const api = {
   accounts: (key: string) => data<{ id: string }[]>('/v2/accounts', key),
-  fields: () => data<FieldInfo[]>('/v2/fields', ''),
+  vocabulary: () => data<Vocabulary>('/v2/fields', ''),
   countries: (key: string, account: string) =>
     data<{ countries: string[] }>(`/v2/accounts/${encodeURIComponent(account)}/call_statistics/countries`, key),
   regions: (key: string, account: string, countries: string[]) =>

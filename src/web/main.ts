@@ -3,7 +3,7 @@ import { callsChart, ratioChart, type CallsChart } from './chart.js';
 import { QUICK_LABELS, QUICK_RANGES, quickRange } from './ranges.js';
 import { apiPath, LocalInputError, searchFromState, stateFromSearch } from './state.js';
 import { bucketSummary, renderTable } from './table.js';
-import { METRICS, type Answer, type ViewState } from './types.js';
+import type { Answer, ViewState } from './types.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -106,8 +106,19 @@ function writeForm(s: ViewState): void {
     for (const v of values) if (![...select.options].some((o) => o.value === v)) select.append(option(v));
     for (const o of select.options) o.selected = values.includes(o.value);
   }
+  for (const m of s.metrics) if (!ui.metrics.querySelector(`input[value="${CSS.escape(m)}"]`)) ui.metrics.append(metricBox(m));
   for (const i of ui.metrics.querySelectorAll<HTMLInputElement>('input')) i.checked = s.metrics.includes(i.value);
   if (s.direction || s.answered || s.name || s.countries.length || s.regions.length || s.filters) ui.filtersBox.open = true;
+}
+
+function metricBox(m: string): HTMLLabelElement {
+  const label = document.createElement('label');
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.value = m;
+  box.name = 'metric';
+  label.append(box, document.createTextNode(m));
+  return label;
 }
 
 function showSignin(message = ''): void {
@@ -282,12 +293,15 @@ async function start(key: string): Promise<boolean> {
   writeForm(state);
   // The chart first: the choice lists arrive beside it (a linked view's values are kept meanwhile).
   const shown = load();
-  const [fields, countries] = await Promise.allSettled([
-    api.fields(),
+  const [vocabulary, countries] = await Promise.allSettled([
+    api.vocabulary(),
     state.account ? api.countries(key, state.account) : Promise.resolve({ countries: [] }),
   ]);
-  if (fields.status === 'fulfilled')
-    ui.group.replaceChildren(option('', '(none)'), ...fields.value.filter((f) => f.groupable).map((f) => option(f.name)));
+  if (vocabulary.status === 'fulfilled') {
+    const { fields, metrics } = vocabulary.value;
+    ui.group.replaceChildren(option('', '(none)'), ...fields.filter((f) => f.groupable).map((f) => option(f.name)));
+    ui.metrics.replaceChildren(...metrics.map(metricBox));
+  }
   if (countries.status === 'fulfilled') ui.countries.replaceChildren(...countries.value.countries.map((c) => option(c)));
   writeForm(state);
   void loadRegions();
@@ -305,15 +319,6 @@ function signOut(message = ''): void {
 function setup(): void {
   const zones = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   ui.tzList.replaceChildren(...['UTC', ...zones.filter((z) => z !== 'UTC')].map((z) => option(z)));
-  for (const m of METRICS) {
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = m;
-    box.name = 'metric';
-    label.append(box, document.createTextNode(m));
-    ui.metrics.append(label);
-  }
   for (const r of QUICK_RANGES) {
     const b = document.createElement('button');
     b.type = 'button';

@@ -21,7 +21,13 @@ export interface Bucket {
 
 export type Answer = Record<string, Bucket>;
 
-/** One entry of `GET /v2/fields`. */
+/** `GET /v2/fields`: the server's field and metric registries (the page keeps no copy). */
+export interface Vocabulary {
+  fields: FieldInfo[];
+  metrics: string[];
+}
+
+/** One field of `GET /v2/fields`. */
 export interface FieldInfo {
   name: string;
   type: string;
@@ -31,8 +37,6 @@ export interface FieldInfo {
 
 export const PERIODS = ['hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Period = (typeof PERIODS)[number];
-
-export const METRICS = ['answered', 'calls', 'asr', 'acd', 'billing_seconds', 'percentiles'] as const;
 
 /** Everything a view shows; it all lives in the page URL. */
 export interface ViewState {

@@ -79,6 +79,17 @@ describe('the dashboard in Debian chromium, on the demo account (20,000 calls)',
     await page.waitForSelector('#chart[data-buckets]');
     assert.equal(await page.inputValue('#account'), srv.account);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('callstats.key')), srv.token);
+    // The choices are the server's registries, not a copy in the page.
+    const vocab = (await (await fetch(`${srv.origin}/v2/fields`)).json()).data as {
+      fields: { name: string; groupable: boolean }[];
+      metrics: string[];
+    };
+    await page.waitForSelector('#metrics input');
+    assert.deepEqual(await page.$$eval('#group option', (os) => os.map((o) => (o as HTMLOptionElement).value)), [
+      '',
+      ...vocab.fields.filter((f) => f.groupable).map((f) => f.name),
+    ]);
+    assert.deepEqual(await page.$$eval('#metrics input', (is) => is.map((i) => (i as HTMLInputElement).value)), vocab.metrics);
     await screenshot(page, '02-signed-in');
   });
 

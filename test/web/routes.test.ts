@@ -10,7 +10,8 @@ import { kazooCdr } from '../helpers/cdrs.js';
 import { createApiKey } from '../../src/accounts/tokens.js';
 import { failure, toCallstatsError } from '../../src/api/envelope.js';
 import dashboardRoutes, { CONTENT_SECURITY_POLICY } from '../../src/api/routes/dashboard.js';
-import { groupableFieldNames } from '../../src/query/fields.js';
+import { allFields, groupableFieldNames } from '../../src/query/fields.js';
+import { METRICS } from '../../src/query/parse-query.js';
 import { ensureWebBuild } from './harness.js';
 
 const A = 'aaaa0000000000000000000000000001';
@@ -61,15 +62,20 @@ describe('GET /v2/accounts lists the accounts a key may read (SPEC 7)', () => {
     assert.equal(wrong.json().message, 'invalid credentials');
   });
 
-  test('GET /v2/fields gives the field registry: the dashboard reads its grouping choices there', async () => {
+  test('GET /v2/fields gives the field and metric registries: the dashboard reads its choices there', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v2/fields' });
     assert.equal(res.statusCode, 200);
-    const fields = res.json().data as { name: string; groupable: boolean; values?: string[] }[];
+    const { fields, metrics } = res.json().data as { fields: { name: string; groupable: boolean; values?: string[] }[]; metrics: string[] };
     assert.deepEqual(
       fields.filter((f) => f.groupable).map((f) => f.name),
       groupableFieldNames(),
     );
+    assert.deepEqual(
+      fields.map((f) => f.name),
+      allFields().map((f) => f.name),
+    );
     assert.deepEqual(fields.find((f) => f.name === 'call_direction')?.values, ['inbound', 'outbound']);
+    assert.deepEqual(metrics, [...METRICS]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyApiKey } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
 import { allFields } from '../../query/fields.js';
+import { METRICS } from '../../query/parse-query.js';
 import { getDialect } from '../../sql/dialects.js';
 import { presentedToken } from '../auth.js';
 import { success } from '../envelope.js';
@@ -14,12 +15,13 @@ const accountsSchema: RouteSchema = {
 };
 
 const fieldsSchema: RouteSchema = {
-  summary: 'The filter and grouping fields (the field registry)',
-  description: 'Every field a filter may name, its type, whether `grouping` accepts it, and the values of enumerated fields.',
+  summary: 'The query vocabulary: filter and grouping fields, and metrics',
+  description:
+    'Every field a filter may name (its type, whether `grouping` accepts it, the values of enumerated fields) and every name `metrics` accepts, from the registries the parser uses.',
   tags: ['call_statistics'],
 };
 
-/** `GET /v2/accounts` (SPEC 7), scoped to the key; and `GET /v2/fields`, the field registry, for the dashboard. */
+/** `GET /v2/accounts` (SPEC 7), scoped to the key; and `GET /v2/fields`, the query vocabulary the dashboard reads. */
 export default async function accountsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/v2/accounts', { schema: accountsSchema }, async (request) => {
     const key = await requireKey(app, request);
@@ -32,10 +34,10 @@ export default async function accountsRoutes(app: FastifyInstance): Promise<void
 
   // Public like /openapi.json: it describes the API, not any account's data.
   app.get('/v2/fields', { schema: fieldsSchema }, async (request) =>
-    success(
-      request,
-      allFields().map((f) => ({ name: f.name, type: f.type, groupable: f.groupable, ...(f.values ? { values: f.values } : {}) })),
-    ),
+    success(request, {
+      fields: allFields().map((f) => ({ name: f.name, type: f.type, groupable: f.groupable, ...(f.values ? { values: f.values } : {}) })),
+      metrics: [...METRICS],
+    }),
   );
 }
 
