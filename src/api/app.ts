@@ -10,6 +10,8 @@ import ingestRoutes from './routes/ingest.js';
 import localRpcRoutes from './routes/local-rpc.js';
 import openapiRoutes from './routes/openapi.js';
 import statisticsRoutes from './routes/statistics.js';
+import accountsRoutes from './routes/accounts.js';
+import dashboardRoutes from './routes/dashboard.js';
 import { collectRoutes } from './openapi.js';
 import {
   clientErrorHandler,
@@ -107,6 +109,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(countriesRoutes);
   await app.register(ingestRoutes);
   await app.register(localRpcRoutes);
+  await app.register(accountsRoutes);
+  await app.register(dashboardRoutes);
   await app.register(statisticsRoutes);
   await app.register(openapiRoutes);
   return app;

@@ -36,6 +36,10 @@ describe('GET /openapi.json describes the API from the route schemas', () => {
       [`${A}/json`]: ['get', 'post'],
       [`${A}/{period}`]: ['get', 'post'],
       '/openapi.json': ['get'],
+      '/v2/accounts': ['get'],
+      '/v2/fields': ['get'],
+      '/': ['get'],
+      '/assets/{file}': ['get'],
     });
   });
 

@@ -19,6 +19,8 @@ const TIERS: readonly (readonly string[])[] = [
   ['query', 'zones'],
   ['store'],
   ['core', 'time'],
+  // The browser page talks to the server over HTTP only: it imports no server code.
+  ['web'],
 ];
 
 function tierOf(folder: string): number {
