@@ -8,6 +8,8 @@ export interface ListenOptions {
   url: string;
   /** `--queue` or `CALLSTATS_AMQP_QUEUE`; default `callstats.cdr`. */
   queue?: string;
+  /** `--queue-type` or `CALLSTATS_AMQP_QUEUE_TYPE`: `classic` (default) or `quorum`. */
+  queueType?: 'classic' | 'quorum';
   batchSize?: number;
   batchMs?: number;
   prefetch?: number;
@@ -25,6 +27,7 @@ export async function runListen(opts: ListenOptions): Promise<{ code: number; st
     queue: opts.queue ?? process.env.CALLSTATS_AMQP_QUEUE ?? DEFAULT_QUEUE,
     store: opts.store,
     zoneOf: opts.zones.zoneOf,
+    queueType: opts.queueType ?? queueTypeFromEnv(),
     batchSize: opts.batchSize,
     batchMs: opts.batchMs,
     prefetch: opts.prefetch,
@@ -52,4 +55,10 @@ export async function runListen(opts: ListenOptions): Promise<{ code: number; st
     `amqp: stopped: ${s.received} received, ${s.stored} stored, ${s.duplicates} duplicate, ${s.skipped} skipped, ${s.deadLettered} dead-lettered`,
   );
   return { code: 0, stats: s };
+}
+
+function queueTypeFromEnv(): 'classic' | 'quorum' {
+  const v = (process.env.CALLSTATS_AMQP_QUEUE_TYPE ?? 'classic').toLowerCase();
+  if (v !== 'classic' && v !== 'quorum') throw new Error(`CALLSTATS_AMQP_QUEUE_TYPE must be classic or quorum, not '${v}'`);
+  return v;
 }

@@ -20,6 +20,12 @@ export interface AmqpFeedOptions {
   zoneOf: (number: string | null) => number | null;
   /** Durable queue of our own (`CALLSTATS_AMQP_QUEUE`, default `callstats.cdr`); its dead letters go to `<queue>.dead`. */
   queue?: string;
+  /**
+   * `classic` (default) or `quorum` (`CALLSTATS_AMQP_QUEUE_TYPE`). Kazoo publishes transient
+   * messages, which a classic queue loses when RabbitMQ restarts; a quorum queue keeps every
+   * message on disk whatever its delivery mode. The type of an existing queue cannot change.
+   */
+  queueType?: 'classic' | 'quorum';
   /** Messages per committed batch (default 1000). */
   batchSize?: number;
   /** Longest a message waits for its batch to fill before the batch is committed anyway (default 200 ms). */
@@ -217,7 +223,7 @@ export function startAmqpFeed(opts: AmqpFeedOptions): AmqpFeed {
     const c = await amqp.connect(opts.url, { clientProperties: { connection_name: `callstats ${queue}` } });
     const ch = await c.createConfirmChannel();
     await ch.assertExchange(CALLEVT_EXCHANGE, 'topic', { durable: false, autoDelete: false });
-    await ch.assertQueue(queue, { durable: true });
+    await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': opts.queueType ?? 'classic' } });
     await ch.assertQueue(deadQueue, { durable: true });
     await ch.bindQueue(queue, CALLEVT_EXCHANGE, CHANNEL_DESTROY_BINDING);
     await ch.prefetch(prefetch);
