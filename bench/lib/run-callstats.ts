@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseQuery } from '../../src/query/parse-query.js';
-import { statistics } from '../../src/query/statistics.js';
+import { statistics } from '../../src/report/statistics.js';
 import { openStore } from '../../src/store/open-store.js';
 import { isValidTimeZone, parseCallTime } from '../../src/time/index.js';
 import { startClickHouse } from '../../test/helpers/clickhouse-server.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Zone } from '../../src/core/zone.js';
-import { ZoneService } from '../../src/services/zone-service.js';
+import { ZoneService } from '../../src/zones/zone-service.js';
 import type { Store } from '../../src/store/store.js';
 import { loadDefaultZones } from '../../src/zones/default-zones.js';
 import { assignZoneIds } from '../../src/zones/ids.js';

@@ -8,7 +8,8 @@ import { registerAccountAuth } from './auth.js';
 import countriesRoutes from './routes/countries.js';
 import ingestRoutes from './routes/ingest.js';
 import localRpcRoutes from './routes/local-rpc.js';
-import { registerExtraRoutes } from './extra-routes.js';
+import openapiRoutes from './routes/openapi.js';
+import statisticsRoutes from './routes/statistics.js';
 import { collectRoutes } from './openapi.js';
 import {
   clientErrorHandler,
@@ -106,7 +107,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(countriesRoutes);
   await app.register(ingestRoutes);
   await app.register(localRpcRoutes);
-  await registerExtraRoutes(app);
+  await app.register(statisticsRoutes);
+  await app.register(openapiRoutes);
   return app;
 }
 

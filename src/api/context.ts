@@ -1,6 +1,6 @@
 import type { Config } from '../core/config.js';
 import type { Store } from '../store/store.js';
-import type { ZoneService } from '../services/zone-service.js';
+import type { ZoneService } from '../zones/zone-service.js';
 
 /** The shared services every route reads: decorated onto the Fastify instance as `ctx`. */
 export interface AppContext {

@@ -37,10 +37,13 @@ const ERRORS: Record<string, string> = {
   '403': 'the key may not access this account',
   '404': 'unknown path',
   '405': 'method not allowed on this path',
+  '408': 'request too slow: headers or body not received in time',
   '413': 'body too large',
+  '414': 'URL too long; POST the same query as the JSON body',
   '415': 'unsupported content type',
   '429': 'rate limited; see Retry-After',
-  '503': 'store unavailable',
+  '503': 'store unavailable, not answering within CALLSTATS_QUERY_TIMEOUT, or the server is shutting down',
+  '507': 'store out of disk space',
 };
 
 /** Builds an OpenAPI 3.0 document from the collected routes. */

@@ -2,7 +2,7 @@ import type { FastifySchema } from 'fastify';
 import { allFields, groupableFieldNames } from '../query/fields.js';
 import { allAliases } from '../query/operators.js';
 import { METRICS } from '../query/parse-query.js';
-import { MAX_PAGE_SIZE } from '../query/records.js';
+import { MAX_PAGE_SIZE } from '../report/records.js';
 import { PERIODS } from '../time/index.js';
 
 /**

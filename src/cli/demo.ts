@@ -1,7 +1,7 @@
 import { demoParameters, DEMO_ACCOUNT_ID } from '../demo/demo-account.js';
 import { syntheticCdrs } from '../demo/synthetic-cdrs.js';
 import { ingestRecords, type RawRecord } from '../ingest/index.js';
-import type { ZoneService } from '../services/zone-service.js';
+import type { ZoneService } from '../zones/zone-service.js';
 import type { Store } from '../store/store.js';
 
 /** Loads the demo account through the real import path (Kazoo documents → ingest → store). */

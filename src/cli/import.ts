@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { ingestRecords, readRecordBatches, type IngestResult, type RawRecord } from '../ingest/index.js';
 import { readNdjsonParallel } from '../ingest/parallel-ndjson.js';
 import type { InputFormat } from '../ingest/index.js';
-import { ZoneService } from '../services/zone-service.js';
+import { ZoneService } from '../zones/zone-service.js';
 import type { Store } from '../store/store.js';
 import { makeOutput, n } from './output.js';
 

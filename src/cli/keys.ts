@@ -1,6 +1,6 @@
 import { createApiKey, createWebhookToken } from '../accounts/tokens.js';
 import type { Store } from '../store/store.js';
-import { makeOutput } from './output.js';
+import { makeOutput, usage } from './output.js';
 
 /** `callstats keys create|list|revoke` and `webhooks create`. */
 export async function runKeys(
@@ -52,9 +52,4 @@ export async function runWebhooks(store: Store, sub: string, args: { account?: s
     `webhook token for account ${args.account} (shown once)\nKazoo webhook uri: http://YOUR_HOST:8000/v2/webhooks/${token.token}/channel_destroy`,
   );
   return 0;
-}
-
-export function usage(message: string): number {
-  process.stderr.write(`callstats: ${message}\n`);
-  return 2;
 }

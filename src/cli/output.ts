@@ -36,3 +36,9 @@ export function makeOutput(json: boolean, stderr: NodeJS.WriteStream = process.s
 export function n(value: number): string {
   return value.toLocaleString('en-US');
 }
+
+/** A usage error: one line on stderr, exit code 2. */
+export function usage(message: string): number {
+  process.stderr.write(`callstats: ${message}\n`);
+  return 2;
+}

@@ -2,13 +2,13 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Config } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
-import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../api/routes/statistics.js';
-import { recordsPage, csvChunks } from '../query/records.js';
-import { statistics } from '../query/statistics.js';
-import { ZoneService } from '../services/zone-service.js';
+import { recordsPage, csvChunks } from '../report/records.js';
+import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../report/request.js';
+import { statistics } from '../report/statistics.js';
+import { ZoneService } from '../zones/zone-service.js';
 import { openStore, runningServer } from '../store/open-store.js';
 import type { ServerHandle } from '../store/remote/remote-store.js';
-import { usage } from './keys.js';
+import { usage } from './output.js';
 
 /** What `callstats query` was asked. */
 export interface QueryArgs {
@@ -85,7 +85,7 @@ function page(p: { data: unknown; page_size?: number; next_start_key?: string })
 }
 
 async function direct(config: Config, args: QueryArgs, pageSize: number | undefined, out: NodeJS.WritableStream): Promise<void> {
-  const store = await openStore(config.store, { allowRemote: true });
+  const store = await openStore(config.store, { allowRemote: true, queryTimeoutMs: config.queryTimeoutMs });
   try {
     const query = parseApiQuery(args.q, config);
     if (args.what === 'csv') {
@@ -106,7 +106,7 @@ async function direct(config: Config, args: QueryArgs, pageSize: number | undefi
   }
 }
 
-/** Adapter for the CLI's extra-command registry. */
+/** `callstats query` as the command table (commands.ts) runs it. */
 export async function queryCommand(opts: {
   config: Config;
   values: Record<string, unknown>;

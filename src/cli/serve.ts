@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ensureAdminKey } from '../accounts/tokens.js';
 import { buildApp } from '../api/app.js';
 import type { Config } from '../core/config.js';
-import { ZoneService } from '../services/zone-service.js';
+import { ZoneService } from '../zones/zone-service.js';
 import { openStore, parseStoreLocation, writeServerHandle } from '../store/open-store.js';
 import { loadDemo } from './demo.js';
 import type { Store } from '../store/store.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ZoneService } from '../services/zone-service.js';
+import { ZoneService } from '../zones/zone-service.js';
 import type { Store } from '../store/store.js';
 import { parseRateDeck, zonesToCsv } from '../zones/rate-deck.js';
 import { makeOutput, n } from './output.js';
-import { usage } from './keys.js';
+import { usage } from './output.js';
 
 /** `callstats zones import FILE [--extend] | export | rezone | rebuild`. */
 export async function runZones(

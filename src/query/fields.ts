@@ -49,7 +49,7 @@ function def(
   return Object.freeze({ name, type, groupable, nullable, source, doc, ...(values ? { values: Object.freeze([...values]) } : {}) });
 }
 
-// Adding a field is one line here; the parser, compiler, docs and dashboard all read this list.
+// Adding a field is one line here; the parser, the compiler and the OpenAPI schema read it.
 const FIELD_LIST: readonly FieldDef[] = [
   def('call_time', 'time', NO_GROUP, NOT_NULL, col('call_time'), 'call start, in the request time zone unless the value carries an offset'),
   def('call_direction', 'enum', GROUP, NOT_NULL, col('call_direction'), 'inbound or outbound', ['inbound', 'outbound']),

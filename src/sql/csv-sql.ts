@@ -1,5 +1,5 @@
 import type { AndNode } from '../query/ast.js';
-import { callTimeBounds } from '../query/time-bounds.js';
+import { callTimeBounds } from '../query/call-time-bounds.js';
 import type { CompiledSql } from '../store/store.js';
 import { formatOffset, type OffsetSegment } from '../time/index.js';
 import type { Dialect } from './dialect.js';
@@ -21,7 +21,7 @@ export interface CsvLinesInput {
  * Whole CSV lines (SPEC 2.5) written by the engine, one text value per call, in export order.
  * :TRICKY: the Node binding converts results value by value (~1 µs each), which caps a 15-column
  * export near 100k rows/s; one value per row lifts that several-fold. The same rules as csv.ts
- * (`csvField`, the reference for this SQL, compared in test/query/csv-sql.test.ts): formula
+ * (`csvField`, the reference for this SQL, compared in test/sql/csv-sql.test.ts): formula
  * neutralisation with a leading `'` except for phone numbers, RFC 4180 quoting, CRLF.
  */
 export function csvLinesQuery(input: CsvLinesInput, dialect: Dialect): CompiledSql | undefined {

@@ -44,7 +44,7 @@ export const duckdbDialect: Dialect = {
   },
   csv: {
     text(expr) {
-      // Mirrors csvField in src/query/csv.ts: a leading = + - @ TAB CR gets a ' unless the text is
+      // Mirrors csvField in src/report/csv.ts: a leading = + - @ TAB CR gets a ' unless the text is
       // a phone number; a field with " , CR or LF is quoted with "" doubling.
       const v = `(CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) AND NOT regexp_full_match(${expr}, '\\+?[0-9]+') THEN concat('''', ${expr}) ELSE ${expr} END)`;
       const special = `(strpos(${expr}, '"') > 0 OR strpos(${expr}, ',') > 0 OR strpos(${expr}, chr(13)) > 0 OR strpos(${expr}, chr(10)) > 0)`;

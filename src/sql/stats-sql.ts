@@ -6,7 +6,7 @@ import type { Dialect, StatsSpec } from './dialect.js';
 import { CALLS_ALIAS, fieldSql } from './field-sql.js';
 import { ParamCollector } from './params.js';
 import { getField } from '../query/fields.js';
-import { callTimeBounds as callTimeBoundsOf } from '../query/time-bounds.js';
+import { callTimeBounds as callTimeBoundsOf } from '../query/call-time-bounds.js';
 
 /** A safe integer as SQL text: only numbers we computed ourselves (offsets, instants) take this path. */
 export function int(n: number): string {

@@ -104,7 +104,7 @@ export function offsetSegments(tz: string, fromUtc: number, toUtc: number): Offs
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError('offsetSegments: range must be finite');
   // :TRICKY: the cost is linear in the span (a probe every 3 days), and offsetAt fails past
   // JavaScript's Date range: a span of 10^15 s once blocked the event loop for a minute before
-  // failing. Callers clamp to 1970–2100 (query/time-bounds.ts); this refuses at once instead.
+  // failing. Callers clamp to 1970–2100 (report/time-bounds.ts); this refuses at once instead.
   if (to - from > MAX_SPAN_SECONDS || from < -MAX_ABS_SECONDS || to > MAX_ABS_SECONDS) {
     throw new RangeError(`offsetSegments: range [${from}, ${to}) is outside what a query can cover`);
   }

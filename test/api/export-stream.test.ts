@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/core/config.js';
 import type { Call } from '../../src/core/call.js';
 import type { CompiledSql } from '../../src/store/store.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
-import { ZoneService } from '../../src/services/zone-service.js';
+import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
 
 const N = 200_000;

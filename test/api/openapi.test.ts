@@ -52,7 +52,21 @@ describe('GET /openapi.json describes the API from the route schemas', () => {
       json.parameters.map((p) => p.name),
       ['account', 'q', 'page_size', 'start_key'],
     );
-    assert.deepEqual(Object.keys(stats.get.responses).sort(), ['200', '400', '401', '403', '404', '405', '413', '415', '429', '503']);
+    assert.deepEqual(Object.keys(stats.get.responses).sort(), [
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '405',
+      '408',
+      '413',
+      '414',
+      '415',
+      '429',
+      '503',
+      '507',
+    ]);
   });
 
   test('the filter docs list every field and every operator alias from the registries', () => {

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ZoneService } from '../../src/services/zone-service.js';
+import { ZoneService } from '../../src/zones/zone-service.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { startClickHouse, startClickHouseCluster } from '../helpers/clickhouse-server.js';
 import { freshStore } from '../helpers/store.js';

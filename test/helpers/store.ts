@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { SCHEMA_VERSION } from '../../src/store/duckdb/schema.js';
-import { ZoneService } from '../../src/services/zone-service.js';
+import { ZoneService } from '../../src/zones/zone-service.js';
 
 /**
  * A fresh DuckDB store file for one test, already holding the default zone table. Building that

@@ -7,9 +7,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Call } from '../../src/core/call.js';
 import { parseQuery, type ParsedQuery } from '../../src/query/parse-query.js';
-import { recordsPage, streamRecords } from '../../src/query/records.js';
-import { statistics } from '../../src/query/statistics.js';
-import type { ZoneService } from '../../src/services/zone-service.js';
+import { recordsPage, streamRecords } from '../../src/report/records.js';
+import { statistics } from '../../src/report/statistics.js';
+import type { ZoneService } from '../../src/zones/zone-service.js';
 import type { Store } from '../../src/store/store.js';
 import { isValidTimeZone, parseCallTime } from '../../src/time/index.js';
 import type { ZoneLookup } from './reference-filter.js';

@@ -5,7 +5,7 @@
  */
 import type { Call } from '../../src/core/call.js';
 import type { ParsedQuery } from '../../src/query/parse-query.js';
-import type { RecordRow } from '../../src/query/records.js';
+import type { RecordRow } from '../../src/report/records.js';
 import { refRegion, type ZoneLookup } from './reference-filter.js';
 import { refSelect } from './reference-stats.js';
 import { refCallTime } from './reference-time.js';

@@ -17,7 +17,7 @@
  */
 import type { Call } from '../../src/core/call.js';
 import type { ParsedQuery } from '../../src/query/parse-query.js';
-import type { Stats } from '../../src/query/statistics.js';
+import type { Stats } from '../../src/report/statistics.js';
 import { formatBucketKey } from '../../src/time/index.js';
 import { refCompare, refFieldValue, refMatches, type RefValue, type ZoneLookup } from './reference-filter.js';
 import { refKazoo, refLocal, wallSeconds } from './reference-time.js';

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
-import { csvLine, CSV_HEADER } from '../../src/query/csv.js';
+import { csvLine, CSV_HEADER } from '../../src/report/csv.js';
 import { parseQuery } from '../../src/query/parse-query.js';
-import { csvChunks, streamRecords } from '../../src/query/records.js';
+import { csvChunks, streamRecords } from '../../src/report/records.js';
 import { isValidTimeZone, parseCallTime } from '../../src/time/index.js';
 import { freshStore } from '../helpers/store.js';
 import { pickZoneIds, randomCalls, Rng, testSeed } from '../reference/random.js';

@@ -1,13 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApiKey, createWebhookToken } from '../../src/accounts/tokens.js';
-import { parseApiQuery } from '../../src/api/routes/statistics.js';
+import { parseApiQuery } from '../../src/report/request.js';
 import { migrate, runMigrate } from '../../src/cli/migrate.js';
 import { makeOutput } from '../../src/cli/output.js';
 import { loadConfig } from '../../src/core/config.js';
 import { syntheticCdrs } from '../../src/demo/synthetic-cdrs.js';
 import { ingestRecords, readRecordBatches } from '../../src/ingest/index.js';
-import { statistics } from '../../src/query/statistics.js';
+import { statistics } from '../../src/report/statistics.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';

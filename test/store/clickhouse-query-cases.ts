@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
 import type { Zone } from '../../src/core/zone.js';
 import { loadConfig } from '../../src/core/config.js';
-import { parseApiQuery } from '../../src/api/routes/statistics.js';
+import { parseApiQuery } from '../../src/report/request.js';
 import { Prng } from '../../src/demo/prng.js';
-import { recordsPage, streamRecords } from '../../src/query/records.js';
-import { statistics } from '../../src/query/statistics.js';
-import type { ZoneService } from '../../src/services/zone-service.js';
+import { recordsPage, streamRecords } from '../../src/report/records.js';
+import { statistics } from '../../src/report/statistics.js';
+import type { ZoneService } from '../../src/zones/zone-service.js';
 import type { Store } from '../../src/store/store.js';
 import { PERIODS } from '../../src/time/index.js';
 

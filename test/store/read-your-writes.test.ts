@@ -6,7 +6,7 @@ import { createApiKey } from '../../src/accounts/tokens.js';
 import { loadConfig } from '../../src/core/config.js';
 import type { Call } from '../../src/core/call.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
-import { ZoneService } from '../../src/services/zone-service.js';
+import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 

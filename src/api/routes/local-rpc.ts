@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { CallstatsError } from '../../core/errors.js';
-import { ZoneService } from '../../services/zone-service.js';
+import { ZoneService } from '../../zones/zone-service.js';
 import type { CompiledSql, Store } from '../../store/store.js';
 
 /** Store methods the CLI may call on a running server (see docs/architecture.md). */

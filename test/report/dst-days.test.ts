@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
 import { parseQuery } from '../../src/query/parse-query.js';
-import { statistics } from '../../src/query/statistics.js';
+import { statistics } from '../../src/report/statistics.js';
 import { isValidTimeZone, parseCallTime, type Period } from '../../src/time/index.js';
 import { freshStore } from '../helpers/store.js';
 

@@ -9,7 +9,7 @@ import type { Call } from '../../src/core/call.js';
 import { CallstatsError } from '../../src/core/errors.js';
 import { groupableFieldNames } from '../../src/query/fields.js';
 import { parseQuery } from '../../src/query/parse-query.js';
-import { MAX_BUCKETS, statistics } from '../../src/query/statistics.js';
+import { MAX_BUCKETS, statistics } from '../../src/report/statistics.js';
 import { isValidTimeZone, parseCallTime, type Period } from '../../src/time/index.js';
 import { freshStore } from '../helpers/store.js';
 

@@ -4,16 +4,10 @@ import { getDialect } from '../sql/dialects.js';
 import { matchingRangeQuery, statsQuery, tableRangeQuery } from '../sql/stats-sql.js';
 import type { Store } from '../store/store.js';
 import { bucketStartLocal, formatBucketKey, offsetAt, offsetSegments, type Period, type WeekStart } from '../time/index.js';
-import type { ParsedQuery } from './parse-query.js';
-import type { AndNode } from './ast.js';
-import {
-  boundedCallTimeFilters,
-  CALL_TIME_MAX,
-  CALL_TIME_MIN,
-  callTimeBounds,
-  clampCallTimeFilters,
-  clampedCallTimeBounds,
-} from './time-bounds.js';
+import type { ParsedQuery } from '../query/parse-query.js';
+import type { AndNode } from '../query/ast.js';
+import { boundedCallTimeFilters, CALL_TIME_MAX, CALL_TIME_MIN, clampCallTimeFilters, clampedCallTimeBounds } from './time-bounds.js';
+import { callTimeBounds } from '../query/call-time-bounds.js';
 
 /**
  * Most buckets one answer may span (non-empty or not): 100,000 hourly buckets is 11 years. A
@@ -126,7 +120,7 @@ async function matchingRange(
  * own call_time bounds when they close it (and `fits` accepts them), else the table's range (from
  * column statistics, no scan) narrowed by those bounds; undefined when nothing can match.
  * `exact` says the range is the matching calls' own.
- * :TRICKY: a dashboard's query names its period, so the common request skips the table-range
+ * :TRICKY: a client's query names its period, so the common request skips the table-range
  * query altogether; the engine query still bounds call_time on every side (stats-sql.ts).
  */
 export async function callTimeWindow(

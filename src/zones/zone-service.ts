@@ -1,11 +1,11 @@
 import type { Zone } from '../core/zone.js';
 import type { Store } from '../store/store.js';
-import { loadDefaultZones } from '../zones/default-zones.js';
-import { assignZoneIds } from '../zones/ids.js';
-import type { ZoneDef } from '../zones/zone-def.js';
-import { ZoneMatcher } from '../zones/matcher.js';
-import { normaliseNumber } from '../zones/normalise.js';
-import { listCountries, regionsOf } from '../zones/regions.js';
+import { loadDefaultZones } from './default-zones.js';
+import { assignZoneIds } from './ids.js';
+import type { ZoneDef } from './zone-def.js';
+import { ZoneMatcher } from './matcher.js';
+import { normaliseNumber } from './normalise.js';
+import { listCountries, regionsOf } from './regions.js';
 
 /**
  * The zone table in memory: the store is the source of truth for ids; this keeps the matcher and

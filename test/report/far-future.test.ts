@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
-import { CALL_TIME_MAX, CALL_TIME_MIN } from '../../src/query/time-bounds.js';
+import { CALL_TIME_MAX, CALL_TIME_MIN } from '../../src/report/time-bounds.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createApiKey } from '../../src/accounts/tokens.js';
 import { loadConfig } from '../../src/core/config.js';
-import { ZoneService } from '../../src/services/zone-service.js';
+import { ZoneService } from '../../src/zones/zone-service.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import type { Store } from '../../src/store/store.js';
 import { testApp } from '../helpers/app.js';

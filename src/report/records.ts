@@ -1,6 +1,6 @@
 import { CallstatsError } from '../core/errors.js';
 import { regionName } from '../core/zone.js';
-import type { ZoneService } from '../services/zone-service.js';
+import type { ZoneService } from '../zones/zone-service.js';
 import { getDialect } from '../sql/dialects.js';
 import { recordsQuery, type RecordCursor } from '../sql/records-sql.js';
 import type { Store } from '../store/store.js';
@@ -9,7 +9,7 @@ import { csvLinesQuery } from '../sql/csv-sql.js';
 import { callTimeWindow } from './statistics.js';
 import { boundedCallTimeFilters, clampCallTimeFilters } from './time-bounds.js';
 import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
-import type { ParsedQuery } from './parse-query.js';
+import type { ParsedQuery } from '../query/parse-query.js';
 
 export { CSV_COLUMNS, type RecordRow } from './csv.js';
 

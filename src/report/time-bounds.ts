@@ -1,4 +1,5 @@
-import { andNode, comparisonNode, type AndNode, type FilterNode } from './ast.js';
+import { andNode, comparisonNode, type AndNode, type FilterNode } from '../query/ast.js';
+import { callTimeBounds } from '../query/call-time-bounds.js';
 
 /**
  * First call_time any answer covers: 1970-01-01T00:00:00Z. SPEC 4 bounds a call's start to
@@ -8,24 +9,6 @@ import { andNode, comparisonNode, type AndNode, type FilterNode } from './ast.js
 export const CALL_TIME_MIN = 0;
 /** Last call_time any answer covers: the second before 2100-01-01T00:00:00Z. */
 export const CALL_TIME_MAX = 4102444800 - 1;
-
-/**
- * The [lowest, highest] call_time the filter allows, from its top-level AND of call_time
- * comparisons; anything else (an OR, a field comparison) leaves the side open.
- */
-export function callTimeBounds(filters: AndNode): [number, number] {
-  let lo = -Infinity;
-  let hi = Infinity;
-  for (const f of filters.children) {
-    if (f.kind !== 'ComparisonNode' || f.field !== 'call_time' || typeof f.value !== 'number') continue;
-    const v = f.value;
-    if (f.op === 'ge' || f.op === 'eq') lo = Math.max(lo, v);
-    if (f.op === 'gt') lo = Math.max(lo, v + 1);
-    if (f.op === 'le' || f.op === 'eq') hi = Math.min(hi, v);
-    if (f.op === 'lt') hi = Math.min(hi, v - 1);
-  }
-  return [lo, hi];
-}
 
 /** callTimeBounds clamped to [CALL_TIME_MIN, CALL_TIME_MAX]: lo > hi when nothing in range can match. */
 export function clampedCallTimeBounds(filters: AndNode): [number, number] {
