@@ -123,7 +123,7 @@ test('a pull process killed mid-way resumes at its page: the count is exact and 
   await store.init();
   const storedAtKill = await store.countCalls();
   assert.ok(storedAtKill > 0 && storedAtKill < 30_000, `stored at kill: ${storedAtKill}`);
-  const { ZoneService } = await import('../../src/services/zone-service.js');
+  const { ZoneService } = await import('../../src/zones/zone-service.js');
   const zones = await ZoneService.open(store, undefined);
   const resumed = await quietly(() => runPull({ ...opts, store, zones, json: true }));
   assert.equal(resumed.summary.accepted, 30_000 - storedAtKill);
