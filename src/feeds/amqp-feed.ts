@@ -301,35 +301,39 @@ export function startAmqpFeed(opts: AmqpFeedOptions): AmqpFeed {
   };
 
   const running = loop();
+  let stopped: Promise<void> | undefined;
 
   return {
     stats,
     ready,
-    async stop() {
-      if (stopping) return running;
-      // Commit and ack what has arrived, then leave: RabbitMQ keeps the rest for the next start.
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      const ch = channel;
-      if (ch && consumerTag !== undefined) {
-        try {
-          await ch.cancel(consumerTag);
-        } catch {
-          // cancelled below by closing
-        }
-      }
-      await flush();
-      stopping = true;
-      if (reporter) clearInterval(reporter);
-      wake?.();
-      try {
-        await conn?.close();
-      } catch {
-        // already closed
-      }
-      await running;
+    stop() {
+      return (stopped ??= stopFeed());
     },
   };
+
+  async function stopFeed(): Promise<void> {
+    // Commit and ack what has arrived, then leave: RabbitMQ keeps the rest for the next start.
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const ch = channel;
+    if (ch && consumerTag !== undefined) {
+      try {
+        await ch.cancel(consumerTag);
+      } catch {
+        // cancelled below by closing
+      }
+    }
+    await flush();
+    stopping = true;
+    if (reporter) clearInterval(reporter);
+    wake?.();
+    try {
+      await conn?.close();
+    } catch {
+      // already closed
+    }
+    await running;
+  }
 }
 
 function message(err: unknown): string {
