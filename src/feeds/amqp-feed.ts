@@ -109,7 +109,8 @@ export function startAmqpFeed(opts: AmqpFeedOptions): AmqpFeed {
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let newestHangup = 0;
-  let wake: (() => void) | undefined;
+  /** Cuts every pending wait short (on stop). */
+  const wakers = new Set<() => void>();
   let resolveReady!: () => void;
   let rejectReady!: (err: Error) => void;
   const ready = new Promise<void>((res, rej) => {
@@ -123,10 +124,10 @@ export function startAmqpFeed(opts: AmqpFeedOptions): AmqpFeed {
       const t = setTimeout(done, ms);
       function done(): void {
         clearTimeout(t);
-        wake = undefined;
+        wakers.delete(done);
         resolve();
       }
-      wake = done;
+      wakers.add(done);
     });
 
   const onMessage = (msg: ConsumeMessage | null, gen: number): void => {
@@ -164,8 +165,9 @@ export function startAmqpFeed(opts: AmqpFeedOptions): AmqpFeed {
       const gen = generation;
       const ch = channel;
       const calls = taken.filter((v) => v.call !== undefined).map((v) => v.call as Call);
-      await storeWithRetry(calls, gen);
-      if (gen !== generation || ch === undefined) return; // connection gone: the broker redelivers
+      const stored = await storeWithRetry(calls, gen);
+      // Not stored (stopping, or the connection is gone): nothing is acked, RabbitMQ redelivers.
+      if (!stored || gen !== generation || ch === undefined) return;
       try {
         for (const v of taken) {
           if (v.dead === undefined) continue;
@@ -199,21 +201,22 @@ export function startAmqpFeed(opts: AmqpFeedOptions): AmqpFeed {
     return flushing;
   };
 
-  const storeWithRetry = async (calls: Call[], gen: number): Promise<void> => {
-    if (calls.length === 0) return;
+  /** True once the calls are durable; false when it gave up (stopping, or a new connection). */
+  const storeWithRetry = async (calls: Call[], gen: number): Promise<boolean> => {
+    if (calls.length === 0) return true;
     let wait = minWait;
     for (;;) {
       try {
         const r = await opts.store.insertCalls(calls);
         stats.stored += r.inserted;
         stats.duplicates += r.duplicates;
-        return;
+        return true;
       } catch (err) {
         // Nothing acked: on stop or a lost connection RabbitMQ redelivers these messages.
-        if (stopping || gen !== generation) return;
+        if (stopping || gen !== generation) return false;
         log(`amqp: storing a batch of ${calls.length} failed (${message(err)}); retrying in ${wait} ms`);
         await sleep(wait);
-        if (stopping || gen !== generation) return;
+        if (stopping || gen !== generation) return false;
         wait = Math.min(maxWait, wait * 2);
       }
     }
@@ -323,10 +326,11 @@ export function startAmqpFeed(opts: AmqpFeedOptions): AmqpFeed {
         // cancelled below by closing
       }
     }
-    await flush();
+    // One attempt at the batch in hand: a store that is down must not hold the shutdown (unacked, it is redelivered).
     stopping = true;
+    for (const w of [...wakers]) w();
+    await flush();
     if (reporter) clearInterval(reporter);
-    wake?.();
     try {
       await conn?.close();
     } catch {
