@@ -5,6 +5,7 @@ import type { Config } from '../core/config.js';
 import { ZoneService } from '../zones/zone-service.js';
 import { openStore, parseStoreLocation, writeServerHandle } from '../store/open-store.js';
 import { loadDemo } from './demo.js';
+import { startAmqpFeed, type AmqpFeed } from '../feeds/amqp-feed.js';
 import type { Store } from '../store/store.js';
 
 /** Compacts in the background when many calls arrived since the last compaction (reads stay available). */
@@ -28,6 +29,8 @@ export interface ServeOptions {
   demoIfEmpty?: boolean;
   demoCalls?: number;
   log?: (line: string) => void;
+  /** Kazoo's RabbitMQ (`CALLSTATS_AMQP_URL`): also consume CHANNEL_DESTROY events while serving (docs/feeds.md). */
+  amqpUrl?: string;
 }
 
 /** `callstats serve`: opens the store, prints a first admin key if there is none, and listens. */
@@ -61,8 +64,13 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
     log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
   }
   const compaction = compactIfNeeded(store, log);
+  const amqpUrl = opts.amqpUrl ?? process.env.CALLSTATS_AMQP_URL;
+  const feed = amqpUrl ? startFeed(amqpUrl, store, zones, log) : undefined;
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= drain(app, store, compaction, config.shutdownTimeoutMs, removeHandle, log));
+  const close = () =>
+    (closing ??= Promise.all([feed?.stop(), drain(app, store, compaction, config.shutdownTimeoutMs, removeHandle, log, feed)]).then(
+      () => undefined,
+    ));
   return { close, url };
 }
 
@@ -80,6 +88,7 @@ async function drain(
   deadlineMs: number,
   removeHandle: () => void,
   log: (line: string) => void,
+  feed?: AmqpFeed,
 ): Promise<void> {
   const started = Date.now();
   removeHandle();
@@ -116,5 +125,14 @@ async function drain(
     );
     return;
   }
+  // The AMQP feed commits and acks the batch in hand before the store closes (what it has not acked, RabbitMQ keeps).
+  await feed?.stop();
   await store.close();
+}
+
+/** The AMQP consumer inside `serve`; its queue comes from CALLSTATS_AMQP_QUEUE / CALLSTATS_AMQP_QUEUE_TYPE. */
+function startFeed(url: string, store: Store, zones: ZoneService, log: (line: string) => void): AmqpFeed {
+  const type = (process.env.CALLSTATS_AMQP_QUEUE_TYPE ?? 'classic').toLowerCase();
+  if (type !== 'classic' && type !== 'quorum') throw new Error(`CALLSTATS_AMQP_QUEUE_TYPE must be classic or quorum, not '${type}'`);
+  return startAmqpFeed({ url, store, zoneOf: zones.zoneOf, queue: process.env.CALLSTATS_AMQP_QUEUE || undefined, queueType: type, log });
 }

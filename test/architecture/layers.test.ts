@@ -14,7 +14,9 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 const TIERS: readonly (readonly string[])[] = [
   ['cli'],
   ['api'],
-  ['report', 'ingest', 'demo', 'feeds'],
+  // feeds (AMQP consumer, crossbar pull) store through ingest's one CDR mapping, so they sit above it.
+  ['feeds'],
+  ['report', 'ingest', 'demo'],
   ['sql', 'accounts'],
   ['query', 'zones'],
   ['store'],
