@@ -249,10 +249,9 @@ export class Connection {
    */
   async kill(queryId: string): Promise<void> {
     try {
-      await this.client.command({
-        query: `KILL QUERY WHERE query_id = '${queryId}' ASYNC`,
-        abort_signal: AbortSignal.timeout(Math.min(this.timeoutMs, 5_000)),
-      });
+      const signal = AbortSignal.timeout(Math.min(this.timeoutMs, 5_000));
+      // Raced too: the client drains the answer after dropping the signal (see `rows`).
+      await untilAborted(this.client.command({ query: `KILL QUERY WHERE query_id = '${queryId}' ASYNC`, abort_signal: signal }), signal);
     } catch {
       // best effort: the query may be gone already, the server may be unreachable
     }
