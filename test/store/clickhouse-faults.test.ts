@@ -260,6 +260,74 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
     console.log(`frozen inserts: ${outcomes.join(', ')}`);
   });
 
+  /**
+   * :TRICKY: freezes the server right after the answer's headers of the next query whose SQL matches
+   * `match` are in, with its body still on the way: the client stops applying abort_signal once the
+   * headers are in, which is the phase that once held an ingest for the 600 s socket idle timeout. A
+   * tiny answer arrives in one piece, so the freeze would miss it; `longAnswer` replaces the query by
+   * one whose body (hundreds of MB) cannot have arrived yet.
+   */
+  function freezeAfterHeaders(match: RegExp, longAnswer?: string): () => void {
+    const client = (store as unknown as { conn: { client: { query: (p: { query: string }) => Promise<unknown> } } }).conn.client;
+    const original = client.query;
+    client.query = async function (this: unknown, params: { query: string }) {
+      if (!match.test(params.query)) return original.call(this, params);
+      client.query = original;
+      const result = await original.call(this, longAnswer ? { ...params, query: longAnswer } : params);
+      server.pause();
+      return result;
+    };
+    return () => {
+      client.query = original;
+      server.resume();
+    };
+  }
+  const LONG_ANSWER = 'SELECT toString(number) AS id, toString(number) AS account FROM numbers(100000000)';
+
+  test("a read or a stream frozen after its answer's headers answers 503 within the timeout", async () => {
+    let undo = freezeAfterHeaders(/numbers\(/);
+    try {
+      const { ms } = await timed(() =>
+        assert.rejects(store.all({ sql: LONG_ANSWER, params: [] }), (e: CallstatsError) => e.code === 'ERR_STORE_TIMEOUT'),
+      );
+      assert.ok(ms < TIMEOUT_S * 1000 + SLACK_MS, `read took ${ms} ms`);
+    } finally {
+      undo();
+    }
+    await healed();
+    undo = freezeAfterHeaders(/numbers\(/);
+    try {
+      const t0 = performance.now();
+      let rows = 0;
+      await assert.rejects(
+        (async () => {
+          for await (const _ of store.stream({ sql: LONG_ANSWER, params: [] })) rows++;
+        })(),
+        (e: CallstatsError) => e.code === 'ERR_STORE_TIMEOUT',
+      );
+      const ms = performance.now() - t0;
+      // `rows` is 0 when the freeze came before the first block: the body is still unfinished, same phase.
+      assert.ok(ms < TIMEOUT_S * 1000 + SLACK_MS, `stream took ${ms} ms (${rows} rows)`);
+    } finally {
+      undo();
+    }
+    await healed();
+  });
+
+  test("an ingest whose key look-up freezes after the answer's headers answers 503 within the timeout, storing nothing", async () => {
+    const before = await answers();
+    const undo = freezeAfterHeaders(/FROM api_keys/, LONG_ANSWER);
+    try {
+      const { ms, value } = await timed(() => ingest(cdrs(4000)));
+      assertUnavailable(value, 'ingest');
+      assert.ok(ms < TIMEOUT_S * 1000 + SLACK_MS, `ingest took ${ms} ms`);
+    } finally {
+      undo();
+    }
+    await healed();
+    assert.deepEqual(await answers(), before);
+  });
+
   test('an INSERT the server completes after the store gave up is not stored twice by a re-send', async () => {
     // :TRICKY: to freeze the server exactly between the call_ids and the calls INSERT, the test wraps the
     // store's connection: the server is frozen just before the calls INSERT is sent, so that INSERT sits

@@ -69,7 +69,10 @@ export class Connection {
       signal,
       async (abort) => {
         const result = await this.client.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: all, abort_signal: abort });
-        return result.json<T>();
+        // :TRICKY: the client stops listening to abort_signal once the answer's headers are in, so a
+        // server that froze between its headers and the end of its body would hold `json()` until the
+        // 600 s socket idle timeout. Closing the result set destroys the response and its socket.
+        return whileOpen(result, abort, () => result.json<T>());
       },
       true,
     );
@@ -105,7 +108,9 @@ export class Connection {
     const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await request(signal);
+        // The race is the outermost bound: whatever the client awaits inside (a pooled socket, a body
+        // it drains after the headers), the caller has its answer when the signal fires.
+        const result = await untilAborted(request(signal), signal);
         this.health?.up();
         return result;
       } catch (err) {
@@ -153,12 +158,12 @@ export class Connection {
       let res: Response | undefined;
       for (let attempt = 1; !res; attempt++) {
         try {
-          res = await send();
+          res = await untilAborted(send(), timeout);
         } catch (err) {
           if (attempt >= 3 || !(err instanceof TypeError) || timeout.aborted) throw err;
         }
       }
-      const text = await res.text();
+      const text = await untilAborted(res.text(), timeout);
       if (!res.ok) throw new HttpStatusError(res.status, text);
       this.health?.up();
       return text
@@ -204,6 +209,11 @@ export class Connection {
       });
       const rows = result.stream<Record<string, unknown>>()[Symbol.asyncIterator]();
       chunks = rows;
+      // :TRICKY: as in `rows`, the client's abort_signal no longer reaches the response once its headers
+      // are in: only closing the result set ends a `next()` that waits for a frozen server.
+      const close = () => result.close();
+      if (controller.signal.aborted) close();
+      else controller.signal.addEventListener('abort', close, { once: true });
       for (;;) {
         const next = await rows.next();
         disarm();
@@ -239,10 +249,9 @@ export class Connection {
    */
   async kill(queryId: string): Promise<void> {
     try {
-      await this.client.command({
-        query: `KILL QUERY WHERE query_id = '${queryId}' ASYNC`,
-        abort_signal: AbortSignal.timeout(Math.min(this.timeoutMs, 5_000)),
-      });
+      const signal = AbortSignal.timeout(Math.min(this.timeoutMs, 5_000));
+      // Raced too: the client drains the answer after dropping the signal (see `rows`).
+      await untilAborted(this.client.command({ query: `KILL QUERY WHERE query_id = '${queryId}' ASYNC`, abort_signal: signal }), signal);
     } catch {
       // best effort: the query may be gone already, the server may be unreachable
     }
@@ -266,6 +275,33 @@ function isStaleSocket(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   const message = err instanceof Error ? err.message : '';
   return code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message);
+}
+
+/** Runs `read` on an open result set, which is closed (its response destroyed) if `signal` aborts meanwhile. */
+async function whileOpen<T>(result: { close(): void }, signal: AbortSignal, read: () => Promise<T>): Promise<T> {
+  const close = () => result.close();
+  if (signal.aborted) close();
+  else signal.addEventListener('abort', close, { once: true });
+  try {
+    return await read();
+  } finally {
+    signal.removeEventListener('abort', close);
+  }
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (`work` is left to finish or fail alone). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortError(signal));
+  }
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  work.catch(() => undefined); // once the caller has its answer, the abandoned request's failure goes nowhere
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
 }
 
 function abortError(signal: AbortSignal): Error {
