@@ -171,7 +171,7 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
 
   test('after a restart on the same port the next requests answer exactly, nothing lost', async () => {
     const ms = await healed();
-    assert.ok(ms < RECHECK_AFTER_MS + 500, `healed after ${ms} ms`);
+    assert.ok(ms < RECHECK_AFTER_MS + 1_500, `healed after ${ms} ms`); // the probe plus a loaded machine
     console.log(`restart: 200 again ${Math.round(ms)} ms after the server answered /ping`);
     const now = await answers();
     assert.equal(now.total, acknowledged);
@@ -219,7 +219,7 @@ describe('ClickHouse faults answer 503 and heal by themselves', () => {
       server.resume();
     }
     const ms = await healed();
-    assert.ok(ms < RECHECK_AFTER_MS + 500, `healed after ${ms} ms`);
+    assert.ok(ms < RECHECK_AFTER_MS + 1_500, `healed after ${ms} ms`); // the probe plus a loaded machine
     console.log(`frozen: ${timings}; forged token 401; 200 again ${Math.round(ms)} ms after SIGCONT`);
     // Frozen before their duplicate check answered, the ingest and the webhook stored nothing.
     assert.deepEqual(await answers(), before);
