@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import { keyAllows, verifyApiKey } from '../accounts/tokens.js';
 import { CallstatsError } from '../core/errors.js';
+import { CONTROL_HEADER, isControlPeer } from '../store/remote/control-channel.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const CONTROL_HEADER = 'x-callstats-control';
 
 /** The token a request presents: Kazoo's `X-Auth-Token`, or a bearer token. */
 export function presentedToken(request: FastifyRequest): string | undefined {
@@ -20,17 +19,7 @@ export function presentedToken(request: FastifyRequest): string | undefined {
  * `serve` wrote (mode 0600) beside the store, i.e. someone who could read the store file anyway.
  */
 export function isControlRequest(app: FastifyInstance, request: FastifyRequest): boolean {
-  const expected = app.ctx.controlToken;
-  const got = request.headers[CONTROL_HEADER];
-  if (expected === undefined || typeof got !== 'string') return false;
-  const a = Buffer.from(got);
-  const b = Buffer.from(expected);
-  // timingSafeEqual needs equal lengths; the length itself is not the secret.
-  return a.length === b.length && timingSafeEqual(a, b) && isLoopback(request.socket.remoteAddress);
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '::1' || address === '::ffff:127.0.0.1' || !!address?.startsWith('127.');
+  return isControlPeer(app.ctx.controlToken, request.headers[CONTROL_HEADER], request.socket.remoteAddress);
 }
 
 /** Requests per second per key, and the burst a quiet key may spend at once. */

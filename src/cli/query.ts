@@ -7,6 +7,7 @@ import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../rep
 import { statistics } from '../report/statistics.js';
 import { ZoneService } from '../zones/zone-service.js';
 import { openStore, runningServer } from '../store/open-store.js';
+import { controlHeaders } from '../store/remote/control-channel.js';
 import type { ServerHandle } from '../store/remote/remote-store.js';
 import { usage } from './output.js';
 
@@ -60,7 +61,7 @@ async function viaServer(
     // POST carries q as the body, so a long query never meets a URL limit.
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-callstats-control': server.controlToken },
+      headers: controlHeaders(server.controlToken),
       body: args.q && args.q.trim() ? args.q : '{}',
     });
   } catch {

@@ -4,6 +4,7 @@ import { CallstatsError } from '../../core/errors.js';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
+import { controlHeaders, type RpcMethod } from './control-channel.js';
 import type { AccountCount, ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 
 /** Where a running server can be reached, as written beside the store file by `serve`. */
@@ -25,12 +26,12 @@ export class RemoteStore implements Store {
   async init(): Promise<void> {}
   async close(): Promise<void> {}
 
-  private async call<T>(method: string, ...args: unknown[]): Promise<T> {
+  private async call<T>(method: RpcMethod, ...args: unknown[]): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.handle.url}/_local/rpc`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-callstats-control': this.handle.controlToken },
+        headers: controlHeaders(this.handle.controlToken),
         body: JSON.stringify({ method, args }),
       });
     } catch (err) {
@@ -108,7 +109,7 @@ export class RemoteStore implements Store {
   async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
     const res = await fetch(`${this.handle.url}/_local/stream`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-callstats-control': this.handle.controlToken },
+      headers: controlHeaders(this.handle.controlToken),
       body: JSON.stringify(query),
       signal,
     });
