@@ -50,7 +50,7 @@ export function headersTooLarge(): CallstatsError {
   });
 }
 
-export function requestTooSlow(limits: HttpLimits): CallstatsError {
+function requestTooSlow(limits: HttpLimits): CallstatsError {
   return new CallstatsError('ERR_REQUEST_TIMEOUT', 'request too slow', 408, {
     request: `headers must arrive within ${limits.headersTimeoutMs / 1000} s (CALLSTATS_HEADERS_TIMEOUT) and the whole request within ${limits.requestTimeoutMs / 1000} s (CALLSTATS_REQUEST_TIMEOUT)`,
   });

@@ -122,11 +122,11 @@ async function* joined(lines: AsyncIterable<string>): AsyncGenerator<string> {
 }
 
 /** Opaque page cursor: base64url of the last record's (call_time, call_id). */
-export function encodeCursor(c: RecordCursor): string {
+function encodeCursor(c: RecordCursor): string {
   return Buffer.from(JSON.stringify([c.call_time, c.call_id])).toString('base64url');
 }
 
-export function decodeCursor(key: string): RecordCursor {
+function decodeCursor(key: string): RecordCursor {
   try {
     const [t, id] = JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as [unknown, unknown];
     if (Number.isSafeInteger(t) && typeof id === 'string') return { call_time: t as number, call_id: id };

@@ -19,7 +19,7 @@ export function parseStoreLocation(value: string): StoreLocation {
 }
 
 /** The file beside a DuckDB store where a running server says how the CLI can reach it. */
-export function serverHandlePath(location: StoreLocation): string | undefined {
+function serverHandlePath(location: StoreLocation): string | undefined {
   return location.kind === 'duckdb' && location.path !== ':memory:' ? `${location.path}.server.json` : undefined;
 }
 
