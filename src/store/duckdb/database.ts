@@ -84,7 +84,7 @@ export class Database {
           store: msg,
         });
       }
-      throw faultError(err);
+      throw faultError(err, this.memoryLimit);
     }
     this.epoch++;
     this.writer = await this.instance.connect();
@@ -162,7 +162,7 @@ export class Database {
 
   /** The writer connection, reopening the instance first if an earlier fatal error left none. */
   async writerLocked(): Promise<DuckDBConnection> {
-    if (!this.writer && !this.closed) await this.reopenLocked().catch((err) => Promise.reject(faultError(err)));
+    if (!this.writer && !this.closed) await this.reopenLocked().catch((err) => Promise.reject(faultError(err, this.memoryLimit)));
     if (!this.writer) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
     return this.writer;
   }
