@@ -28,11 +28,8 @@ export interface RateLimit {
   burst: number;
 }
 
-/** `CALLSTATS_RATE_LIMIT` (requests/second per key; `0` disables); burst is twice the rate. */
-export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimit | undefined {
-  const raw = env.CALLSTATS_RATE_LIMIT;
-  const rate = raw === undefined || raw.trim() === '' ? 200 : Number(raw);
-  if (!Number.isFinite(rate) || rate < 0) throw new Error(`CALLSTATS_RATE_LIMIT must be a number of requests per second, not '${raw}'`);
+/** `config.rateLimit` (CALLSTATS_RATE_LIMIT) as a token bucket; burst is twice the rate, `0` disables. */
+export function rateLimitOf(rate: number): RateLimit | undefined {
   return rate === 0 ? undefined : { rate, burst: Math.max(1, 2 * rate) };
 }
 
@@ -73,7 +70,7 @@ export class TokenBuckets {
  * 403 whether or not the account exists, so keys learn nothing about other accounts. Requests are
  * rate limited per API key once it is verified, and per client address when no valid key is shown.
  */
-export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | undefined = rateLimitFromEnv()): void {
+export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | undefined): void {
   const buckets = limit ? new TokenBuckets(limit) : undefined;
   const spend = (key: string, reply: FastifyReply) => {
     const wait = buckets?.take(key) ?? 0;

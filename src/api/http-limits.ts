@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { envSeconds } from '../core/config.js';
+import type { Config } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { rawFailure } from './envelope.js';
 
@@ -15,27 +15,8 @@ export const MAX_OTHER_HEADER_BYTES = 64 * 1024;
  */
 export const MAX_HEADER_BUFFER_BYTES = 4 * MAX_URL_BYTES;
 
-/** The HTTP edge's time limits, in milliseconds (docs/operations.md). */
-export interface HttpLimits {
-  /** `CALLSTATS_HEADERS_TIMEOUT` (s, default 20): the request line and headers must arrive within this. */
-  headersTimeoutMs: number;
-  /** `CALLSTATS_REQUEST_TIMEOUT` (s, default 300): the whole request, body included, must arrive within this. */
-  requestTimeoutMs: number;
-  /** `CALLSTATS_KEEPALIVE_TIMEOUT` (s, default 72): an idle keep-alive connection is closed after this. */
-  keepAliveTimeoutMs: number;
-}
-
-/**
- * Limits from the environment. 300 s lets a 256 MiB ingest finish at ~1 MB/s (over loopback it
- * takes a few seconds); 72 s of keep-alive outlasts the 60 s idle timeout of common load
- * balancers, so they never reuse a connection the server is closing.
- */
-export function httpLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLimits {
-  const headersTimeoutMs = envSeconds(env, 'CALLSTATS_HEADERS_TIMEOUT', 20) * 1000;
-  const requestTimeoutMs = envSeconds(env, 'CALLSTATS_REQUEST_TIMEOUT', 300) * 1000;
-  const keepAliveTimeoutMs = envSeconds(env, 'CALLSTATS_KEEPALIVE_TIMEOUT', 72) * 1000;
-  return { headersTimeoutMs: Math.min(headersTimeoutMs, requestTimeoutMs), requestTimeoutMs, keepAliveTimeoutMs };
-}
+/** The HTTP edge's time limits, in milliseconds (docs/operations.md; read in core/config.ts). */
+export type HttpLimits = Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
 
 export function urlTooLong(): CallstatsError {
   return new CallstatsError('ERR_URL_TOO_LONG', 'URL too long: POST the same query as the JSON body to the same path', 414, {

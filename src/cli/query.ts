@@ -86,7 +86,11 @@ function page(p: { data: unknown; page_size?: number; next_start_key?: string })
 }
 
 async function direct(config: Config, args: QueryArgs, pageSize: number | undefined, out: NodeJS.WritableStream): Promise<void> {
-  const store = await openStore(config.store, { allowRemote: true, queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openStore(config.store, {
+    allowRemote: true,
+    duckdbMemory: config.duckdbMemory,
+    queryTimeoutMs: config.queryTimeoutMs,
+  });
   try {
     const query = parseApiQuery(args.q, config);
     if (args.what === 'csv') {

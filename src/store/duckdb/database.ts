@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DUCKDB_MEMORY } from '../../core/config.js';
 import { CallstatsError, storeUnavailable } from '../../core/errors.js';
 import { Mutex } from '../mutex.js';
 import { faultError } from './faults.js';
@@ -60,7 +61,7 @@ export class Database {
 
   /** DuckDB's memory limit outside compaction. */
   get memoryLimit(): string {
-    return this.options.memoryLimit ?? process.env.CALLSTATS_DUCKDB_MEMORY ?? '512MB';
+    return this.options.memoryLimit ?? DUCKDB_MEMORY;
   }
 
   async init(): Promise<void> {
