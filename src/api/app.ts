@@ -98,9 +98,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const allowed = METHODS.filter((m) => shadow.find(m, request.url.split('?')[0]) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return failure(reply, new CallstatsError('ERR_METHOD', 'method not allowed', 405, { method: request.method, allowed }));
+      return failure(reply, new CallstatsError('ERR_METHOD', 'method not allowed', { method: request.method, allowed }));
     }
-    return failure(reply, new CallstatsError('ERR_NOT_FOUND', 'not found', 404, { path: request.url.split('?')[0].slice(0, 200) }));
+    return failure(reply, new CallstatsError('ERR_NOT_FOUND', 'not found', { path: request.url.split('?')[0].slice(0, 200) }));
   });
 
   registerAccountAuth(app, rateLimitOf(ctx.config.rateLimit));

@@ -76,7 +76,7 @@ export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | und
     const wait = buckets?.take(key) ?? 0;
     if (wait === 0) return;
     reply.header('retry-after', String(wait));
-    throw new CallstatsError('ERR_RATE_LIMITED', 'rate limited', 429, {
+    throw new CallstatsError('ERR_RATE_LIMITED', 'rate limited', {
       rate_limit: `more than ${limit!.rate} requests per second; retry after ${wait} s`,
     });
   };
@@ -97,11 +97,11 @@ export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | und
       return;
     }
     const token = presentedToken(request);
-    if (!token) throw new CallstatsError('ERR_AUTH_MISSING', 'missing X-Auth-Token', 401, { 'X-Auth-Token': 'required' });
+    if (!token) throw new CallstatsError('ERR_AUTH_MISSING', 'missing X-Auth-Token', { 'X-Auth-Token': 'required' });
     const key = await verifyApiKey(app.ctx.store, token);
     if (!key) {
       spend(`ip:${request.ip}`, reply);
-      throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', 401, { 'X-Auth-Token': 'invalid or revoked' });
+      throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', { 'X-Auth-Token': 'invalid or revoked' });
     }
     spend(`key:${key.id}`, reply);
     if (!ACCOUNT_ID.test(account) || !keyAllows(key, account)) throw forbidden();
@@ -110,5 +110,5 @@ export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | und
 }
 
 function forbidden(): CallstatsError {
-  return new CallstatsError('ERR_FORBIDDEN', 'forbidden', 403, { account: 'this key may not access this account' });
+  return new CallstatsError('ERR_FORBIDDEN', 'forbidden', { account: 'this key may not access this account' });
 }

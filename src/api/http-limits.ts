@@ -19,26 +19,26 @@ export const MAX_HEADER_BUFFER_BYTES = 4 * MAX_URL_BYTES;
 export type HttpLimits = Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
 
 export function urlTooLong(): CallstatsError {
-  return new CallstatsError('ERR_URL_TOO_LONG', 'URL too long: POST the same query as the JSON body to the same path', 414, {
+  return new CallstatsError('ERR_URL_TOO_LONG', 'URL too long: POST the same query as the JSON body to the same path', {
     url: `more than ${MAX_URL_BYTES} bytes`,
     hint: 'POST the q object (or {"data": q}) as application/json to the same path',
   });
 }
 
 export function headersTooLarge(): CallstatsError {
-  return new CallstatsError('ERR_HEADERS_TOO_LARGE', 'request headers too large', 431, {
+  return new CallstatsError('ERR_HEADERS_TOO_LARGE', 'request headers too large', {
     headers: `more than ${MAX_OTHER_HEADER_BYTES} bytes besides the URL`,
   });
 }
 
 function requestTooSlow(limits: HttpLimits): CallstatsError {
-  return new CallstatsError('ERR_REQUEST_TIMEOUT', 'request too slow', 408, {
+  return new CallstatsError('ERR_REQUEST_TIMEOUT', 'request too slow', {
     request: `headers must arrive within ${limits.headersTimeoutMs / 1000} s (CALLSTATS_HEADERS_TIMEOUT) and the whole request within ${limits.requestTimeoutMs / 1000} s (CALLSTATS_REQUEST_TIMEOUT)`,
   });
 }
 
 export function shuttingDown(): CallstatsError {
-  return new CallstatsError('ERR_SHUTTING_DOWN', 'shutting down', 503, { server: 'shutting down; retry on another instance or later' });
+  return new CallstatsError('ERR_SHUTTING_DOWN', 'shutting down', { server: 'shutting down; retry on another instance or later' });
 }
 
 /**
@@ -59,7 +59,7 @@ export function clientErrorHandler(limits: HttpLimits) {
           ? Buffer.isBuffer(err.rawPacket) && err.rawPacket.includes('\r\n')
             ? headersTooLarge()
             : urlTooLong()
-          : new CallstatsError('ERR_BAD_REQUEST', 'malformed HTTP request', 400, { request: 'not a valid HTTP/1.1 request' });
+          : new CallstatsError('ERR_BAD_REQUEST', 'malformed HTTP request', { request: 'not a valid HTTP/1.1 request' });
     this.log.debug({ code: err.code }, 'client error');
     if (!socket.writable || response?.headersSent) {
       socket.destroy();

@@ -69,7 +69,7 @@ async function viaServer(
   }
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { message?: string; data?: Record<string, unknown> };
-    throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, res.status, body.data ?? {});
+    throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, body.data ?? {}, res.status);
   }
   if (args.what === 'csv') {
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), out, { end: false });

@@ -133,7 +133,7 @@ function decodeCursor(key: string): RecordCursor {
   } catch {
     // fall through to the 400
   }
-  throw new CallstatsError('ERR_START_KEY', 'invalid start_key', 400, { start_key: 'not a key returned by a previous page' });
+  throw new CallstatsError('ERR_START_KEY', 'invalid start_key', { start_key: 'not a key returned by a previous page' });
 }
 
 /** One page of records: `page_size` records after `start_key`, and the key of the next page if any. */

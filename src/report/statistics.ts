@@ -51,7 +51,7 @@ export async function statistics(
     if (!exact) return {};
     [lo, hi] = exact;
     if (bucketSpan(lo, hi, period, weekStart, query.timezone) > MAX_BUCKETS) {
-      throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', 400, {
+      throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', {
         q: { filters: `the matching calls span more than ${MAX_BUCKETS} ${period} buckets; narrow call_time` },
       });
     }

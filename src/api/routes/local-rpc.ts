@@ -12,18 +12,18 @@ import { RPC_METHODS, type RpcMethod } from '../../store/remote/control-channel.
  */
 export default async function localRpcRoutes(app: FastifyInstance): Promise<void> {
   const check = (request: FastifyRequest) => {
-    if (!isControlRequest(app, request)) throw new CallstatsError('ERR_NOT_FOUND', 'not found', 404, { path: request.url });
+    if (!isControlRequest(app, request)) throw new CallstatsError('ERR_NOT_FOUND', 'not found', { path: request.url });
   };
 
   app.post('/_local/rpc', { bodyLimit: 512 * 1024 * 1024 }, async (request) => {
     check(request);
     const { method, args } = request.body as { method: RpcMethod; args: unknown[] };
     if (!RPC_METHODS.includes(method) || !Array.isArray(args)) {
-      throw new CallstatsError('ERR_RPC', 'unknown method', 400, { method: String(method) });
+      throw new CallstatsError('ERR_RPC', 'unknown method', { method: String(method) });
     }
     const store = app.ctx.store as unknown as Record<RpcMethod, ((...a: unknown[]) => Promise<unknown>) | undefined>;
     const fn = store[method];
-    if (typeof fn !== 'function') throw new CallstatsError('ERR_RPC', 'not supported by this store', 400, { method });
+    if (typeof fn !== 'function') throw new CallstatsError('ERR_RPC', 'not supported by this store', { method });
     const result = await fn.apply(app.ctx.store, args);
     // The server's in-memory zone table must follow a zone change made by the CLI.
     if (method === 'saveZones') app.ctx.zones = await ZoneService.open(app.ctx.store, app.ctx.config.defaultCountry);

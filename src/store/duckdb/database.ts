@@ -81,7 +81,7 @@ export class Database {
     } catch (err) {
       const msg = (err as Error).message;
       if (/lock/i.test(msg)) {
-        throw new CallstatsError('ERR_STORE_LOCKED', `the store ${this.path} is in use by another process`, 503, {
+        throw new CallstatsError('ERR_STORE_LOCKED', `the store ${this.path} is in use by another process`, {
           store: msg,
         });
       }
@@ -164,7 +164,7 @@ export class Database {
   /** The writer connection, reopening the instance first if an earlier fatal error left none. */
   async writerLocked(): Promise<DuckDBConnection> {
     if (!this.writer && !this.closed) await this.reopenLocked().catch((err) => Promise.reject(faultError(err, this.memoryLimit)));
-    if (!this.writer) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+    if (!this.writer) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed');
     return this.writer;
   }
 
@@ -173,7 +173,7 @@ export class Database {
     if (this.reopening) await this.reopening.catch(() => undefined);
     if (!this.instance && !this.closed) await this.recover(this.epoch);
     if (!this.instance) {
-      if (this.closed) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+      if (this.closed) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed');
       throw storeUnavailable('the embedded database could not be reopened after a fatal error');
     }
     return this.pool.acquire(this.instance, this.epoch);

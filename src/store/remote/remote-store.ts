@@ -35,12 +35,12 @@ export class RemoteStore implements Store {
         body: JSON.stringify({ method, args }),
       });
     } catch (err) {
-      throw new CallstatsError('ERR_STORE_UNAVAILABLE', `the running server at ${this.handle.url} did not answer`, 503, {
+      throw new CallstatsError('ERR_STORE_UNAVAILABLE', `the running server at ${this.handle.url} did not answer`, {
         store: (err as Error).message,
       });
     }
     const body = (await res.json()) as { result?: T; message?: string; data?: Record<string, unknown> };
-    if (!res.ok) throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, res.status, body.data ?? {});
+    if (!res.ok) throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, body.data ?? {}, res.status);
     return body.result as T;
   }
 
@@ -113,7 +113,7 @@ export class RemoteStore implements Store {
       body: JSON.stringify(query),
       signal,
     });
-    if (!res.ok || !res.body) throw new CallstatsError('ERR_REMOTE', `server answered ${res.status}`, res.status, {});
+    if (!res.ok || !res.body) throw new CallstatsError('ERR_REMOTE', `server answered ${res.status}`, {}, res.status);
     const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) });
     for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
   }
