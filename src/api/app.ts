@@ -22,8 +22,6 @@ import {
   type HttpLimits,
 } from './http-limits.js';
 
-export { MAX_URL_BYTES } from './http-limits.js';
-
 export interface AppOptions {
   logger?: boolean | object;
   /** Time limits of the HTTP edge; default from the config (CALLSTATS_*_TIMEOUT). */

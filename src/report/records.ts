@@ -11,7 +11,7 @@ import { boundedCallTimeFilters, clampCallTimeFilters } from './time-bounds.js';
 import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
 import type { ParsedQuery } from '../query/parse-query.js';
 
-export { CSV_COLUMNS, type RecordRow } from './csv.js';
+export type { RecordRow } from './csv.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 10_000;
