@@ -19,7 +19,7 @@ function issue(): { id: string; secret: string; token: string } {
   return { id, secret, token: `${id}.${secret}` };
 }
 
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CallstatsError } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import { failure, toCallstatsError } from './envelope.js';
-import { registerAccountAuth } from './auth.js';
+import { rateLimitOf, registerAccountAuth } from './auth.js';
 import countriesRoutes from './routes/countries.js';
 import ingestRoutes from './routes/ingest.js';
 import localRpcRoutes from './routes/local-rpc.js';
@@ -16,7 +16,6 @@ import { collectRoutes } from './openapi.js';
 import {
   clientErrorHandler,
   headersTooLarge,
-  httpLimitsFromEnv,
   MAX_HEADER_BUFFER_BYTES,
   MAX_OTHER_HEADER_BYTES,
   MAX_URL_BYTES,
@@ -25,11 +24,9 @@ import {
   type HttpLimits,
 } from './http-limits.js';
 
-export { MAX_URL_BYTES } from './http-limits.js';
-
 export interface AppOptions {
   logger?: boolean | object;
-  /** Time limits of the HTTP edge; default from the environment (http-limits.ts). */
+  /** Time limits of the HTTP edge; default from the config (CALLSTATS_*_TIMEOUT). */
   limits?: Partial<HttpLimits>;
 }
 
@@ -50,7 +47,8 @@ declare module 'fastify' {
 
 /** Builds the HTTP API as a Fastify instance (not listening): routes, auth, envelopes. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const limits: HttpLimits = { ...httpLimitsFromEnv(), ...options.limits };
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = ctx.config;
+  const limits: HttpLimits = { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => randomUUID().replace(/-/g, ''),
@@ -100,12 +98,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const allowed = METHODS.filter((m) => shadow.find(m, request.url.split('?')[0]) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return failure(reply, new CallstatsError('ERR_METHOD', 'method not allowed', 405, { method: request.method, allowed }));
+      return failure(reply, new CallstatsError('ERR_METHOD', 'method not allowed', { method: request.method, allowed }));
     }
-    return failure(reply, new CallstatsError('ERR_NOT_FOUND', 'not found', 404, { path: request.url.split('?')[0].slice(0, 200) }));
+    return failure(reply, new CallstatsError('ERR_NOT_FOUND', 'not found', { path: request.url.split('?')[0].slice(0, 200) }));
   });
 
-  registerAccountAuth(app);
+  registerAccountAuth(app, rateLimitOf(ctx.config.rateLimit));
   await app.register(countriesRoutes);
   await app.register(ingestRoutes);
   await app.register(localRpcRoutes);

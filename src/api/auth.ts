@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import { keyAllows, verifyApiKey } from '../accounts/tokens.js';
 import { CallstatsError } from '../core/errors.js';
+import { CONTROL_HEADER, isControlPeer } from '../store/remote/control-channel.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const CONTROL_HEADER = 'x-callstats-control';
 
 /** The token a request presents: Kazoo's `X-Auth-Token`, or a bearer token. */
 export function presentedToken(request: FastifyRequest): string | undefined {
@@ -20,17 +19,7 @@ export function presentedToken(request: FastifyRequest): string | undefined {
  * `serve` wrote (mode 0600) beside the store, i.e. someone who could read the store file anyway.
  */
 export function isControlRequest(app: FastifyInstance, request: FastifyRequest): boolean {
-  const expected = app.ctx.controlToken;
-  const got = request.headers[CONTROL_HEADER];
-  if (expected === undefined || typeof got !== 'string') return false;
-  const a = Buffer.from(got);
-  const b = Buffer.from(expected);
-  // timingSafeEqual needs equal lengths; the length itself is not the secret.
-  return a.length === b.length && timingSafeEqual(a, b) && isLoopback(request.socket.remoteAddress);
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '::1' || address === '::ffff:127.0.0.1' || !!address?.startsWith('127.');
+  return isControlPeer(app.ctx.controlToken, request.headers[CONTROL_HEADER], request.socket.remoteAddress);
 }
 
 /** Requests per second per key, and the burst a quiet key may spend at once. */
@@ -39,11 +28,8 @@ export interface RateLimit {
   burst: number;
 }
 
-/** `CALLSTATS_RATE_LIMIT` (requests/second per key; `0` disables); burst is twice the rate. */
-export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimit | undefined {
-  const raw = env.CALLSTATS_RATE_LIMIT;
-  const rate = raw === undefined || raw.trim() === '' ? 200 : Number(raw);
-  if (!Number.isFinite(rate) || rate < 0) throw new Error(`CALLSTATS_RATE_LIMIT must be a number of requests per second, not '${raw}'`);
+/** `config.rateLimit` (CALLSTATS_RATE_LIMIT) as a token bucket; burst is twice the rate, `0` disables. */
+export function rateLimitOf(rate: number): RateLimit | undefined {
   return rate === 0 ? undefined : { rate, burst: Math.max(1, 2 * rate) };
 }
 
@@ -84,13 +70,13 @@ export class TokenBuckets {
  * 403 whether or not the account exists, so keys learn nothing about other accounts. Requests are
  * rate limited per API key once it is verified, and per client address when no valid key is shown.
  */
-export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | undefined = rateLimitFromEnv()): void {
+export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | undefined): void {
   const buckets = limit ? new TokenBuckets(limit) : undefined;
   const spend = (key: string, reply: FastifyReply) => {
     const wait = buckets?.take(key) ?? 0;
     if (wait === 0) return;
     reply.header('retry-after', String(wait));
-    throw new CallstatsError('ERR_RATE_LIMITED', 'rate limited', 429, {
+    throw new CallstatsError('ERR_RATE_LIMITED', 'rate limited', {
       rate_limit: `more than ${limit!.rate} requests per second; retry after ${wait} s`,
     });
   };
@@ -111,11 +97,11 @@ export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | und
       return;
     }
     const token = presentedToken(request);
-    if (!token) throw new CallstatsError('ERR_AUTH_MISSING', 'missing X-Auth-Token', 401, { 'X-Auth-Token': 'required' });
+    if (!token) throw new CallstatsError('ERR_AUTH_MISSING', 'missing X-Auth-Token', { 'X-Auth-Token': 'required' });
     const key = await verifyApiKey(app.ctx.store, token);
     if (!key) {
       spend(`ip:${request.ip}`, reply);
-      throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', 401, { 'X-Auth-Token': 'invalid or revoked' });
+      throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', { 'X-Auth-Token': 'invalid or revoked' });
     }
     spend(`key:${key.id}`, reply);
     if (!ACCOUNT_ID.test(account) || !keyAllows(key, account)) throw forbidden();
@@ -124,5 +110,5 @@ export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | und
 }
 
 function forbidden(): CallstatsError {
-  return new CallstatsError('ERR_FORBIDDEN', 'forbidden', 403, { account: 'this key may not access this account' });
+  return new CallstatsError('ERR_FORBIDDEN', 'forbidden', { account: 'this key may not access this account' });
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../core/error-codes.js';
 import { CallstatsError } from '../core/errors.js';
 
 /** The Kazoo success envelope. `auth_token` echoes only what the client sent. */
@@ -26,38 +27,31 @@ export function failure(reply: FastifyReply, err: CallstatsError): FastifyReply 
 }
 
 /** Fastify's own error codes mapped to ours; anything not listed is an internal error. */
-const FASTIFY_ERRORS: Record<
-  string,
-  { code: string; status: number; message: string; data: (req?: FastifyRequest) => Record<string, unknown> }
-> = {
+const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: string; data: (req?: FastifyRequest) => Record<string, unknown> }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
     code: 'ERR_BODY_TOO_LARGE',
-    status: 413,
     message: 'request body too large',
     data: (req) => ({ body: `more than ${req?.routeOptions.bodyLimit ?? 'the limit of'} bytes` }),
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'ERR_MEDIA_TYPE',
-    status: 415,
     message: 'unsupported content type',
     data: (req) => ({ 'content-type': String(req?.headers['content-type'] ?? '').slice(0, 200) }),
   },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'ERR_BODY', status: 400, message: 'empty JSON body', data: () => ({ body: 'empty' }) },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'ERR_BODY', status: 400, message: 'invalid JSON body', data: () => ({ body: 'invalid JSON' }) },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'ERR_BODY', message: 'empty JSON body', data: () => ({ body: 'empty' }) },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'ERR_BODY', message: 'invalid JSON body', data: () => ({ body: 'invalid JSON' }) },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'ERR_BODY',
-    status: 400,
     message: 'invalid content length',
     data: () => ({ 'content-length': 'does not match the body' }),
   },
-  FST_ERR_VALIDATION: { code: 'ERR_VALIDATION', status: 400, message: 'invalid request', data: () => ({}) },
+  FST_ERR_VALIDATION: { code: 'ERR_VALIDATION', message: 'invalid request', data: () => ({}) },
   FST_ERR_BAD_URL: {
     code: 'ERR_BAD_URL',
-    status: 400,
     message: 'malformed URL',
     data: () => ({ path: 'not a valid percent-encoded URL' }),
   },
-  FST_ERR_ASYNC_CONSTRAINT: { code: 'ERR_BAD_URL', status: 400, message: 'malformed URL', data: () => ({}) },
+  FST_ERR_ASYNC_CONSTRAINT: { code: 'ERR_BAD_URL', message: 'malformed URL', data: () => ({}) },
 };
 
 /**
@@ -68,13 +62,13 @@ export function toCallstatsError(err: unknown, request?: FastifyRequest): Callst
   if (err instanceof CallstatsError) return err;
   const e = err as { code?: string; statusCode?: number; message?: string; validation?: unknown };
   const known = e?.code ? FASTIFY_ERRORS[e.code] : undefined;
-  if (known) return new CallstatsError(known.code, known.message, known.status, known.data(request));
+  if (known) return new CallstatsError(known.code, known.message, known.data(request));
   // JSON.parse in a content-type parser; the parser's own text names no spot the client can use.
-  if (e instanceof SyntaxError) return new CallstatsError('ERR_BODY', 'invalid JSON body', 400, { body: 'invalid JSON' });
+  if (e instanceof SyntaxError) return new CallstatsError('ERR_BODY', 'invalid JSON body', { body: 'invalid JSON' });
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new CallstatsError('ERR_REQUEST', 'bad request', e.statusCode, {});
+    return new CallstatsError('ERR_REQUEST', 'bad request', {}, e.statusCode);
   }
-  return new CallstatsError('ERR_INTERNAL', 'internal error', 500, {});
+  return new CallstatsError('ERR_INTERNAL', 'internal error', {});
 }
 
 /**

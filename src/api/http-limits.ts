@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { envSeconds } from '../core/config.js';
+import type { Config } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { rawFailure } from './envelope.js';
 
@@ -15,49 +15,30 @@ export const MAX_OTHER_HEADER_BYTES = 64 * 1024;
  */
 export const MAX_HEADER_BUFFER_BYTES = 4 * MAX_URL_BYTES;
 
-/** The HTTP edge's time limits, in milliseconds (docs/operations.md). */
-export interface HttpLimits {
-  /** `CALLSTATS_HEADERS_TIMEOUT` (s, default 20): the request line and headers must arrive within this. */
-  headersTimeoutMs: number;
-  /** `CALLSTATS_REQUEST_TIMEOUT` (s, default 300): the whole request, body included, must arrive within this. */
-  requestTimeoutMs: number;
-  /** `CALLSTATS_KEEPALIVE_TIMEOUT` (s, default 72): an idle keep-alive connection is closed after this. */
-  keepAliveTimeoutMs: number;
-}
-
-/**
- * Limits from the environment. 300 s lets a 256 MiB ingest finish at ~1 MB/s (over loopback it
- * takes a few seconds); 72 s of keep-alive outlasts the 60 s idle timeout of common load
- * balancers, so they never reuse a connection the server is closing.
- */
-export function httpLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLimits {
-  const headersTimeoutMs = envSeconds(env, 'CALLSTATS_HEADERS_TIMEOUT', 20) * 1000;
-  const requestTimeoutMs = envSeconds(env, 'CALLSTATS_REQUEST_TIMEOUT', 300) * 1000;
-  const keepAliveTimeoutMs = envSeconds(env, 'CALLSTATS_KEEPALIVE_TIMEOUT', 72) * 1000;
-  return { headersTimeoutMs: Math.min(headersTimeoutMs, requestTimeoutMs), requestTimeoutMs, keepAliveTimeoutMs };
-}
+/** The HTTP edge's time limits, in milliseconds (docs/operations.md; read in core/config.ts). */
+export type HttpLimits = Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
 
 export function urlTooLong(): CallstatsError {
-  return new CallstatsError('ERR_URL_TOO_LONG', 'URL too long: POST the same query as the JSON body to the same path', 414, {
+  return new CallstatsError('ERR_URL_TOO_LONG', 'URL too long: POST the same query as the JSON body to the same path', {
     url: `more than ${MAX_URL_BYTES} bytes`,
     hint: 'POST the q object (or {"data": q}) as application/json to the same path',
   });
 }
 
 export function headersTooLarge(): CallstatsError {
-  return new CallstatsError('ERR_HEADERS_TOO_LARGE', 'request headers too large', 431, {
+  return new CallstatsError('ERR_HEADERS_TOO_LARGE', 'request headers too large', {
     headers: `more than ${MAX_OTHER_HEADER_BYTES} bytes besides the URL`,
   });
 }
 
-export function requestTooSlow(limits: HttpLimits): CallstatsError {
-  return new CallstatsError('ERR_REQUEST_TIMEOUT', 'request too slow', 408, {
+function requestTooSlow(limits: HttpLimits): CallstatsError {
+  return new CallstatsError('ERR_REQUEST_TIMEOUT', 'request too slow', {
     request: `headers must arrive within ${limits.headersTimeoutMs / 1000} s (CALLSTATS_HEADERS_TIMEOUT) and the whole request within ${limits.requestTimeoutMs / 1000} s (CALLSTATS_REQUEST_TIMEOUT)`,
   });
 }
 
 export function shuttingDown(): CallstatsError {
-  return new CallstatsError('ERR_SHUTTING_DOWN', 'shutting down', 503, { server: 'shutting down; retry on another instance or later' });
+  return new CallstatsError('ERR_SHUTTING_DOWN', 'shutting down', { server: 'shutting down; retry on another instance or later' });
 }
 
 /**
@@ -78,7 +59,7 @@ export function clientErrorHandler(limits: HttpLimits) {
           ? Buffer.isBuffer(err.rawPacket) && err.rawPacket.includes('\r\n')
             ? headersTooLarge()
             : urlTooLong()
-          : new CallstatsError('ERR_BAD_REQUEST', 'malformed HTTP request', 400, { request: 'not a valid HTTP/1.1 request' });
+          : new CallstatsError('ERR_BAD_REQUEST', 'malformed HTTP request', { request: 'not a valid HTTP/1.1 request' });
     this.log.debug({ code: err.code }, 'client error');
     if (!socket.writable || response?.headersSent) {
       socket.destroy();

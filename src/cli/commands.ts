@@ -59,7 +59,11 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 
 /** Runs `fn` on the configured store (or the running server's, see docs/architecture.md) and closes it. */
 async function withStore(config: Config, fn: (store: Store) => Promise<number>): Promise<number> {
-  const store = await openStore(config.store, { allowRemote: true, queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openStore(config.store, {
+    allowRemote: true,
+    duckdbMemory: config.duckdbMemory,
+    queryTimeoutMs: config.queryTimeoutMs,
+  });
   try {
     return await fn(store);
   } finally {
@@ -132,6 +136,7 @@ export const COMMANDS: readonly Command[] = [
           defaultCountry: config.defaultCountry,
           json,
           batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
+          workers: config.importWorkers,
         }),
       ),
   },

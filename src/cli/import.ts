@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { ingestRecords, readRecordBatches, type IngestResult, type RawRecord } from '../ingest/index.js';
 import { readNdjsonParallel } from '../ingest/parallel-ndjson.js';
 import type { InputFormat } from '../ingest/index.js';
@@ -15,6 +14,8 @@ export interface ImportOptions {
   defaultCountry?: string;
   json: boolean;
   batchSize?: number;
+  /** NDJSON parsing threads (`config.importWorkers`, CALLSTATS_IMPORT_WORKERS); `0` parses on the main thread. */
+  workers: number;
 }
 
 /** `callstats import`: streams each file (or stdin for `-`) through the real ingest path. */
@@ -62,7 +63,7 @@ export async function runImport(opts: ImportOptions): Promise<number> {
  */
 function readerFor(file: string, input: NodeJS.ReadableStream, opts: ImportOptions): AsyncIterable<RawRecord[]> {
   const ndjson = opts.format === 'ndjson' || (opts.format === undefined && /\.(nd)?jsonl?$/i.test(file) && !/\.json$/i.test(file));
-  const workers = Number(process.env.CALLSTATS_IMPORT_WORKERS ?? Math.min(2, availableParallelism()));
+  const { workers } = opts;
   if (ndjson && workers > 0) return readNdjsonParallel(input, { workers, accountId: opts.account });
   return readRecordBatches(input, opts.format ?? 'auto');
 }

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import { makeOutput, n, type Output } from './output.js';
 
 /** Calls per insert: large batches keep ClickHouse's part count (and merges) low. */
-export const MIGRATE_BATCH = 20_000;
+const MIGRATE_BATCH = 20_000;
 
 /** What a migration did, per kind of data. */
 export interface MigrateReport {

@@ -7,6 +7,7 @@ import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../rep
 import { statistics } from '../report/statistics.js';
 import { ZoneService } from '../zones/zone-service.js';
 import { openStore, runningServer } from '../store/open-store.js';
+import { controlHeaders } from '../store/remote/control-channel.js';
 import type { ServerHandle } from '../store/remote/remote-store.js';
 import { usage } from './output.js';
 
@@ -60,7 +61,7 @@ async function viaServer(
     // POST carries q as the body, so a long query never meets a URL limit.
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-callstats-control': server.controlToken },
+      headers: controlHeaders(server.controlToken),
       body: args.q && args.q.trim() ? args.q : '{}',
     });
   } catch {
@@ -68,7 +69,7 @@ async function viaServer(
   }
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { message?: string; data?: Record<string, unknown> };
-    throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, res.status, body.data ?? {});
+    throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, body.data ?? {}, res.status);
   }
   if (args.what === 'csv') {
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), out, { end: false });
@@ -85,7 +86,11 @@ function page(p: { data: unknown; page_size?: number; next_start_key?: string })
 }
 
 async function direct(config: Config, args: QueryArgs, pageSize: number | undefined, out: NodeJS.WritableStream): Promise<void> {
-  const store = await openStore(config.store, { allowRemote: true, queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openStore(config.store, {
+    allowRemote: true,
+    duckdbMemory: config.duckdbMemory,
+    queryTimeoutMs: config.queryTimeoutMs,
+  });
   try {
     const query = parseApiQuery(args.q, config);
     if (args.what === 'csv') {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ensureAdminKey } from '../accounts/tokens.js';
 import { buildApp } from '../api/app.js';
-import type { Config } from '../core/config.js';
+import { SERVE_DUCKDB_MEMORY, type Config } from '../core/config.js';
 import { ZoneService } from '../zones/zone-service.js';
 import { openStore, parseStoreLocation, writeServerHandle } from '../store/open-store.js';
 import { loadDemo } from './demo.js';
@@ -37,8 +37,10 @@ export interface ServeOptions {
 export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<void>; url: string }> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const { config } = opts;
-  // The server keeps the hot part of the store cached; CLI commands stay small (512MB default).
-  const store = await openStore(config.store, { duckdbMemory: '2GB', queryTimeoutMs: config.queryTimeoutMs });
+  const store = await openStore(config.store, {
+    duckdbMemory: config.duckdbMemory ?? SERVE_DUCKDB_MEMORY,
+    queryTimeoutMs: config.queryTimeoutMs,
+  });
   const zones = await ZoneService.open(store, config.defaultCountry);
   if (opts.demoIfEmpty && (await store.countCalls()) === 0) {
     log('callstats: the store is empty; loading the demo account ...');
@@ -47,7 +49,7 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
   }
   const admin = await ensureAdminKey(store);
   const controlToken = randomBytes(24).toString('base64url');
-  const app = await buildApp({ store, zones, config, controlToken }, { logger: { level: process.env.CALLSTATS_LOG_LEVEL ?? 'warn' } });
+  const app = await buildApp({ store, zones, config, controlToken }, { logger: { level: config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -35,5 +35,57 @@ export const CALL_COLUMNS = [
   'hangup_cause',
 ] as const satisfies readonly (keyof Call)[];
 
+/** A column of the calls table. */
+export type CallColumn = (typeof CALL_COLUMNS)[number];
+
+/** The kind of value each calls column holds: how the engines' DDL, appenders and exports treat it. */
+export const CALL_COLUMN_KINDS: Record<CallColumn, 'text' | 'integer' | 'boolean'> = {
+  account_id: 'text',
+  call_id: 'text',
+  call_time: 'integer',
+  call_direction: 'text',
+  caller_id_name: 'text',
+  caller_id_number: 'text',
+  callee_id_number: 'text',
+  caller_zone_id: 'integer',
+  callee_zone_id: 'integer',
+  duration_seconds: 'integer',
+  billing_seconds: 'integer',
+  ringing_seconds: 'integer',
+  unanswered: 'boolean',
+  hangup_cause: 'text',
+};
+
+/** The two region names an export adds from the zone table beside each zone id. */
+export const REGION_COLUMNS = ['caller_region', 'callee_region'] as const;
+
+/**
+ * The columns of a records export (CSV and JSON), in order (SPEC 2.5): every stored column but
+ * `account_id`, each zone id followed by its region name. The CSV header, the JSON records and the
+ * records query's SELECT list all read this list.
+ */
+export const EXPORT_COLUMNS = [
+  'call_id',
+  'call_time',
+  'call_direction',
+  'caller_id_name',
+  'caller_id_number',
+  'caller_zone_id',
+  'caller_region',
+  'callee_id_number',
+  'callee_zone_id',
+  'callee_region',
+  'duration_seconds',
+  'billing_seconds',
+  'ringing_seconds',
+  'unanswered',
+  'hangup_cause',
+] as const satisfies readonly (Exclude<CallColumn, 'account_id'> | (typeof REGION_COLUMNS)[number])[];
+
+/** The stored columns of an export, in export order: what the records query selects. */
+export const EXPORTED_CALL_COLUMNS = EXPORT_COLUMNS.filter(
+  (c): c is Exclude<(typeof EXPORT_COLUMNS)[number], (typeof REGION_COLUMNS)[number]> => !(REGION_COLUMNS as readonly string[]).includes(c),
+);
+
 /** Gregorian seconds (Erlang calendar, Kazoo `timestamp`) of 1970-01-01T00:00:00Z. */
 export const GREGORIAN_UNIX_OFFSET = 62167219200;

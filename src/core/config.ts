@@ -1,4 +1,9 @@
-/** Runtime configuration, read from the environment (SPEC section 8); CLI flags override. */
+import { availableParallelism } from 'node:os';
+
+/**
+ * Runtime configuration, read from the environment (SPEC section 8); CLI flags override. This is
+ * the one place that reads `CALLSTATS_*` variables: every other module takes its values from here.
+ */
 export interface Config {
   port: number;
   host: string;
@@ -11,7 +16,26 @@ export interface Config {
   queryTimeoutMs: number;
   /** `CALLSTATS_SHUTDOWN_TIMEOUT` (s, default 10): drain deadline on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
+  /** `CALLSTATS_HEADERS_TIMEOUT` (s, default 20, at most the request timeout): request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** `CALLSTATS_REQUEST_TIMEOUT` (s, default 300): the whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+  /** `CALLSTATS_KEEPALIVE_TIMEOUT` (s, default 72): an idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** `CALLSTATS_RATE_LIMIT` (requests/second per key, default 200; `0` disables). */
+  rateLimit: number;
+  /** `CALLSTATS_DUCKDB_MEMORY`: DuckDB's memory limit; unset, `serve` uses SERVE_DUCKDB_MEMORY and other commands DUCKDB_MEMORY. */
+  duckdbMemory: string | undefined;
+  /** `CALLSTATS_IMPORT_WORKERS` (default up to 2): NDJSON parsing threads of `import`; `0` parses on the main thread. */
+  importWorkers: number;
+  /** `CALLSTATS_LOG_LEVEL` (default `warn`): pino log level of `serve`. */
+  logLevel: string;
 }
+
+/** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
+export const DUCKDB_MEMORY = '512MB';
+/** The same for `serve`, which keeps the hot part of the store cached. */
+export const SERVE_DUCKDB_MEMORY = '2GB';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dateOrder = (env.CALLSTATS_DATE_ORDER ?? 'dmy').toLowerCase();
@@ -24,10 +48,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const port = Number(env.CALLSTATS_PORT ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CALLSTATS_PORT is not a port: '${env.CALLSTATS_PORT}'`);
+  const rawRate = env.CALLSTATS_RATE_LIMIT;
+  const rateLimit = rawRate === undefined || rawRate.trim() === '' ? 200 : Number(rawRate);
+  if (!Number.isFinite(rateLimit) || rateLimit < 0) {
+    throw new Error(`CALLSTATS_RATE_LIMIT must be a number of requests per second, not '${rawRate}'`);
+  }
+  // 300 s lets a 256 MiB ingest finish at ~1 MB/s (over loopback it takes a few seconds); 72 s of
+  // keep-alive outlasts the 60 s idle timeout of common load balancers, so they never reuse a
+  // connection the server is closing.
+  const requestTimeoutMs = envSeconds(env, 'CALLSTATS_REQUEST_TIMEOUT', 300) * 1000;
   return {
     port,
     queryTimeoutMs: envSeconds(env, 'CALLSTATS_QUERY_TIMEOUT', 30) * 1000,
     shutdownTimeoutMs: envSeconds(env, 'CALLSTATS_SHUTDOWN_TIMEOUT', 10) * 1000,
+    headersTimeoutMs: Math.min(envSeconds(env, 'CALLSTATS_HEADERS_TIMEOUT', 20) * 1000, requestTimeoutMs),
+    requestTimeoutMs,
+    keepAliveTimeoutMs: envSeconds(env, 'CALLSTATS_KEEPALIVE_TIMEOUT', 72) * 1000,
+    rateLimit,
+    duckdbMemory: env.CALLSTATS_DUCKDB_MEMORY,
+    importWorkers: Number(env.CALLSTATS_IMPORT_WORKERS ?? Math.min(2, availableParallelism())),
+    logLevel: env.CALLSTATS_LOG_LEVEL ?? 'warn',
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,
@@ -38,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** A positive number of seconds from the environment, or the default. */
-export function envSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function envSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);

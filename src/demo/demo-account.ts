@@ -3,11 +3,11 @@ import type { SyntheticOptions } from './synthetic-cdrs.js';
 /** The demo account's id: 32 hex digits like every Kazoo account id, recognisable by its 'de30' ("demo") start. */
 export const DEMO_ACCOUNT_ID = 'de300000000000000000000000000001';
 /** Default number of demo calls (`callstats demo --calls N` overrides). */
-export const DEMO_CALLS = 20_000;
+const DEMO_CALLS = 20_000;
 /** How far back the demo data reaches. */
-export const DEMO_MONTHS = 6;
+const DEMO_MONTHS = 6;
 /** Fixed seed: every newcomer sees the same demo numbers (dates shift with today). */
-export const DEMO_SEED = 2600;
+const DEMO_SEED = 2600;
 
 /**
  * Parameters for the demo account: one New Zealand business (NZ numbers, Pacific/Auckland

@@ -47,7 +47,7 @@ export interface SyntheticAccount {
   uuidNode: string;
 }
 
-export function hex32(rng: Prng): string {
+function hex32(rng: Prng): string {
   return rng.hex8() + rng.hex8() + rng.hex8() + rng.hex8();
 }
 

@@ -57,7 +57,7 @@ export function* syntheticCdrs(opts: SyntheticOptions): Generator<KazooCdr> {
     let rhythm = rhythms.get(account.timezone);
     if (!rhythm) rhythms.set(account.timezone, (rhythm = new CallRhythm(account.timezone, fromS, toS)));
     for (let i = 0; i < account.calls; i++, serial++) {
-      yield makeCdr(rng, account, rhythm, fromS, toS, serial, uuidBase, carrierBase);
+      yield makeCdr(rng, account, rhythm, toS, serial, uuidBase, carrierBase);
     }
   }
 }
@@ -66,7 +66,6 @@ function makeCdr(
   rng: Prng,
   account: SyntheticAccount,
   rhythm: CallRhythm,
-  fromS: number,
   toS: number,
   serial: number,
   uuidBase: number,

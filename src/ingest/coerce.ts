@@ -116,7 +116,7 @@ export const ID: TextRule = { maxBytes: MAX_ID_BYTES, id: true };
  * let two call ids collide; engines and CSV handle it differently). A lone surrogate is repaired to
  * U+FFFD in display text and rejected in an id. Text over the limit is rejected, never cut.
  */
-export function cleanText(raw: string, field: string, rule: TextRule = TEXT): string | null | Invalid {
+function cleanText(raw: string, field: string, rule: TextRule = TEXT): string | null | Invalid {
   let s = raw.trim();
   if (s.length === 0) return null;
   // Every UTF-16 unit is at least one UTF-8 byte: a long string is refused before it is scanned.

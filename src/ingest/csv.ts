@@ -18,7 +18,7 @@ export interface CsvRow {
  * end in CRLF, LF or a lone CR (old Kazoo exports end rows in "\r"). Lenient where the RFC is
  * silent: text after a closing quote is kept, a quote inside an unquoted field is literal.
  */
-export class CsvParser {
+class CsvParser {
   private row: string[] = [];
   private field = '';
   private fieldStart = 0;

@@ -31,7 +31,7 @@ export interface ReadOptions {
 
 /** 400 for a body that is not CDRs; `reason` says what was wrong. */
 export function notCdrs(reason: string): CallstatsError {
-  return new CallstatsError('ERR_BODY', 'body is not CDRs', 400, { body: reason });
+  return new CallstatsError('ERR_BODY', 'body is not CDRs', { body: reason });
 }
 
 /** Same as readRecords, one array per input chunk: cheaper for callers that loop anyway. */

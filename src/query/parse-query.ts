@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/error-codes.js';
 import { queryError } from '../core/errors.js';
 import type { AndNode } from './ast.js';
 import { getField, groupableFieldNames } from './fields.js';
@@ -102,7 +103,7 @@ function parseGrouping(raw: unknown): string | undefined {
   return raw;
 }
 
-function parseChoice<T extends string>(raw: unknown, path: string, code: string, choices: readonly T[]): T | undefined {
+function parseChoice<T extends string>(raw: unknown, path: string, code: ErrorCode, choices: readonly T[]): T | undefined {
   if (absent(raw)) return undefined;
   if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
   throw queryError(code, path, `expected ${choices.map((c) => `'${c}'`).join(' or ')}`);

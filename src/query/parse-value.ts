@@ -9,7 +9,7 @@ export interface ValueContext {
 }
 
 /** Longest LIKE pattern accepted; longer patterns only make matching slow. */
-export const MAX_LIKE_PATTERN = 1000;
+const MAX_LIKE_PATTERN = 1000;
 
 const INTEGER_TEXT = /^-?[0-9]{1,16}$/;
 // Lone UTF-16 surrogates cannot be encoded as UTF-8; each engine would replace them differently.

@@ -1,21 +1,7 @@
-/** CSV columns, in order (SPEC 2.5). */
-export const CSV_COLUMNS = [
-  'call_id',
-  'call_time',
-  'call_direction',
-  'caller_id_name',
-  'caller_id_number',
-  'caller_zone_id',
-  'caller_region',
-  'callee_id_number',
-  'callee_zone_id',
-  'callee_region',
-  'duration_seconds',
-  'billing_seconds',
-  'ringing_seconds',
-  'unanswered',
-  'hangup_cause',
-] as const;
+import { EXPORT_COLUMNS } from '../core/call.js';
+
+/** CSV columns, in order (SPEC 2.5): the export columns of core/call.ts. */
+export const CSV_COLUMNS = EXPORT_COLUMNS;
 
 export type RecordRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
 

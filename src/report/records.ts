@@ -11,41 +11,60 @@ import { boundedCallTimeFilters, clampCallTimeFilters } from './time-bounds.js';
 import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
 import type { ParsedQuery } from '../query/parse-query.js';
 
-export { CSV_COLUMNS, type RecordRow } from './csv.js';
+export type { RecordRow } from './csv.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 10_000;
 
-/** Turns a stored row into an export record: local call_time, region names, unanswered as 0/1. */
+/**
+ * A row of the records query as it leaves the store: canonical (store/canonical-row.ts), so
+ * integers are numbers, NULL is null and `unanswered` is the query's 0/1 (booleanAsInteger).
+ */
+interface StoredRecord {
+  call_id: string;
+  call_time: number;
+  call_direction: string;
+  caller_id_name: string | null;
+  caller_id_number: string | null;
+  caller_zone_id: number | null;
+  callee_id_number: string | null;
+  callee_zone_id: number | null;
+  duration_seconds: number;
+  billing_seconds: number;
+  ringing_seconds: number | null;
+  unanswered: 0 | 1;
+  hangup_cause: string | null;
+}
+
+/** Turns a stored row into an export record: local call_time, region names. */
 export function toRecord(
-  row: Record<string, unknown>,
+  stored: Record<string, unknown>,
   zones: ZoneService,
   tz: string,
   format: 'kazoo' | 'iso',
   order: DateOrder,
 ): RecordRow {
-  const callerZone = row.caller_zone_id === null ? null : Number(row.caller_zone_id);
-  const calleeZone = row.callee_zone_id === null ? null : Number(row.callee_zone_id);
+  const row = stored as unknown as StoredRecord;
   const region = (id: number | null) => {
     const z = zones.zone(id);
     return z ? regionName(z) : null;
   };
   return {
-    call_id: String(row.call_id),
-    call_time: formatCallTime(Number(row.call_time), tz, format, order),
-    call_direction: String(row.call_direction),
-    caller_id_name: (row.caller_id_name as string | null) ?? null,
-    caller_id_number: (row.caller_id_number as string | null) ?? null,
-    caller_zone_id: callerZone,
-    caller_region: region(callerZone),
-    callee_id_number: (row.callee_id_number as string | null) ?? null,
-    callee_zone_id: calleeZone,
-    callee_region: region(calleeZone),
-    duration_seconds: Number(row.duration_seconds),
-    billing_seconds: Number(row.billing_seconds),
-    ringing_seconds: row.ringing_seconds === null ? null : Number(row.ringing_seconds),
-    unanswered: Number(row.unanswered) ? 1 : 0,
-    hangup_cause: (row.hangup_cause as string | null) ?? null,
+    call_id: row.call_id,
+    call_time: formatCallTime(row.call_time, tz, format, order),
+    call_direction: row.call_direction,
+    caller_id_name: row.caller_id_name,
+    caller_id_number: row.caller_id_number,
+    caller_zone_id: row.caller_zone_id,
+    caller_region: region(row.caller_zone_id),
+    callee_id_number: row.callee_id_number,
+    callee_zone_id: row.callee_zone_id,
+    callee_region: region(row.callee_zone_id),
+    duration_seconds: row.duration_seconds,
+    billing_seconds: row.billing_seconds,
+    ringing_seconds: row.ringing_seconds,
+    unanswered: row.unanswered,
+    hangup_cause: row.hangup_cause,
   };
 }
 
@@ -122,18 +141,18 @@ async function* joined(lines: AsyncIterable<string>): AsyncGenerator<string> {
 }
 
 /** Opaque page cursor: base64url of the last record's (call_time, call_id). */
-export function encodeCursor(c: RecordCursor): string {
+function encodeCursor(c: RecordCursor): string {
   return Buffer.from(JSON.stringify([c.call_time, c.call_id])).toString('base64url');
 }
 
-export function decodeCursor(key: string): RecordCursor {
+function decodeCursor(key: string): RecordCursor {
   try {
     const [t, id] = JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as [unknown, unknown];
     if (Number.isSafeInteger(t) && typeof id === 'string') return { call_time: t as number, call_id: id };
   } catch {
     // fall through to the 400
   }
-  throw new CallstatsError('ERR_START_KEY', 'invalid start_key', 400, { start_key: 'not a key returned by a previous page' });
+  throw new CallstatsError('ERR_START_KEY', 'invalid start_key', { start_key: 'not a key returned by a previous page' });
 }
 
 /** One page of records: `page_size` records after `start_key`, and the key of the next page if any. */
@@ -156,7 +175,7 @@ export async function recordsPage(
     data,
     page_size: data.length,
     ...(rows.length > pageSize && last
-      ? { next_start_key: encodeCursor({ call_time: Number(last.call_time), call_id: String(last.call_id) }) }
+      ? { next_start_key: encodeCursor({ call_time: last.call_time as number, call_id: last.call_id as string }) }
       : {}),
   };
 }

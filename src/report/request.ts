@@ -16,7 +16,7 @@ export function parseApiQuery(raw: unknown, config: Pick<Config, 'defaultTimezon
 /** A PERIOD path segment, or a 400 naming the choices. */
 export function parsePeriod(period: string): Period {
   if (PERIODS.includes(period as Period)) return period as Period;
-  throw new CallstatsError('ERR_PERIOD', 'unknown period', 400, {
+  throw new CallstatsError('ERR_PERIOD', 'unknown period', {
     period: `expected one of ${PERIODS.join(', ')}, not '${period.slice(0, 40)}'`,
   });
 }
@@ -32,7 +32,7 @@ export function parsePageSize(raw: unknown): number {
           ? raw
           : NaN;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new CallstatsError('ERR_PAGE_SIZE', 'invalid page_size', 400, { page_size: `a whole number from 1 to ${MAX_PAGE_SIZE}` });
+    throw new CallstatsError('ERR_PAGE_SIZE', 'invalid page_size', { page_size: `a whole number from 1 to ${MAX_PAGE_SIZE}` });
   }
   return size;
 }
@@ -41,6 +41,6 @@ export function parsePageSize(raw: unknown): number {
 export function parseStartKey(raw: unknown): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string')
-    throw new CallstatsError('ERR_START_KEY', 'invalid start_key', 400, { start_key: 'not a key returned by a previous page' });
+    throw new CallstatsError('ERR_START_KEY', 'invalid start_key', { start_key: 'not a key returned by a previous page' });
   return raw;
 }

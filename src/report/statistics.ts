@@ -51,7 +51,7 @@ export async function statistics(
     if (!exact) return {};
     [lo, hi] = exact;
     if (bucketSpan(lo, hi, period, weekStart, query.timezone) > MAX_BUCKETS) {
-      throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', 400, {
+      throw new CallstatsError('ERR_TOO_MANY_BUCKETS', 'too many buckets', {
         q: { filters: `the matching calls span more than ${MAX_BUCKETS} ${period} buckets; narrow call_time` },
       });
     }
@@ -70,8 +70,9 @@ export async function statistics(
   const out: Record<string, Stats> = {};
   let key = '';
   for (const row of rows) {
-    const bucket = Number(row.bucket);
-    if (Number(row.is_total) === 1) {
+    // Rows are canonical (store/canonical-row.ts): bucket and is_total are numbers on every engine.
+    const bucket = row.bucket as number;
+    if (row.is_total === 1) {
       key = formatBucketKey(bucket, query.timezone, query.timeFormat, config.dateOrder);
       out[key] = toStats(row, metrics);
       if (spec.grouped) out[key].groups = {};
@@ -111,8 +112,8 @@ async function matchingRange(
   hi: number,
 ): Promise<[number, number] | undefined> {
   const [row] = await store.all(matchingRangeQuery(account, boundedCallTimeFilters(filters, lo, hi), getDialect(store.dialect)));
-  if (!row || row.lo === null || row.lo === undefined) return undefined;
-  return [Number(row.lo), Number(row.hi)];
+  if (!row || row.lo === null) return undefined;
+  return [row.lo as number, row.hi as number];
 }
 
 /**
@@ -136,9 +137,9 @@ export async function callTimeWindow(
     return { range: [flo, fhi], exact: false };
   }
   const [table] = await store.all(tableRangeQuery(getDialect(store.dialect)));
-  if (!table || table.lo === null || table.lo === undefined) return undefined;
-  const tlo = Number(table.lo);
-  const thi = Number(table.hi);
+  if (!table || table.lo === null) return undefined;
+  const tlo = table.lo as number;
+  const thi = table.hi as number;
   if (tlo < CALL_TIME_MIN || thi > CALL_TIME_MAX) {
     // :TRICKY: some account holds calls outside the bounds (stored before ingest bounded them, or
     // by hand). The table's range would then cover 130 years of offset segments for every

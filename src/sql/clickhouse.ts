@@ -38,10 +38,6 @@ export const clickhouseDialect: Dialect = {
     // becomes 'null', the key it gets on DuckDB too (no integer prints as 'null', so no groups merge).
     return `toNullable(ifNull(toString(${expr}), 'null'))`;
   },
-  toText(expr) {
-    // Nullable always: the per-bucket rows carry a NULL group, and UNION ALL in 18.16 wants equal types.
-    return `toNullable(toString(${expr}))`;
-  },
   intDiv(a, b) {
     return `intDiv(${a}, ${b})`;
   },

@@ -1,3 +1,4 @@
+import { CALL_COLUMN_KINDS, EXPORT_COLUMNS } from '../core/call.js';
 import type { AndNode } from '../query/ast.js';
 import { callTimeBounds } from '../query/call-time-bounds.js';
 import type { CompiledSql } from '../store/store.js';
@@ -45,23 +46,14 @@ export function csvLinesQuery(input: CsvLinesInput, dialect: Dialect): CompiledS
     time = `concat(${time}, ${suffix})`;
   }
   const col = (name: string) => `${CALLS_ALIAS}.${dialect.identifier(name)}`;
-  const fields = [
-    csv.text(col('call_id')),
-    time,
-    csv.text(col('call_direction')),
-    csv.text(col('caller_id_name')),
-    csv.text(col('caller_id_number')),
-    csv.number(col('caller_zone_id')),
-    csv.text(fieldSql('caller_region', dialect)),
-    csv.text(col('callee_id_number')),
-    csv.number(col('callee_zone_id')),
-    csv.text(fieldSql('callee_region', dialect)),
-    csv.number(col('duration_seconds')),
-    csv.number(col('billing_seconds')),
-    csv.number(col('ringing_seconds')),
-    csv.number(dialect.booleanAsInteger(col('unanswered'))),
-    csv.text(col('hangup_cause')),
-  ];
+  // One field per export column (core/call.ts), in the CSV's order (SPEC 2.5).
+  const fields = EXPORT_COLUMNS.map((c) => {
+    if (c === 'call_time') return time;
+    if (c === 'caller_region' || c === 'callee_region') return csv.text(fieldSql(c, dialect));
+    const kind = CALL_COLUMN_KINDS[c];
+    if (kind === 'boolean') return csv.number(dialect.booleanAsInteger(col(c)));
+    return kind === 'integer' ? csv.number(col(c)) : csv.text(col(c));
+  });
   // As in statsQuery: bound only the sides the filter leaves open.
   const [flo, fhi] = callTimeBounds(input.filters);
   const where = [

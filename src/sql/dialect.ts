@@ -23,8 +23,6 @@ export interface Dialect {
   nullAsFalse(predicate: string): string;
   /** A boolean column as integer 0/1 (group keys are "0"/"1"). */
   booleanAsInteger(expr: string): string;
-  /** Any scalar as text (group keys); NULL stays NULL. */
-  toText(expr: string): string;
   /** Integer division of two integer expressions whose quotient is exact or truncated toward zero. */
   intDiv(a: string, b: string): string;
   /** Local seconds of the first of the month 00:00 for an expression of local seconds (UTC calendar math, no zone). */

@@ -1,7 +1,6 @@
 import { listValue } from '@duckdb/node-api';
 import { assertIdentifier, type Dialect } from './dialect.js';
 import { CALLS_ALIAS, zoneJoinSql } from './field-sql.js';
-import type { ParamCollector } from './params.js';
 
 // :TRICKY: a list of numbers is bound as the TEXT of a BIGINT[] and cast by DuckDB. Binding a
 // listValue converts item by item in JS (several times slower for a country's 100,000 zone ids)
@@ -59,9 +58,6 @@ export const duckdbDialect: Dialect = {
   },
   groupKey(expr, type) {
     return type === 'text' || type === 'enum' ? `COALESCE(${expr}, 'null')` : expr;
-  },
-  toText(expr) {
-    return `CAST(${expr} AS VARCHAR)`;
   },
   intDiv(a, b) {
     return `(${a} // ${b})`;

@@ -1,4 +1,4 @@
-import { filterFields, type AndNode } from '../query/ast.js';
+import type { AndNode } from '../query/ast.js';
 import type { CompiledSql } from '../store/store.js';
 import type { OffsetSegment, Period, WeekStart } from '../time/index.js';
 import { compileFilter, requiredZoneJoins } from './compile-filter.js';
@@ -39,7 +39,7 @@ function floorMod(x: string, m: number): string {
  * engines truncate toward zero, which is the floor only for non-negative numbers. It names `local`
  * once (no second CASE per row) and measured ~8 % off a whole-store hourly query.
  */
-export function bucketSql(local: string, period: Period, weekStart: WeekStart, dialect: Dialect, nonNegative = false): string {
+function bucketSql(local: string, period: Period, weekStart: WeekStart, dialect: Dialect, nonNegative = false): string {
   if (nonNegative && (period === 'hourly' || period === 'daily')) {
     const span = period === 'hourly' ? '3600' : '86400';
     return `(${dialect.intDiv(local, span)} * ${span})`;
@@ -148,5 +148,3 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
 function groupSql(field: string, dialect: Dialect): string {
   return dialect.groupKey(fieldSql(field, dialect), getField(field)?.type);
 }
-
-export { filterFields };

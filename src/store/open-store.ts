@@ -19,7 +19,7 @@ export function parseStoreLocation(value: string): StoreLocation {
 }
 
 /** The file beside a DuckDB store where a running server says how the CLI can reach it. */
-export function serverHandlePath(location: StoreLocation): string | undefined {
+function serverHandlePath(location: StoreLocation): string | undefined {
   return location.kind === 'duckdb' && location.path !== ':memory:' ? `${location.path}.server.json` : undefined;
 }
 
@@ -49,13 +49,15 @@ export async function openStore(
   value: string,
   opts: {
     allowRemote?: boolean;
+    /** DuckDB's memory limit; `config.duckdbMemory` (CALLSTATS_DUCKDB_MEMORY) when the caller passes none. */
     duckdbMemory?: string;
-    /** `config.queryTimeoutMs`; read from CALLSTATS_QUERY_TIMEOUT when the caller passes none. */
+    /** `config.queryTimeoutMs`; from the config (CALLSTATS_QUERY_TIMEOUT) when the caller passes none. */
     queryTimeoutMs?: number;
   } = {},
 ): Promise<Store> {
   const location = parseStoreLocation(value);
-  const queryTimeoutMs = opts.queryTimeoutMs ?? loadConfig().queryTimeoutMs;
+  const config = opts.queryTimeoutMs === undefined || opts.duckdbMemory === undefined ? loadConfig() : undefined;
+  const queryTimeoutMs = opts.queryTimeoutMs ?? config!.queryTimeoutMs;
   if (location.kind === 'clickhouse') {
     const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
     const store = new ClickHouseStore(location.url, { queryTimeoutMs });
@@ -63,7 +65,7 @@ export async function openStore(
     return store;
   }
   const store = new DuckDBStore(location.path, {
-    memoryLimit: process.env.CALLSTATS_DUCKDB_MEMORY ?? opts.duckdbMemory,
+    memoryLimit: opts.duckdbMemory ?? config?.duckdbMemory,
     queryTimeoutMs,
   });
   try {

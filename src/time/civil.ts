@@ -50,7 +50,7 @@ export function civilFromDays(days: number): { year: number; month: number; day:
   return { year: era * 400 + yoe + (month <= 2 ? 1 : 0), month, day };
 }
 
-export function isLeapYear(year: number): boolean {
+function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 

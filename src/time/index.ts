@@ -13,5 +13,4 @@ export {
   type DateOrder,
 } from './format.js';
 export { parseCallTime, InvalidTimeError } from './parse.js';
-export { referenceLocalParts } from './reference.js';
 export { localParts, localSecondsOf, type LocalParts } from './civil.js';

@@ -1,9 +1,6 @@
 import { createRequire } from 'node:module';
 import { enumeratePattern, prefixTester } from './pattern.js';
 
-// The country look-ups of the API live in regions.ts; re-exported for callers that look here.
-export { listCountries, regionsOf, type CountryQueryOptions } from './regions.js';
-
 /** The slice of libphonenumber-js's compressed metadata (format version 4) that zones read. */
 interface RawMetadata {
   country_calling_codes: Record<string, string[]>;

@@ -11,7 +11,7 @@ type Node =
   | { readonly kind: 'alt'; readonly options: readonly Node[] }
   | { readonly kind: 'rep'; readonly node: Node; readonly min: number; readonly max: number };
 
-export function parsePattern(src: string): Node {
+function parsePattern(src: string): Node {
   let i = 0;
   const fail = (why: string): never => {
     throw new Error(`unsupported number pattern at ${i} (${why}): ${src}`);

@@ -34,7 +34,7 @@ export function regionsOf(
     const name = index.byName.has(asked) ? asked : index.byFolded.get(fold(asked));
     const regions = name === undefined ? undefined : index.byName.get(name);
     if (name === undefined || !regions) {
-      throw new CallstatsError('ERR_UNKNOWN_COUNTRY', `unknown country '${asked}'`, 400, { country: asked });
+      throw new CallstatsError('ERR_UNKNOWN_COUNTRY', `unknown country '${asked}'`, { country: asked });
     }
     out[name] = Object.fromEntries(
       [...regions].sort(([a], [b]) => compareNames(a, b)).map(([r, ids]) => [r, [...ids].sort((x, y) => x - y)]),

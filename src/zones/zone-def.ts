@@ -5,6 +5,3 @@ export interface ZoneDef {
   country: string;
   description: string;
 }
-
-// Re-exported because callers reach for id assignment next to the type it consumes.
-export { assignZoneIds, zoneKey, type AssignOptions } from './ids.js';

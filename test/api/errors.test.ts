@@ -228,9 +228,7 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
 describe('rate limiting (SPEC 2.1: 429)', () => {
   let t: Awaited<ReturnType<typeof testApp>>;
   before(async () => {
-    process.env.CALLSTATS_RATE_LIMIT = '2';
-    t = await testApp();
-    delete process.env.CALLSTATS_RATE_LIMIT;
+    t = await testApp({ CALLSTATS_RATE_LIMIT: '2' });
   });
   after(() => t.close());
 

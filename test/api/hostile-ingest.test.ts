@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { testApp } from '../helpers/app.js';
 import { kazooCdr } from '../helpers/cdrs.js';

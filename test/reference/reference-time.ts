@@ -4,7 +4,7 @@
  * offset segments or the civil arithmetic of src/time, which are what the reference checks.
  */
 import type { LocalParts } from '../../src/time/civil.js';
-import { referenceLocalParts } from '../../src/time/index.js';
+import { referenceLocalParts } from './local-parts.js';
 
 // Memoised only because a fresh Intl formatter per (instant, zone) is slow; the answer is the same.
 const cache = new Map<string, LocalParts>();

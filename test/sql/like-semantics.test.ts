@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { likeMatcher, lowerSimple } from '../../src/query/like.js';
+import { likeMatcher, lowerSimple } from '../reference/like.js';
 import { duckdbDialect } from '../../src/sql/duckdb.js';
 import { ParamCollector } from '../../src/sql/params.js';
 

@@ -11,9 +11,9 @@ import {
   localToUtc,
   offsetAt,
   offsetSegments,
-  referenceLocalParts,
   resolveLocal,
 } from '../../src/time/index.js';
+import { referenceLocalParts } from '../reference/local-parts.js';
 
 const ZONES = [
   'UTC',

@@ -44,7 +44,7 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
         .trim()
         .toLowerCase();
       if (type === 'application/x-www-form-urlencoded') {
-        throw new CallstatsError('ERR_MEDIA_TYPE', 'unsupported content type', 415, { 'content-type': type });
+        throw new CallstatsError('ERR_MEDIA_TYPE', 'unsupported content type', { 'content-type': type });
       }
       const format = type === 'application/x-ndjson' || type === 'application/jsonl' ? 'ndjson' : 'auto';
       // :TRICKY: the whole body is parsed into calls before anything is stored (holdUntilEnd), so a
@@ -73,10 +73,10 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
 
   app.post('/v2/webhooks/:token/channel_destroy', { bodyLimit: WEBHOOK_BODY_LIMIT, ...docOnly(webhookSchema) }, async (request) => {
     const hook = await verifyWebhookToken(app.ctx.store, (request.params as { token: string }).token);
-    if (!hook) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid webhook token', 401, { token: 'invalid or revoked' });
+    if (!hook) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid webhook token', { token: 'invalid or revoked' });
     const body = typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream | undefined);
     const parsed = parseWebhookBody(body, String(request.headers['content-type'] ?? 'application/json'));
-    if (!parsed.ok) throw new CallstatsError('ERR_CDR', 'invalid CDR', 400, { body: parsed.reason });
+    if (!parsed.ok) throw new CallstatsError('ERR_CDR', 'invalid CDR', { body: parsed.reason });
     const converted = cdrToCall(parsed.doc, { accountId: hook.account, zoneOf: app.ctx.zones.zoneOf });
     if (!converted.ok) {
       return success(request, { accepted: 0, duplicates: 0, rejected: [{ index: 0, reason: converted.reason }], rejected_count: 1 });
@@ -87,7 +87,7 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
 }
 
 function tooLarge(limit: number): CallstatsError {
-  return new CallstatsError('ERR_BODY_TOO_LARGE', 'request body too large', 413, { body: `more than ${limit} bytes` });
+  return new CallstatsError('ERR_BODY_TOO_LARGE', 'request body too large', { body: `more than ${limit} bytes` });
 }
 
 /** The body's chunks, failing with a 413 once more than `limit` bytes came, and with a 400 when the client cut it off. */
@@ -101,7 +101,7 @@ async function* limitBytes(stream: NodeJS.ReadableStream, limit: number): AsyncG
     }
   } catch (err) {
     if (err instanceof CallstatsError) throw err;
-    throw new CallstatsError('ERR_BODY_CUT', 'request body cut off', 400, {
+    throw new CallstatsError('ERR_BODY_CUT', 'request body cut off', {
       body: 'the connection ended before the body did; nothing was stored',
     });
   }

@@ -1,31 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import { CallstatsError } from '../../core/errors.js';
 import { ZoneService } from '../../zones/zone-service.js';
 import type { CompiledSql, Store } from '../../store/store.js';
-
-/** Store methods the CLI may call on a running server (see docs/architecture.md). */
-export const RPC_METHODS = [
-  'insertCalls',
-  'countCalls',
-  'listZones',
-  'saveZones',
-  'distinctNumbers',
-  'applyZones',
-  'insertKey',
-  'getKey',
-  'listKeys',
-  'revokeKey',
-  'insertWebhookToken',
-  'getWebhookToken',
-  'listWebhookTokens',
-  'all',
-  'compact',
-  'unsortedCalls',
-] as const;
-type RpcMethod = (typeof RPC_METHODS)[number];
-
-export const CONTROL_HEADER = 'x-callstats-control';
+import { isControlRequest } from '../auth.js';
+import { RPC_METHODS, type RpcMethod } from '../../store/remote/control-channel.js';
 
 /**
  * The CLI's channel to a running `serve`: DuckDB lets one process write a file, so while the
@@ -34,26 +12,18 @@ export const CONTROL_HEADER = 'x-callstats-control';
  */
 export default async function localRpcRoutes(app: FastifyInstance): Promise<void> {
   const check = (request: FastifyRequest) => {
-    const expected = app.ctx.controlToken;
-    const got = request.headers[CONTROL_HEADER];
-    const ok =
-      expected !== undefined &&
-      typeof got === 'string' &&
-      Buffer.byteLength(got) === Buffer.byteLength(expected) &&
-      timingSafeEqual(Buffer.from(got), Buffer.from(expected)) &&
-      isLoopback(request.socket.remoteAddress);
-    if (!ok) throw new CallstatsError('ERR_NOT_FOUND', 'not found', 404, { path: request.url });
+    if (!isControlRequest(app, request)) throw new CallstatsError('ERR_NOT_FOUND', 'not found', { path: request.url });
   };
 
   app.post('/_local/rpc', { bodyLimit: 512 * 1024 * 1024 }, async (request) => {
     check(request);
     const { method, args } = request.body as { method: RpcMethod; args: unknown[] };
     if (!RPC_METHODS.includes(method) || !Array.isArray(args)) {
-      throw new CallstatsError('ERR_RPC', 'unknown method', 400, { method: String(method) });
+      throw new CallstatsError('ERR_RPC', 'unknown method', { method: String(method) });
     }
     const store = app.ctx.store as unknown as Record<RpcMethod, ((...a: unknown[]) => Promise<unknown>) | undefined>;
     const fn = store[method];
-    if (typeof fn !== 'function') throw new CallstatsError('ERR_RPC', 'not supported by this store', 400, { method });
+    if (typeof fn !== 'function') throw new CallstatsError('ERR_RPC', 'not supported by this store', { method });
     const result = await fn.apply(app.ctx.store, args);
     // The server's in-memory zone table must follow a zone change made by the CLI.
     if (method === 'saveZones') app.ctx.zones = await ZoneService.open(app.ctx.store, app.ctx.config.defaultCountry);
@@ -72,8 +42,4 @@ export default async function localRpcRoutes(app: FastifyInstance): Promise<void
 
 async function* ndjson(store: Store, query: CompiledSql, signal: AbortSignal): AsyncGenerator<string> {
   for await (const row of store.stream(query, signal)) yield JSON.stringify(row) + '\n';
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || !!address?.startsWith('127.');
 }

@@ -14,7 +14,7 @@ const BASE = '/v2/accounts/:account/call_statistics';
 function rawQuery(request: FastifyRequest): unknown {
   if (request.method === 'POST' && request.body !== undefined && request.body !== null && request.body !== '') return request.body;
   const q = (request.query as Record<string, unknown>).q;
-  if (Array.isArray(q)) throw new CallstatsError('ERR_QUERY_JSON', 'invalid query', 400, { q: { q: 'given more than once' } });
+  if (Array.isArray(q)) throw new CallstatsError('ERR_QUERY_JSON', 'invalid query', { q: { q: 'given more than once' } });
   return q;
 }
 
@@ -30,7 +30,7 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     // `.../cdrs` is the ingest path (POST only); its GET lands on :period.
     if (raw === 'cdrs') {
       reply.header('allow', 'POST');
-      throw new CallstatsError('ERR_METHOD', 'method not allowed', 405, { method: request.method, allowed: ['POST'] });
+      throw new CallstatsError('ERR_METHOD', 'method not allowed', { method: request.method, allowed: ['POST'] });
     }
     const period = parsePeriod(raw);
     const query = requestQuery(app, request);

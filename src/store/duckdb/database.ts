@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DUCKDB_MEMORY } from '../../core/config.js';
 import { CallstatsError, storeUnavailable } from '../../core/errors.js';
 import { Mutex } from '../mutex.js';
 import { faultError } from './faults.js';
@@ -60,7 +61,7 @@ export class Database {
 
   /** DuckDB's memory limit outside compaction. */
   get memoryLimit(): string {
-    return this.options.memoryLimit ?? process.env.CALLSTATS_DUCKDB_MEMORY ?? '512MB';
+    return this.options.memoryLimit ?? DUCKDB_MEMORY;
   }
 
   async init(): Promise<void> {
@@ -80,11 +81,11 @@ export class Database {
     } catch (err) {
       const msg = (err as Error).message;
       if (/lock/i.test(msg)) {
-        throw new CallstatsError('ERR_STORE_LOCKED', `the store ${this.path} is in use by another process`, 503, {
+        throw new CallstatsError('ERR_STORE_LOCKED', `the store ${this.path} is in use by another process`, {
           store: msg,
         });
       }
-      throw faultError(err);
+      throw faultError(err, this.memoryLimit);
     }
     this.epoch++;
     this.writer = await this.instance.connect();
@@ -162,8 +163,8 @@ export class Database {
 
   /** The writer connection, reopening the instance first if an earlier fatal error left none. */
   async writerLocked(): Promise<DuckDBConnection> {
-    if (!this.writer && !this.closed) await this.reopenLocked().catch((err) => Promise.reject(faultError(err)));
-    if (!this.writer) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+    if (!this.writer && !this.closed) await this.reopenLocked().catch((err) => Promise.reject(faultError(err, this.memoryLimit)));
+    if (!this.writer) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed');
     return this.writer;
   }
 
@@ -172,7 +173,7 @@ export class Database {
     if (this.reopening) await this.reopening.catch(() => undefined);
     if (!this.instance && !this.closed) await this.recover(this.epoch);
     if (!this.instance) {
-      if (this.closed) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed', 503);
+      if (this.closed) throw new CallstatsError('ERR_STORE_CLOSED', 'store is closed');
       throw storeUnavailable('the embedded database could not be reopened after a fatal error');
     }
     return this.pool.acquire(this.instance, this.epoch);

@@ -60,7 +60,7 @@ export class Reads {
             await deadline.race(this.db.recover(epoch));
             continue;
           }
-          throw faultError(err);
+          throw faultError(err, this.db.memoryLimit);
         } finally {
           stop();
         }
@@ -138,7 +138,7 @@ export class Reads {
           next = await deadline.race(items.next());
         } catch (err) {
           if (deadline.expired) throw deadline.error();
-          throw faultError(err);
+          throw faultError(err, this.db.memoryLimit);
         } finally {
           deadline.done();
         }

@@ -45,7 +45,7 @@ export class Writes {
         await w.run('ROLLBACK').catch(() => undefined);
         if (kind === 'invalidated' || kind === 'durable') await db.reopenLocked().catch(() => undefined);
         if (kind === 'interrupted' && deadline?.expired) throw deadline.error();
-        throw faultError(err);
+        throw faultError(err, db.memoryLimit);
       } finally {
         stop?.();
         // Statistics DuckDB planned with are out of date now, committed or not.
@@ -90,7 +90,7 @@ export class Writes {
       } catch (err) {
         const { kind } = classifyFault(err);
         if (kind === 'invalidated' || kind === 'durable') await db.reopenLocked().catch(() => undefined);
-        throw faultError(err);
+        throw faultError(err, db.memoryLimit);
       } finally {
         db.generation++;
       }

@@ -4,6 +4,7 @@ import { CallstatsError } from '../../core/errors.js';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
+import { controlHeaders, type RpcMethod } from './control-channel.js';
 import type { AccountCount, ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
 
 /** Where a running server can be reached, as written beside the store file by `serve`. */
@@ -25,21 +26,21 @@ export class RemoteStore implements Store {
   async init(): Promise<void> {}
   async close(): Promise<void> {}
 
-  private async call<T>(method: string, ...args: unknown[]): Promise<T> {
+  private async call<T>(method: RpcMethod, ...args: unknown[]): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.handle.url}/_local/rpc`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-callstats-control': this.handle.controlToken },
+        headers: controlHeaders(this.handle.controlToken),
         body: JSON.stringify({ method, args }),
       });
     } catch (err) {
-      throw new CallstatsError('ERR_STORE_UNAVAILABLE', `the running server at ${this.handle.url} did not answer`, 503, {
+      throw new CallstatsError('ERR_STORE_UNAVAILABLE', `the running server at ${this.handle.url} did not answer`, {
         store: (err as Error).message,
       });
     }
     const body = (await res.json()) as { result?: T; message?: string; data?: Record<string, unknown> };
-    if (!res.ok) throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, res.status, body.data ?? {});
+    if (!res.ok) throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, body.data ?? {}, res.status);
     return body.result as T;
   }
 
@@ -108,11 +109,11 @@ export class RemoteStore implements Store {
   async *stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
     const res = await fetch(`${this.handle.url}/_local/stream`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-callstats-control': this.handle.controlToken },
+      headers: controlHeaders(this.handle.controlToken),
       body: JSON.stringify(query),
       signal,
     });
-    if (!res.ok || !res.body) throw new CallstatsError('ERR_REMOTE', `server answered ${res.status}`, res.status, {});
+    if (!res.ok || !res.body) throw new CallstatsError('ERR_REMOTE', `server answered ${res.status}`, {}, res.status);
     const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) });
     for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
   }

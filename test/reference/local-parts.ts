@@ -3,7 +3,7 @@
  * Intl.DateTimeFormat#formatToParts, a fresh formatter per call, no caching, no arithmetic shortcuts.
  * Do not use it on hot paths.
  */
-import type { LocalParts } from './civil.js';
+import type { LocalParts } from '../../src/time/civil.js';
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 

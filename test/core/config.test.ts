@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { loadConfig } from '../../src/core/config.js';
+
+test('config.ts reads every setting with its default when the environment is empty', () => {
+  const c = loadConfig({});
+  assert.deepEqual(
+    {
+      rateLimit: c.rateLimit,
+      headersTimeoutMs: c.headersTimeoutMs,
+      requestTimeoutMs: c.requestTimeoutMs,
+      keepAliveTimeoutMs: c.keepAliveTimeoutMs,
+      duckdbMemory: c.duckdbMemory,
+      importWorkers: c.importWorkers,
+      logLevel: c.logLevel,
+    },
+    {
+      rateLimit: 200,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 300_000,
+      keepAliveTimeoutMs: 72_000,
+      duckdbMemory: undefined,
+      importWorkers: Math.min(2, availableParallelism()),
+      logLevel: 'warn',
+    },
+  );
+});
+
+test('the settings once read beside config.ts keep their names, values and error messages', () => {
+  const c = loadConfig({
+    CALLSTATS_RATE_LIMIT: '0',
+    CALLSTATS_HEADERS_TIMEOUT: '50',
+    CALLSTATS_REQUEST_TIMEOUT: '30',
+    CALLSTATS_KEEPALIVE_TIMEOUT: '5',
+    CALLSTATS_DUCKDB_MEMORY: '1GB',
+    CALLSTATS_IMPORT_WORKERS: '0',
+    CALLSTATS_LOG_LEVEL: 'info',
+  });
+  assert.deepEqual(
+    [c.rateLimit, c.headersTimeoutMs, c.requestTimeoutMs, c.keepAliveTimeoutMs, c.duckdbMemory, c.importWorkers, c.logLevel],
+    [0, 30_000, 30_000, 5_000, '1GB', 0, 'info'],
+  );
+  assert.throws(() => loadConfig({ CALLSTATS_RATE_LIMIT: 'fast' }), {
+    message: "CALLSTATS_RATE_LIMIT must be a number of requests per second, not 'fast'",
+  });
+  assert.throws(() => loadConfig({ CALLSTATS_REQUEST_TIMEOUT: '-1' }), {
+    message: "CALLSTATS_REQUEST_TIMEOUT must be a positive number of seconds, not '-1'",
+  });
+});
