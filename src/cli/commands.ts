@@ -218,9 +218,9 @@ export const COMMANDS: readonly Command[] = [
       'CALLSTATS_AMQP_QUEUE_TYPE=quorum callstats listen --amqp amqp://kazoo:secret@rabbit',
     ],
     run: ({ config, values }) => {
-      const url = str(values.amqp) ?? process.env.CALLSTATS_AMQP_URL;
+      const url = str(values.amqp) ?? config.amqpUrl;
       if (!url) return Promise.resolve(usage('listen needs --amqp URL (or CALLSTATS_AMQP_URL)'));
-      const queueType = str(values['queue-type']);
+      const queueType = str(values['queue-type']) ?? config.amqpQueueType;
       if (queueType !== undefined && queueType !== 'classic' && queueType !== 'quorum') {
         return Promise.resolve(usage(`--queue-type must be classic or quorum, not '${queueType}'`));
       }
@@ -230,7 +230,15 @@ export const COMMANDS: readonly Command[] = [
         return Promise.resolve(usage('--batch-size and --prefetch take a positive whole number'));
       return withStore(config, async (store) => {
         const zones = await ZoneService.open(store, config.defaultCountry);
-        const { code } = await runListen({ store, zones, url, queue: str(values.queue), queueType, batchSize, prefetch });
+        const { code } = await runListen({
+          store,
+          zones,
+          url,
+          queue: str(values.queue) ?? config.amqpQueue,
+          queueType,
+          batchSize,
+          prefetch,
+        });
         return code;
       });
     },
@@ -258,7 +266,7 @@ export const COMMANDS: readonly Command[] = [
     ],
     run: ({ config, values, json }) => {
       const kazoo = str(values.kazoo);
-      const token = str(values.token) ?? process.env.CALLSTATS_KAZOO_TOKEN;
+      const token = str(values.token) ?? config.kazooToken;
       const account = str(values.account);
       if (!kazoo || !token || !account)
         return Promise.resolve(usage('pull needs --kazoo URL, --token T (or CALLSTATS_KAZOO_TOKEN) and --account ID'));

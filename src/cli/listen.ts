@@ -24,10 +24,10 @@ export async function runListen(opts: ListenOptions): Promise<{ code: number; st
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const feed = startAmqpFeed({
     url: opts.url,
-    queue: opts.queue ?? process.env.CALLSTATS_AMQP_QUEUE ?? DEFAULT_QUEUE,
+    queue: opts.queue ?? DEFAULT_QUEUE,
     store: opts.store,
     zoneOf: opts.zones.zoneOf,
-    queueType: opts.queueType ?? queueTypeFromEnv(),
+    queueType: opts.queueType ?? 'classic',
     batchSize: opts.batchSize,
     batchMs: opts.batchMs,
     prefetch: opts.prefetch,
@@ -55,10 +55,4 @@ export async function runListen(opts: ListenOptions): Promise<{ code: number; st
     `amqp: stopped: ${s.received} received, ${s.stored} stored, ${s.duplicates} duplicate, ${s.skipped} skipped, ${s.deadLettered} dead-lettered`,
   );
   return { code: 0, stats: s };
-}
-
-function queueTypeFromEnv(): 'classic' | 'quorum' {
-  const v = (process.env.CALLSTATS_AMQP_QUEUE_TYPE ?? 'classic').toLowerCase();
-  if (v !== 'classic' && v !== 'quorum') throw new Error(`CALLSTATS_AMQP_QUEUE_TYPE must be classic or quorum, not '${v}'`);
-  return v;
 }

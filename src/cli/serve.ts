@@ -66,8 +66,8 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
     log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
   }
   const compaction = compactIfNeeded(store, log);
-  const amqpUrl = opts.amqpUrl ?? process.env.CALLSTATS_AMQP_URL;
-  const feed = amqpUrl ? startFeed(amqpUrl, store, zones, log) : undefined;
+  const amqpUrl = opts.amqpUrl ?? config.amqpUrl;
+  const feed = amqpUrl ? startFeed(amqpUrl, config, store, zones, log) : undefined;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= Promise.all([feed?.stop(), drain(app, store, compaction, config.shutdownTimeoutMs, removeHandle, log, feed)]).then(
@@ -133,8 +133,6 @@ async function drain(
 }
 
 /** The AMQP consumer inside `serve`; its queue comes from CALLSTATS_AMQP_QUEUE / CALLSTATS_AMQP_QUEUE_TYPE. */
-function startFeed(url: string, store: Store, zones: ZoneService, log: (line: string) => void): AmqpFeed {
-  const type = (process.env.CALLSTATS_AMQP_QUEUE_TYPE ?? 'classic').toLowerCase();
-  if (type !== 'classic' && type !== 'quorum') throw new Error(`CALLSTATS_AMQP_QUEUE_TYPE must be classic or quorum, not '${type}'`);
-  return startAmqpFeed({ url, store, zoneOf: zones.zoneOf, queue: process.env.CALLSTATS_AMQP_QUEUE || undefined, queueType: type, log });
+function startFeed(url: string, config: Config, store: Store, zones: ZoneService, log: (line: string) => void): AmqpFeed {
+  return startAmqpFeed({ url, store, zoneOf: zones.zoneOf, queue: config.amqpQueue, queueType: config.amqpQueueType, log });
 }

@@ -28,6 +28,14 @@ export interface Config {
   duckdbMemory: string | undefined;
   /** `CALLSTATS_IMPORT_WORKERS` (default up to 2): NDJSON parsing threads of `import`; `0` parses on the main thread. */
   importWorkers: number;
+  /** `CALLSTATS_AMQP_URL`: when set, `serve` also consumes Kazoo's call events from this broker (`listen`'s default). */
+  amqpUrl: string | undefined;
+  /** `CALLSTATS_AMQP_QUEUE` (default `callstats.cdr`): the durable queue of the AMQP feed. */
+  amqpQueue: string | undefined;
+  /** `CALLSTATS_AMQP_QUEUE_TYPE` (`classic` default, or `quorum`): quorum queues keep Kazoo's transient events across a broker restart. */
+  amqpQueueType: 'classic' | 'quorum';
+  /** `CALLSTATS_KAZOO_TOKEN`: the crossbar token of `pull` when `--token` is not given (keeps it out of `ps`). */
+  kazooToken: string | undefined;
   /** `CALLSTATS_LOG_LEVEL` (default `warn`): pino log level of `serve`. */
   logLevel: string;
 }
@@ -57,8 +65,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // keep-alive outlasts the 60 s idle timeout of common load balancers, so they never reuse a
   // connection the server is closing.
   const requestTimeoutMs = envSeconds(env, 'CALLSTATS_REQUEST_TIMEOUT', 300) * 1000;
+  const amqpQueueType = (env.CALLSTATS_AMQP_QUEUE_TYPE ?? 'classic').toLowerCase();
+  if (amqpQueueType !== 'classic' && amqpQueueType !== 'quorum') {
+    throw new Error(`CALLSTATS_AMQP_QUEUE_TYPE must be classic or quorum, not '${amqpQueueType}'`);
+  }
   return {
     port,
+    amqpUrl: env.CALLSTATS_AMQP_URL || undefined,
+    amqpQueue: env.CALLSTATS_AMQP_QUEUE || undefined,
+    amqpQueueType,
+    kazooToken: env.CALLSTATS_KAZOO_TOKEN || undefined,
     queryTimeoutMs: envSeconds(env, 'CALLSTATS_QUERY_TIMEOUT', 30) * 1000,
     shutdownTimeoutMs: envSeconds(env, 'CALLSTATS_SHUTDOWN_TIMEOUT', 10) * 1000,
     headersTimeoutMs: Math.min(envSeconds(env, 'CALLSTATS_HEADERS_TIMEOUT', 20) * 1000, requestTimeoutMs),

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   ERR_START_KEY: 400,
   ERR_TOO_MANY_BUCKETS: 400,
   ERR_UNKNOWN_COUNTRY: 400,
+  ERR_PULL_RANGE: 400,
   // the query `q`: 400 with the offending path
   ERR_QUERY_JSON: 400,
   ERR_TIMEZONE: 400,
@@ -38,6 +39,7 @@ export const ERROR_STATUS = {
   ERR_AUTH_INVALID: 401,
   ERR_FORBIDDEN: 403,
   ERR_NOT_FOUND: 404,
+  ERR_DASHBOARD_NOT_BUILT: 404,
   ERR_METHOD: 405,
   // the HTTP edge
   ERR_REQUEST_TIMEOUT: 408,
@@ -48,6 +50,8 @@ export const ERROR_STATUS = {
   ERR_HEADERS_TOO_LARGE: 431,
   // the server and its store
   ERR_INTERNAL: 500,
+  // a Kazoo crossbar that `callstats pull` reads failed or refused
+  ERR_CROSSBAR: 502,
   ERR_SHUTTING_DOWN: 503,
   ERR_STORE_UNAVAILABLE: 503,
   ERR_STORE_TIMEOUT: 503,

@@ -53,7 +53,7 @@ export class CrossbarClient {
       }
       const retryable = status === 0 || status === 429 || status >= 500;
       if (!retryable || attempt >= attempts) {
-        throw new CallstatsError('ERR_CROSSBAR', `crossbar ${path} of account ${account}: ${reason}`, 502, {
+        throw new CallstatsError('ERR_CROSSBAR', `crossbar ${path} of account ${account}: ${reason}`, {
           kazoo: { url: url.pathname, status, reason },
         });
       }

@@ -43,9 +43,9 @@ export default async function accountsRoutes(app: FastifyInstance): Promise<void
 
 async function requireKey(app: FastifyInstance, request: FastifyRequest) {
   const token = presentedToken(request);
-  if (!token) throw new CallstatsError('ERR_AUTH_MISSING', 'missing X-Auth-Token', 401, { 'X-Auth-Token': 'required' });
+  if (!token) throw new CallstatsError('ERR_AUTH_MISSING', 'missing X-Auth-Token', { 'X-Auth-Token': 'required' });
   const key = await verifyApiKey(app.ctx.store, token);
-  if (!key) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', 401, { 'X-Auth-Token': 'invalid or revoked' });
+  if (!key) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', { 'X-Auth-Token': 'invalid or revoked' });
   return key;
 }
 

@@ -40,7 +40,7 @@ export interface DashboardOptions {
 export default async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const root = options.root ?? DEFAULT_WEB_ROOT;
 
-  app.get('/', { schema: pageSchema }, async (request, reply) => {
+  app.get('/', { schema: pageSchema }, async (_request, reply) => {
     const html = await readOrUndefined(join(root, 'index.html'));
     if (html === undefined) throw notBuilt();
     security(reply);
@@ -84,11 +84,11 @@ async function readOrUndefined(path: string): Promise<Buffer | undefined> {
 }
 
 function notBuilt(): CallstatsError {
-  return new CallstatsError('ERR_DASHBOARD_NOT_BUILT', 'dashboard not built', 404, {
+  return new CallstatsError('ERR_DASHBOARD_NOT_BUILT', 'dashboard not built', {
     dashboard: 'dist/web/public/index.html is missing: run `npm run build` (the API works without it)',
   });
 }
 
 function notFound(file: string): CallstatsError {
-  return new CallstatsError('ERR_NOT_FOUND', 'not found', 404, { path: `/assets/${file.slice(0, 200)}` });
+  return new CallstatsError('ERR_NOT_FOUND', 'not found', { path: `/assets/${file.slice(0, 200)}` });
 }
