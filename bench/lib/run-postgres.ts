@@ -53,6 +53,10 @@ export async function runPostgres(
   log('postgres: starting a throw-away PostgreSQL 15');
   const server = await startPostgres();
   const pool = new pg.Pool({ connectionString: server.url, max: ctx.connections });
+  // :TRICKY: an idle pooled client that the server drops emits 'error' on the pool, and a pool with
+  // no listener throws it out of the process (seen once in CI as exit 1 with a dumped client). A
+  // failing query still rejects its own promise, so nothing is hidden by logging these.
+  pool.on('error', (err) => log(`postgres: an idle connection failed: ${err.message}`));
   try {
     const version = (await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
     log(`postgres: loading ${fmtInt(ds.size)} CDRs (COPY, then primary key and (account_id, call_time) index, VACUUM ANALYZE)`);
