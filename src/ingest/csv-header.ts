@@ -22,31 +22,54 @@ const ALIASES: Record<string, string> = {
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * Columns added to Kazoo's export by the cb_cdrs rewrite that also made the CSV `timestamp` the
- * call start (as the JSON listing always was). :TRICKY: earlier exports wrote the raw CDR
- * `timestamp` (the hangup) beside a
- * `direction` column, so there `direction` is renamed `call_direction`, which makes cdrToCall
- * subtract the duration as it does for raw CDRs. Exports that have these columns keep `direction`
- * and are read like crossbar listing rows (timestamp = start).
+ * Header fallback for a row without an `rfc_1036` cell (see kazoo-csv.ts `startStamped`, which
+ * decides for Kazoo's own rows): columns that only exports stamped with the call start have
+ * (`interaction_id`, `disposition`, `iso_8601_combined` from 4.3; `media_server`,
+ * `media_recordings` kept for hand-trimmed files, as before). Without any, a `direction` column
+ * beside a `timestamp` is read as an old export's raw CDR `timestamp` (the hangup).
  */
-const START_TIMESTAMP_MARKERS = ['media_server', 'media_recordings', 'interaction_id'];
+const START_TIMESTAMP_MARKERS = ['interaction_id', 'disposition', 'iso_8601_combined', 'media_server', 'media_recordings'];
 
-/** Normalises header cells ("Caller ID Number" → caller_id_number) and maps them to doc keys; '' = drop. */
-export function csvHeaderKeys(header: readonly string[]): string[] {
-  const names = header.map((h) =>
+/** How the rows of one CSV input map to CDR documents. */
+export interface CsvLayout {
+  /** Normalised header names, one per column. */
+  columns: string[];
+  /** Document key per column; '' = dropped. */
+  keys: string[];
+  /** Column of Kazoo's `rfc_1036`, -1 when none. */
+  rfc1036At: number;
+  /**
+   * Column of Kazoo's `direction` when there is no `call_direction` column, else -1. Its key is
+   * `direction` for a row stamped with the call start (as crossbar's JSON listing) and
+   * `call_direction` for one stamped with the hangup (as a raw CDR), which is how cdrToCall tells them.
+   */
+  directionAt: number;
+  /** The header's guess for rows that carry no `rfc_1036` cell. */
+  startByHeader: boolean;
+}
+
+/** Normalises header cells ("Caller ID Number" → caller_id_number) and maps them to doc keys. */
+export function csvLayout(header: readonly string[]): CsvLayout {
+  const columns = header.map((h) =>
     h
       .trim()
       .toLowerCase()
       .replace(/[\s-]+/g, '_'),
   );
-  const startStamped = START_TIMESTAMP_MARKERS.some((m) => names.includes(m));
   const seen = new Set<string>();
-  return names.map((name) => {
-    let key = ALIASES[name] ?? name;
-    if (key === 'direction' && !startStamped && !names.includes('call_direction')) key = 'call_direction';
+  const keys = columns.map((name) => {
+    const key = ALIASES[name] ?? name;
     // The first of two same-named columns wins; an empty or unsafe name is dropped.
     if (key === '' || UNSAFE.has(key) || seen.has(key)) return '';
     seen.add(key);
     return key;
   });
+  const directionAt = keys.includes('call_direction') ? -1 : keys.indexOf('direction');
+  return {
+    columns,
+    keys,
+    rfc1036At: keys.indexOf('rfc_1036'),
+    directionAt,
+    startByHeader: START_TIMESTAMP_MARKERS.some((m) => columns.includes(m)),
+  };
 }

@@ -1,4 +1,5 @@
-import { csvHeaderKeys } from './csv-header.js';
+import { csvLayout, type CsvLayout } from './csv-header.js';
+import { alignRow, startStamped, type AlignedRow } from './kazoo-csv.js';
 import type { RawRecord } from './types.js';
 
 const QUOTE = 34,
@@ -10,6 +11,8 @@ const QUOTE = 34,
 export interface CsvRow {
   line: number;
   fields: string[];
+  /** Which fields were enclosed in quotes (Kazoo up to 4.1 quotes its date columns, later releases do not). */
+  quoted: boolean[];
   error?: string;
 }
 
@@ -20,6 +23,7 @@ export interface CsvRow {
  */
 class CsvParser {
   private row: string[] = [];
+  private rowQuoted: boolean[] = [];
   private field = '';
   private fieldStart = 0;
   private quoted = false;
@@ -82,7 +86,7 @@ class CsvParser {
 
   end(out: CsvRow[]): void {
     if (this.inQuotes && !this.quotePending) {
-      out.push({ line: this.rowLine, fields: [], error: 'unterminated quoted field at end of input' });
+      out.push({ line: this.rowLine, fields: [], quoted: [], error: 'unterminated quoted field at end of input' });
       return;
     }
     this.endField('', 0);
@@ -91,6 +95,7 @@ class CsvParser {
 
   private endField(s: string, i: number): void {
     this.row.push(this.field + s.slice(this.fieldStart, i));
+    this.rowQuoted.push(this.quoted);
     this.lastQuoted = this.quoted;
     this.field = '';
     this.quoted = false;
@@ -100,40 +105,41 @@ class CsvParser {
 
   private endRow(out: CsvRow[]): void {
     const row = this.row;
+    const quoted = this.rowQuoted;
     this.row = [];
+    this.rowQuoted = [];
     // A blank line is one empty, unquoted field: skip it rather than call it a record.
     if (row.length === 1 && row[0] === '' && !this.lastQuoted) return;
-    out.push({ line: this.rowLine, fields: row });
+    out.push({ line: this.rowLine, fields: row, quoted });
   }
 }
 
 /**
  * CSV with a header row → records: each data row becomes an object keyed by the mapped header
- * names (see csv-header.ts). A row with a different number of fields than the header is an error
- * record: a shifted row (an unquoted comma in a caller ID name) would otherwise store garbage.
+ * names (see csv-header.ts). A row with more fields than the header is re-read by the columns'
+ * formats (kazoo-csv.ts: Kazoo never quotes); one that still does not fit, or has fewer fields, is
+ * an error record: a shifted row would otherwise store garbage.
  */
 export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
   const parser = new CsvParser();
-  let keys: string[] | undefined;
+  let layout: CsvLayout | undefined;
   let index = 0;
   const rows: CsvRow[] = [];
   const convert = (): RawRecord[] => {
     const out: RawRecord[] = [];
     for (const row of rows) {
-      if (keys === undefined) {
-        if (row.error === undefined) keys = csvHeaderKeys(row.fields);
+      if (layout === undefined) {
+        if (row.error === undefined) layout = csvLayout(row.fields);
         continue;
       }
       const at = index++;
-      if (row.error !== undefined) out.push({ index: at, line: row.line, error: row.error });
-      else if (row.fields.length !== keys.length) {
-        const error = `expected ${keys.length} fields as in the header, found ${row.fields.length}`;
-        out.push({ index: at, line: row.line, error });
-      } else {
-        const doc: Record<string, string> = {};
-        for (let k = 0; k < keys.length; k++) if (keys[k] !== '') doc[keys[k]] = row.fields[k];
-        out.push({ index: at, line: row.line, doc });
+      if (row.error !== undefined) {
+        out.push({ index: at, line: row.line, error: row.error });
+        continue;
       }
+      const cells = rowCells(layout, row);
+      if (typeof cells === 'string') out.push({ index: at, line: row.line, error: cells });
+      else out.push({ index: at, line: row.line, doc: rowDoc(layout, cells) });
     }
     rows.length = 0;
     return out;
@@ -146,4 +152,26 @@ export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<Ra
   parser.end(rows);
   const out = convert();
   if (out.length > 0) yield out;
+}
+
+/** The row's cells, one per column, or why they cannot be told apart. */
+function rowCells(layout: CsvLayout, row: CsvRow): AlignedRow | string {
+  const m = layout.columns.length;
+  if (row.fields.length === m) return row;
+  if (row.fields.length < m) return `expected ${m} fields as in the header, found ${row.fields.length}`;
+  return alignRow(layout.columns, row.fields, row.quoted);
+}
+
+function rowDoc(layout: CsvLayout, cells: AlignedRow): Record<string, string> {
+  const { keys, directionAt, rfc1036At } = layout;
+  const doc: Record<string, string> = {};
+  for (let k = 0; k < keys.length; k++) if (keys[k] !== '') doc[keys[k]] = cells.fields[k];
+  if (directionAt !== -1) {
+    const start = startStamped(cells.fields[rfc1036At], cells.quoted[rfc1036At] === true) ?? layout.startByHeader;
+    if (!start) {
+      doc.call_direction = doc.direction;
+      delete doc.direction;
+    }
+  }
+  return doc;
 }
