@@ -133,13 +133,19 @@ export const cdrsSchema: RouteSchema = {
   tags: ['ingest'],
   params: { type: 'object', properties: { account } },
   body: { description: 'Kazoo CDR documents', type: 'object', properties: { data: { type: 'array', items: { type: 'object' } } } },
-  response: { 200: { description: '{"data": {"accepted": n, "duplicates": d, "rejected": [{index, reason}]}}' } },
+  response: {
+    200: {
+      description:
+        '{"data": {"accepted": n, "duplicates": d, "rejected": [{index, reason}], "rejected_count": r, "skipped": s}}; skipped = documents that are not CDRs',
+    },
+  },
 };
 
 export const webhookSchema: RouteSchema = {
-  summary: 'Kazoo channel_destroy webhook target; the token names the account',
+  summary:
+    "Kazoo channel_destroy webhook target (the hook's http_verb: POST, PUT, or GET with the query string); the token names the account",
   tags: ['ingest'],
   params: { type: 'object', properties: { token: { type: 'string' } } },
-  body: { description: 'one CDR, JSON or form-encoded', type: 'object' },
+  body: { description: "one CDR, JSON or form-encoded as Kazoo's kz_http_util:json_to_querystring writes it", type: 'object' },
   response: { 200: { description: 'as for cdrs' } },
 };

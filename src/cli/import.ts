@@ -18,7 +18,10 @@ export interface ImportOptions {
   workers: number;
 }
 
-/** `callstats import`: streams each file (or stdin for `-`) through the real ingest path. */
+/**
+ * `callstats import`: streams each file (or stdin for `-`) through the real ingest path. Documents
+ * that are not CDRs are counted as skipped; the exit code is 1 only when a record was rejected.
+ */
 export async function runImport(opts: ImportOptions): Promise<number> {
   const out = makeOutput(opts.json);
   const zones = await ZoneService.open(opts.store, opts.defaultCountry);
@@ -35,7 +38,7 @@ export async function runImport(opts: ImportOptions): Promise<number> {
       onProgress: (p) => {
         const rate = Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000));
         out.progress(
-          `${file}: ${n(p.records)} records, ${n(p.accepted)} accepted, ${n(p.duplicates)} duplicate, ${n(p.rejected)} rejected (${n(rate)}/s)`,
+          `${file}: ${n(p.records)} records, ${n(p.accepted)} accepted, ${n(p.duplicates)} duplicate, ${n(p.rejected)} rejected, ${n(p.skipped)} skipped (${n(rate)}/s)`,
         );
       },
     });
@@ -46,10 +49,11 @@ export async function runImport(opts: ImportOptions): Promise<number> {
     accepted: sum(reports, 'accepted'),
     duplicates: sum(reports, 'duplicates'),
     rejected: sum(reports, 'rejectedCount'),
+    skipped: sum(reports, 'skipped'),
     seconds: (Date.now() - started) / 1000,
   };
   const lines = reports.flatMap((r) => [
-    `${r.file}: ${n(r.accepted)} accepted, ${n(r.duplicates)} duplicate, ${n(r.rejectedCount)} rejected`,
+    `${r.file}: ${n(r.accepted)} accepted, ${n(r.duplicates)} duplicate, ${n(r.rejectedCount)} rejected, ${n(r.skipped)} skipped (not CDRs)`,
     ...r.rejected.slice(0, 20).map((x) => `  ${x.line !== undefined ? `line ${x.line}` : `record ${x.index}`}: ${x.reason}`),
     ...(r.rejectedCount > 20 ? [`  ... and ${n(r.rejectedCount - 20)} more (use --json for all listed)`] : []),
   ]);
@@ -68,6 +72,6 @@ function readerFor(file: string, input: NodeJS.ReadableStream, opts: ImportOptio
   return readRecordBatches(input, opts.format ?? 'auto');
 }
 
-function sum(rs: IngestResult[], k: 'accepted' | 'duplicates' | 'rejectedCount'): number {
+function sum(rs: IngestResult[], k: 'accepted' | 'duplicates' | 'rejectedCount' | 'skipped'): number {
   return rs.reduce((a, r) => a + r[k], 0);
 }

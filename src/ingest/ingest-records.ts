@@ -27,7 +27,8 @@ export const DEFAULT_MAX_REJECTED_LISTED = 1000;
 /**
  * Converts records to calls and stores them in batches. Each batch is awaited before more input is
  * read, so a slow store slows the reader instead of filling memory. Good records are stored even
- * when others are rejected; re-sent calls come back from the store as duplicates.
+ * when others are rejected; re-sent calls come back from the store as duplicates; documents that
+ * are not CDRs (records with `skip`) are only counted.
  */
 export async function ingestRecords(records: AsyncIterable<RawRecord | readonly RawRecord[]>, opts: IngestOptions): Promise<IngestResult> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -37,6 +38,7 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
   const ctx = { accountId: opts.accountId, zoneOf: opts.zoneOf };
   const rejected: RejectedRecord[] = [];
   let rejectedCount = 0;
+  let skipped = 0;
   let accepted = 0;
   let duplicates = 0;
   let seen = 0;
@@ -50,9 +52,9 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
   };
   let reportedAt = -1;
   // Progress speaks of the records up to the last committed batch, not of those parsed since.
-  const progress = (records = seen, rejectedSoFar = rejectedCount): void => {
+  const progress = (records = seen, rejectedSoFar = rejectedCount, skippedSoFar = skipped): void => {
     reportedAt = records;
-    opts.onProgress?.({ records, accepted, duplicates, rejected: rejectedSoFar });
+    opts.onProgress?.({ records, accepted, duplicates, rejected: rejectedSoFar, skipped: skippedSoFar });
   };
   // :TRICKY: one batch may be in flight while the next is parsed: the engine works on its own
   // threads, so parsing and storing overlap. Each batch is still its own transaction, committed in
@@ -63,10 +65,11 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
     if (inFlight) await inFlight;
     const records = seen;
     const rejectedSoFar = rejectedCount;
+    const skippedSoFar = skipped;
     inFlight = opts.store.insertCalls(calls).then((result) => {
       accepted += result.inserted;
       duplicates += result.duplicates;
-      progress(records, rejectedSoFar);
+      progress(records, rejectedSoFar, skippedSoFar);
     });
     // A failed insert must surface at the next flush or at the end, never be dropped.
     inFlight.catch(() => undefined);
@@ -80,6 +83,10 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
       seen++;
       if (record.error !== undefined) {
         reject(record, record.error);
+        continue;
+      }
+      if (record.skip !== undefined) {
+        skipped++;
         continue;
       }
       if (record.call !== undefined) {
@@ -106,5 +113,5 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | readonly 
   } else if (batch.length > 0) await flush();
   if (inFlight) await inFlight;
   if (reportedAt !== seen) progress();
-  return { accepted, duplicates, rejected, rejectedCount };
+  return { accepted, duplicates, rejected, rejectedCount, skipped };
 }

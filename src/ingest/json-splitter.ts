@@ -1,4 +1,4 @@
-import { asObject } from './coerce.js';
+import { pushDocument } from './documents.js';
 import { shortMessage } from './text-chunks.js';
 import type { RawRecord } from './types.js';
 
@@ -15,19 +15,20 @@ const SPACE = 32,
   LF = 10,
   CR = 13;
 
-/** What is being captured: nothing, an element of the record array, a whole top-level object, or `"data": {...}`. */
+/** What is being captured: nothing, an element of the record array, or a whole top-level object. */
 const NONE = 0,
   ELEMENT = 1,
-  TOP = 2,
-  DATA_OBJECT = 3;
+  TOP = 2;
 
-/** Top-level keys whose array holds the records: CouchDB `_all_docs` dumps and crossbar envelopes. */
+/** Top-level keys whose array holds the records: CouchDB `_all_docs` dumps, `_changes` feeds and crossbar envelopes. */
 const ROWS = 'rows',
+  RESULTS = 'results',
   DATA = 'data';
 
 /**
  * Incremental splitter for JSON inputs: a top-level array of CDRs, a wrapper object whose top-level
- * `rows` (CouchDB dump) or `data` (crossbar) holds them, or a sequence of top-level objects. It
+ * `rows` (CouchDB dump), `results` (`_changes` feed) or `data` (crossbar) holds them, or a sequence
+ * of top-level objects. Each value it completes is read by pushDocument (documents.ts). It
  * tracks depth and strings (with escapes) character by character, keeps only the text of the
  * record being read, and JSON.parses each record as it completes, so memory stays flat. Other
  * top-level members (`total_rows`, `page_size`, `next_start_key`, ...) are skipped wherever they are.
@@ -58,7 +59,8 @@ export class JsonSplitter {
   private inString = false;
   private escape = false;
   private arrayDepth = -1;
-  private rowsMode = false;
+  /** The wrapper's key when its elements are CouchDB rows (`rows`, `results`), else ''. */
+  private rowsKey = '';
   private capKind = NONE;
   private capParts: string[] = [];
   private capStart = 0;
@@ -91,7 +93,7 @@ export class JsonSplitter {
       }
       const d = this.depth;
       if (d === this.arrayDepth && this.capKind === NONE && c !== COMMA && c !== RBRACKET) this.startCapture(ELEMENT, i);
-      if (d === 1 && this.topIsObject && this.awaitingValue) this.memberValue(c, i);
+      if (d === 1 && this.topIsObject && this.awaitingValue) this.memberValue(c);
       switch (c) {
         case QUOTE:
           if (d === 0) return this.fail(out, c);
@@ -119,7 +121,7 @@ export class JsonSplitter {
             if (this.capKind === TOP) this.emit(s, i + 1, out);
             this.topValuesDone++;
             this.topIsObject = false;
-          } else if (d === 2 && this.capKind === DATA_OBJECT) this.emit(s, i + 1, out);
+          }
           break;
         case COMMA:
           if (d === this.arrayDepth && this.capKind === ELEMENT) this.emit(s, i, out);
@@ -161,7 +163,7 @@ export class JsonSplitter {
   private startTopValue(c: number, i: number): void {
     if (c === LBRACKET) {
       this.arrayDepth = 1;
-      this.rowsMode = false;
+      this.rowsKey = '';
       this.topIsObject = false;
       return;
     }
@@ -172,20 +174,20 @@ export class JsonSplitter {
     this.startCapture(TOP, i);
   }
 
-  private memberValue(c: number, i: number): void {
+  private memberValue(c: number): void {
     this.awaitingValue = false;
     const key = this.lastKey;
-    if (c === LBRACKET && (key === ROWS || key === DATA)) {
+    const listKey = key === ROWS || key === RESULTS || key === DATA;
+    if (c === LBRACKET && listKey) {
       this.dropCapture();
       this.wrapperFound = true;
       this.arrayDepth = 2;
-      this.rowsMode = key === ROWS;
+      this.rowsKey = key === DATA ? '' : key;
     } else if (c === LBRACE && key === DATA) {
-      // crossbar answers a single-document GET with `"data": {...}`.
-      this.dropCapture();
+      // crossbar's single-document GET `{"data": {...}}` or a websocket event, whose `name` may
+      // come after its data: the whole (small) object is kept and read by pushDocument.
       this.wrapperFound = true;
-      this.startCapture(DATA_OBJECT, i);
-    } else if (key === ROWS || key === DATA) {
+    } else if (listKey) {
       this.bodyFault(`${key}: not a list of CDRs (expected [...]), got '${String.fromCharCode(c)}...'`);
     }
   }
@@ -222,26 +224,8 @@ export class JsonSplitter {
       out.push({ index, error: reason });
       return;
     }
-    if (kind === ELEMENT && this.rowsMode) this.emitRow(index, value, out);
-    else out.push({ index, doc: value });
-  }
-
-  /** A CouchDB `_all_docs` row: the CDR is in `doc`; design docs and deleted rows are not records. */
-  private emitRow(index: number, value: unknown, out: RawRecord[]): void {
-    const row = asObject(value);
-    if (row === undefined) {
-      out.push({ index, error: 'rows: element is not an object' });
-      return;
-    }
-    if (typeof row.id === 'string' && row.id.startsWith('_design/')) return;
-    const doc = asObject(row.doc);
-    if (doc !== undefined) {
-      out.push({ index, doc });
-      return;
-    }
-    if (asObject(row.value)?.deleted === true) return;
-    const why = typeof row.error === 'string' ? `row error '${row.error}'` : 'row has no "doc" (dump without include_docs=true?)';
-    out.push({ index, error: `rows: ${why}` });
+    if (kind === ELEMENT && this.rowsKey !== '') pushDocument(index, undefined, { [this.rowsKey]: [value] }, out);
+    else pushDocument(index, undefined, value, out);
   }
 
   private bodyFault(reason: string): void {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { cdrToCall } from './cdr-to-call.js';
+import { pushDocument } from './documents.js';
 import { isAscii } from 'node:buffer';
 import { MAX_LINE_CHARS } from './ndjson.js';
 import { shortMessage } from './text-chunks.js';
@@ -41,6 +42,7 @@ function records(bytes: Buffer): { records: RawRecord[]; lines: number } {
   }
   let line = 0;
   let lines = 0;
+  const held: RawRecord[] = [];
   let index = 0;
   while (start < bytes.length) {
     const nl = bytes.indexOf(10, start);
@@ -62,8 +64,16 @@ function records(bytes: Buffer): { records: RawRecord[]; lines: number } {
       out.push({ index: at, line, error: `invalid JSON: ${shortMessage(err)}` });
       continue;
     }
-    const c = cdrToCall(doc, ctx);
-    out.push(c.ok ? { index: at, line, call: c.call } : { index: at, line, error: c.reason });
+    held.length = 0;
+    pushDocument(at, line, doc, held);
+    for (const r of held) {
+      if (r.skip !== undefined || r.error !== undefined) {
+        out.push(r);
+        continue;
+      }
+      const c = cdrToCall(r.doc, ctx);
+      out.push(c.ok ? { index: at, line, call: c.call } : { index: at, line, error: c.reason });
+    }
   }
   return { records: out, lines };
 }

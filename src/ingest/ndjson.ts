@@ -1,3 +1,4 @@
+import { pushDocument } from './documents.js';
 import { shortMessage } from './text-chunks.js';
 import type { RawRecord } from './types.js';
 
@@ -5,7 +6,7 @@ import type { RawRecord } from './types.js';
 export const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
 /**
- * NDJSON: one JSON document per line, blank lines skipped (they take no index). A line that is not
+ * NDJSON: one JSON document per line (any shape pushDocument reads), blank lines skipped (they take no index). A line that is not
  * valid JSON becomes an error record with its line number; the following lines still come.
  * Yields the records of each input chunk as one array: per-record async steps would dominate the cost.
  */
@@ -23,11 +24,14 @@ export async function* readNdjson(chunks: AsyncIterable<string>): AsyncGenerator
     while (end > start && isBlank(textValue.charCodeAt(end - 1))) end--;
     if (start === end) return;
     const at = index++;
+    let doc: unknown;
     try {
-      out.push({ index: at, line, doc: JSON.parse(textValue.slice(start, end)) });
+      doc = JSON.parse(textValue.slice(start, end));
     } catch (err) {
       out.push({ index: at, line, error: `invalid JSON: ${shortMessage(err)}` });
+      return;
     }
+    pushDocument(at, line, doc, out);
   };
 
   for await (const chunk of chunks) {

@@ -7,6 +7,8 @@ export interface RawRecord {
   doc?: unknown;
   /** Set when the record cannot be parsed at all; later records still come. */
   error?: string;
+  /** Set for a document that is not a CDR (design doc, ledger, another event): counted, not stored, not rejected. */
+  skip?: string;
   /** Already converted (on a worker thread); only the zones are left to match. */
   call?: import('../core/call.js').Call;
 }
@@ -29,6 +31,7 @@ export interface IngestProgress {
   accepted: number;
   duplicates: number;
   rejected: number;
+  skipped: number;
 }
 
 export interface IngestResult {
@@ -37,4 +40,6 @@ export interface IngestResult {
   /** The first `maxRejectedListed` rejected records; `rejectedCount` counts them all. */
   rejected: RejectedRecord[];
   rejectedCount: number;
+  /** Documents that are not CDRs (docs/kazoo-inputs.md): neither stored nor rejected. */
+  skipped: number;
 }

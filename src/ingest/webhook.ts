@@ -11,7 +11,8 @@ const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
  * Kazoo posts JSON or, with `format: form-data` (its default), `application/x-www-form-urlencoded`
  * where nested members arrive as `custom_channel_vars[account_id]=...`. The body may be raw
  * (string or Buffer) or already parsed by the HTTP layer. A payload of another hook event is
- * refused: it has no durations and would be stored as an unanswered call.
+ * returned as it is: documents.ts `notACdr` tells the caller to skip it (it has no durations and
+ * would be stored as an unanswered call).
  */
 export function parseWebhookBody(body: unknown, contentType: string): WebhookBodyResult {
   const type = contentType.split(';')[0].trim().toLowerCase();
@@ -42,40 +43,51 @@ export function parseWebhookBody(body: unknown, contentType: string): WebhookBod
     if (inner === undefined) return { ok: false, reason: 'data: not a CDR object' };
     doc = inner;
   }
-  const event = doc.hook_event;
-  if (event !== undefined && event !== 'channel_destroy') {
-    return { ok: false, reason: `hook_event: expected 'channel_destroy', got '${String(event).slice(0, 40)}'` };
-  }
   return { ok: true, doc };
 }
 
-/** `a[b][c]=v` → {a: {b: {c: v}}}; a repeated key keeps its first value; a JSON-looking object value is parsed. */
+/**
+ * Kazoo's form encoding (kz_http_util:json_to_querystring) back to JSON: `a[b][c]=v` →
+ * {a: {b: {c: v}}}, `a[]=v1&a[]=v2` and `a[b][]=v` → lists in order. A repeated plain key keeps its
+ * first value; a JSON-looking object value is parsed. Kazoo does not encode keys, only values.
+ */
 function unflatten(entries: Iterable<[string, unknown]>): Record<string, unknown> {
   const doc: Record<string, unknown> = {};
   for (const [key, rawValue] of entries) {
-    const value = Array.isArray(rawValue) ? rawValue[0] : rawValue;
+    const values = Array.isArray(rawValue) ? rawValue : [rawValue];
     const path = splitKey(key);
     if (path === undefined) continue;
-    let node = doc;
-    for (let i = 0; i < path.length - 1; i++) {
-      const child = asObject(node[path[i]]);
+    const list = path[path.length - 1] === '';
+    const names = list ? path.slice(0, -1) : path;
+    let node: Record<string, unknown> | undefined = doc;
+    for (let i = 0; i < names.length - 1 && node !== undefined; i++) {
+      const child: Record<string, unknown> | undefined = asObject(node[names[i]]);
       if (child !== undefined) node = child;
+      else if (names[i] in node)
+        node = undefined; // a scalar is already there: the first value wins
       else {
         const created: Record<string, unknown> = {};
-        node[path[i]] = created;
+        node[names[i]] = created;
         node = created;
       }
     }
-    const leaf = path[path.length - 1];
-    if (!(leaf in node)) node[leaf] = maybeJsonObject(value);
+    const leaf = names[names.length - 1];
+    if (node === undefined) continue;
+    if (list) {
+      if (!(leaf in node)) node[leaf] = [];
+      const arr = node[leaf];
+      if (Array.isArray(arr)) for (const v of values) arr.push(v);
+    } else if (!(leaf in node)) node[leaf] = maybeJsonObject(values[0]);
   }
   return doc;
 }
 
+/** `a[b][]` → ['a', 'b', '']; only the last segment may be empty (a list); unsafe names drop the key. */
 function splitKey(key: string): string[] | undefined {
   const open = key.indexOf('[');
   const path = open <= 0 || !key.endsWith(']') ? [key] : [key.slice(0, open), ...key.slice(open + 1, -1).split('][')];
-  return path.some((p) => p === '' || UNSAFE.has(p)) ? undefined : path;
+  const bad = path.some((p, i) => (p === '' && i !== path.length - 1) || UNSAFE.has(p));
+  return bad || (path.length === 1 && path[0] === '') ? undefined : path;
 }
 
 function maybeJsonObject(value: unknown): unknown {

@@ -31,7 +31,7 @@ describe('GET /openapi.json describes the API from the route schemas', () => {
       [`${A}/countries`]: ['get'],
       [`${A}/countries/{list}`]: ['get', 'post'],
       [`${A}/cdrs`]: ['post'],
-      '/v2/webhooks/{token}/channel_destroy': ['post'],
+      '/v2/webhooks/{token}/channel_destroy': ['get', 'post', 'put'],
       [`${A}/csv`]: ['get', 'post'],
       [`${A}/json`]: ['get', 'post'],
       [`${A}/{period}`]: ['get', 'post'],

@@ -71,11 +71,12 @@ test('counts accepted, duplicates (within the input and already stored) and reje
       { index: 5, reason: 'call_direction: missing' },
     ],
     rejectedCount: 3,
+    skipped: 0,
   });
   assert.deepEqual(store.batches, [2, 2]);
   assert.deepEqual(progress, [
-    { records: 2, accepted: 2, duplicates: 0, rejected: 0 },
-    { records: 7, accepted: 3, duplicates: 1, rejected: 3 },
+    { records: 2, accepted: 2, duplicates: 0, rejected: 0, skipped: 0 },
+    { records: 7, accepted: 3, duplicates: 1, rejected: 3, skipped: 0 },
   ]);
 
   const again = await ingestRecords(from(records), { store, accountId: 'acc1', zoneOf });

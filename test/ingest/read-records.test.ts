@@ -96,13 +96,14 @@ test('JSON array: records come with their index; the bad one in the middle is re
   assert.deepEqual(outcomes(records), [callA, callB, badC(), callD]);
 });
 
-test('CouchDB _all_docs dump: design doc skipped (its index kept), docs unwrapped', async () => {
+test('CouchDB _all_docs dump: design doc is a skipped record (counted, not a CDR), docs unwrapped', async () => {
   const records = await readAllWays(await fixture('couch-dump.json'));
   assert.deepEqual(
     records.map((r) => r.index),
-    [1, 2, 3, 4],
+    [0, 1, 2, 3, 4],
   );
-  assert.deepEqual(outcomes(records), [callA, callB, { ...badC(), index: 3 }, callD]);
+  assert.deepEqual(records[0], { index: 0, skip: 'design document' });
+  assert.deepEqual(outcomes(records.slice(1)), [callA, callB, { ...badC(), index: 3 }, callD]);
 });
 
 test('crossbar envelope with page_size before and next_start_key after data', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyWebhookToken } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
-import { cdrToCall, ingestRecords, notCdrs, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
+import { cdrToCall, ingestRecords, notACdr, notCdrs, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
 import { success } from '../envelope.js';
 import { cdrsSchema, docOnly, webhookSchema } from '../schemas.js';
 
@@ -67,23 +67,51 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
         duplicates: result.duplicates,
         rejected: result.rejected,
         rejected_count: result.rejectedCount,
+        skipped: result.skipped,
       });
     },
   );
 
-  app.post('/v2/webhooks/:token/channel_destroy', { bodyLimit: WEBHOOK_BODY_LIMIT, ...docOnly(webhookSchema) }, async (request) => {
+  // Kazoo's webhooks send with the hook's `http_verb` (webhooks_util.erl `do_fire`): `post` and
+  // `put` carry the payload as JSON or form-encoded (kz_http_util:json_to_querystring), `get` as
+  // that same form encoding in the query string. Kazoo counts any answer but 200 as a failure and
+  // its disabler then turns the hook off, so all three are accepted.
+  const webhook = async (request: FastifyRequest) => {
     const hook = await verifyWebhookToken(app.ctx.store, (request.params as { token: string }).token);
     if (!hook) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid webhook token', { token: 'invalid or revoked' });
-    const body = typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream | undefined);
-    const parsed = parseWebhookBody(body, String(request.headers['content-type'] ?? 'application/json'));
+    const parsed =
+      request.method === 'GET'
+        ? parseWebhookBody(queryOf(request.raw.url ?? ''), 'application/x-www-form-urlencoded')
+        : parseWebhookBody(
+            typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream | undefined),
+            String(request.headers['content-type'] ?? 'application/json'),
+          );
     if (!parsed.ok) throw new CallstatsError('ERR_CDR', 'invalid CDR', { body: parsed.reason });
+    const notCdr = notACdr(parsed.doc);
+    if (notCdr !== undefined) return success(request, { accepted: 0, duplicates: 0, rejected: [], rejected_count: 0, skipped: 1 });
     const converted = cdrToCall(parsed.doc, { accountId: hook.account, zoneOf: app.ctx.zones.zoneOf });
     if (!converted.ok) {
-      return success(request, { accepted: 0, duplicates: 0, rejected: [{ index: 0, reason: converted.reason }], rejected_count: 1 });
+      return success(request, {
+        accepted: 0,
+        duplicates: 0,
+        rejected: [{ index: 0, reason: converted.reason }],
+        rejected_count: 1,
+        skipped: 0,
+      });
     }
     const r = await app.ctx.store.insertCalls([converted.call]);
-    return success(request, { accepted: r.inserted, duplicates: r.duplicates, rejected: [], rejected_count: 0 });
-  });
+    return success(request, { accepted: r.inserted, duplicates: r.duplicates, rejected: [], rejected_count: 0, skipped: 0 });
+  };
+  const WEBHOOK_PATH = '/v2/webhooks/:token/channel_destroy';
+  app.post(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT, ...docOnly(webhookSchema) }, webhook);
+  app.put(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT, ...docOnly(webhookSchema, 'PUT') }, webhook);
+  app.get(WEBHOOK_PATH, docOnly(webhookSchema, 'GET'), webhook);
+}
+
+/** The raw query string of a URL (what follows the first `?`), undecoded. */
+function queryOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? '' : url.slice(q + 1);
 }
 
 function tooLarge(limit: number): CallstatsError {
