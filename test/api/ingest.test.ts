@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { testApp } from '../helpers/app.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 import { createWebhookToken } from '../../src/accounts/tokens.js';
+import { CHANNEL_DESTROY_PAYLOAD, kazooQueryString } from '../fixtures/ingest/kazoo-form.js';
+import { ACCOUNT, DESIGN_DOC, LEDGER, allDocsDump, changesFeed, storedCdr, websocketEvent } from '../fixtures/ingest/kazoo-docs.js';
 
 const T0 = Date.UTC(2016, 2, 4, 8, 0, 0) / 1000;
 
@@ -114,5 +116,78 @@ describe('HTTP ingest (SPEC 2.7)', () => {
       payload: JSON.stringify(kazooCdr('w3', T0)),
     });
     assert.equal(keyAsHook.statusCode, 401, 'an API key is not a webhook token');
+  });
+
+  test('POST .../cdrs: a MODB dump and a _changes feed store their CDRs and count the rest as skipped', async () => {
+    const dump = allDocsDump([DESIGN_DOC, storedCdr('h1', 0), LEDGER, storedCdr('h2', 60)]);
+    const r = await post(ACCOUNT, JSON.stringify(dump));
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json().data, { accepted: 2, duplicates: 0, rejected: [], rejected_count: 0, skipped: 2 });
+    const feed = changesFeed([storedCdr('h3', 120), LEDGER, { _id: '201905-x', _rev: '2-a', _deleted: true }]);
+    const f = await post(ACCOUNT, JSON.stringify(feed));
+    assert.deepEqual(f.json().data, { accepted: 1, duplicates: 0, rejected: [], rejected_count: 0, skipped: 2 });
+    const ws = await post(ACCOUNT, JSON.stringify(websocketEvent('DETECTED_SPEECH', 'h4')));
+    assert.deepEqual(ws.json().data, { accepted: 0, duplicates: 0, rejected: [], rejected_count: 0, skipped: 1 });
+    assert.equal(await t.store.countCalls(ACCOUNT), 3);
+  });
+});
+
+describe('the channel_destroy webhook as Kazoo sends it (webhooks_util.erl do_fire, each http_verb)', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let url = '';
+  const P = CHANNEL_DESTROY_PAYLOAD;
+  before(async () => {
+    t = await testApp();
+    url = `/v2/webhooks/${(await createWebhookToken(t.store, P.account_id)).token}/channel_destroy`;
+  });
+  after(() => t.close());
+  const stored = async (callId: string): Promise<unknown[]> => {
+    const rows = await t.store.all({
+      sql: 'SELECT call_id, call_time, duration_seconds, billing_seconds, caller_id_number FROM calls WHERE call_id = ?',
+      params: [callId],
+    });
+    return rows.map((r) => [r.call_id, r.call_time, r.duration_seconds, r.billing_seconds, r.caller_id_number]);
+  };
+  const start = 63724349409 - 62167219200 - 6;
+
+  test('http_verb put, format json: the pretty-printed JSON body is stored', async () => {
+    const r = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...P, call_id: 'put-json' }, null, 2),
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json().data, { accepted: 1, duplicates: 0, rejected: [], rejected_count: 0, skipped: 0 });
+    assert.deepEqual(await stored('put-json'), [['put-json', start, 6, 6, '+15556783945']]);
+  });
+
+  test("http_verb post and put, format form-data: Kazoo's form encoding (nested a[b]=v, lists a[]=v) is stored", async () => {
+    for (const method of ['POST', 'PUT'] as const) {
+      const callId = `form-${method}`;
+      const payload = kazooQueryString({ ...P, call_id: callId });
+      assert.match(payload, /custom_channel_vars\[media_recordings\]\[\]=call\+2\.mp3/);
+      const r = await t.app.inject({ method, url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload });
+      assert.equal(r.statusCode, 200, `${method}: ${r.body}`);
+      assert.equal(r.json().data.accepted, 1, method);
+      assert.deepEqual(await stored(callId), [[callId, start, 6, 6, '+15556783945']]);
+    }
+  });
+
+  test('http_verb get: the payload in the query string is stored; a GET is never a 405', async () => {
+    const r = await t.app.inject({ method: 'GET', url: `${url}?${kazooQueryString({ ...P, call_id: 'get-qs' })}` });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json().data, { accepted: 1, duplicates: 0, rejected: [], rejected_count: 0, skipped: 0 });
+    assert.deepEqual(await stored('get-qs'), [['get-qs', start, 6, 6, '+15556783945']]);
+    const again = await t.app.inject({ method: 'GET', url: `${url}?${kazooQueryString({ ...P, call_id: 'get-qs' })}` });
+    assert.equal(again.json().data.duplicates, 1);
+  });
+
+  test('a hook of another event (channel_create) is answered 200 and skipped, so Kazoo does not disable the hook', async () => {
+    const payload = kazooQueryString({ ...P, call_id: 'create-1', hook_event: 'channel_create' });
+    const r = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json().data, { accepted: 0, duplicates: 0, rejected: [], rejected_count: 0, skipped: 1 });
+    assert.deepEqual(await stored('create-1'), []);
   });
 });

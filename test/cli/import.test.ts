@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
+import { ACCOUNT, DESIGN_DOC, LEDGER, allDocsDump, changesFeed, storedCdr } from '../fixtures/ingest/kazoo-docs.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { syntheticCdrs } from '../../src/demo/synthetic-cdrs.js';
 
@@ -104,6 +105,28 @@ describe('callstats import (SPEC 8)', () => {
     assert.equal(r.accepted + r.duplicates, total);
     assert.equal(r.duplicates, partial);
     assert.equal(await countIn(path, 'killacct'), total);
+  });
+
+  test('a MODB dump holding CDRs and ledgers imports the CDRs, counts the rest as skipped, exit 0 (file, stdin, NDJSON)', async () => {
+    const docs = [DESIGN_DOC, storedCdr('modb-1', 0), LEDGER, storedCdr('modb-2', 60)];
+    const file = join(dir, 'modb-dump.json');
+    writeFileSync(file, JSON.stringify(allDocsDump(docs)));
+    const r = await cli(['import', '--store', `duckdb:${path}`, '--json', file]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual([j.accepted, j.duplicates, j.rejected, j.skipped], [2, 0, 0, 2]);
+    assert.deepEqual([j.files[0].skipped, j.files[0].rejectedCount], [2, 0]);
+    const feed = changesFeed([storedCdr('modb-3', 120), LEDGER]);
+    const human = await cli(['import', '--store', `duckdb:${path}`, '-'], JSON.stringify(feed));
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^-: 1 accepted, 0 duplicate, 0 rejected, 1 skipped \(not CDRs\)$/m);
+    // NDJSON files are parsed on worker threads: the same documents, one a line.
+    const nd = join(dir, 'modb-dump.ndjson');
+    const ndDocs = [DESIGN_DOC, storedCdr('modb-1-nd', 0), LEDGER, storedCdr('modb-2-nd', 60)];
+    writeFileSync(nd, ndDocs.map((d) => JSON.stringify(d)).join('\n'));
+    const w = JSON.parse((await cli(['import', '--store', `duckdb:${path}`, '--json', nd])).stdout);
+    assert.deepEqual([w.accepted, w.rejected, w.skipped], [2, 0, 2]);
+    assert.equal(await countIn(path, ACCOUNT), 5);
   });
 
   after(() => undefined);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cdrToCall } from '../../src/ingest/cdr-to-call.js';
 import { notACdr } from '../../src/ingest/documents.js';
 import { parseWebhookBody } from '../../src/ingest/webhook.js';
+import { CHANNEL_DESTROY_PAYLOAD, kazooQueryString } from '../fixtures/ingest/kazoo-form.js';
 
 /** Fields of a Kazoo channel_destroy webhook payload (base channel event + the destroy extras). */
 const payload = {
@@ -77,4 +78,18 @@ test('malformed bodies and other content types are refused with a reason; anothe
   });
   const create = parseWebhookBody({ ...payload, hook_event: 'channel_create' }, 'application/json');
   assert.deepEqual(create.ok && notACdr(create.doc), "hook_event 'channel_create': not channel_destroy");
+});
+
+test("Kazoo's own form encoding (kz_http_util:json_to_querystring) decodes to the payload: nested keys, lists in order, scalars as text", () => {
+  const body = kazooQueryString(CHANNEL_DESTROY_PAYLOAD);
+  // What Kazoo wrote for the list, the nested object and the empty object (nothing, hence `&&`).
+  assert.match(body, /&custom_channel_vars\[media_recordings\]\[\]=call-1\.mp3&custom_channel_vars\[media_recordings\]\[\]=call\+2\.mp3&/);
+  assert.match(body, /&custom_application_vars=|&&/);
+  const text = (v: unknown): unknown => (v !== null && typeof v === 'object' ? v : String(v));
+  const expected = Object.fromEntries(
+    Object.entries(CHANNEL_DESTROY_PAYLOAD)
+      .filter(([k]) => k !== 'custom_application_vars')
+      .map(([k, v]) => [k, text(v)]),
+  );
+  assert.deepEqual(parseWebhookBody(body, 'application/x-www-form-urlencoded'), { ok: true, doc: expected });
 });
