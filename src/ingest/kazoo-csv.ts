@@ -72,6 +72,9 @@ const FORMATS: Record<string, Format> = {
   reseller_call_type: TOKEN,
 };
 
+/** Most unquoted commas inside values that one row may have (each free-text cell may hold several). */
+const MAX_EXTRA_COMMAS = 64;
+
 /** Fields of one row after the extra commas were placed, with whether each came quoted. */
 export interface AlignedRow {
   fields: string[];
@@ -85,6 +88,9 @@ export interface AlignedRow {
 export function alignRow(columns: readonly string[], fields: readonly string[], quoted: readonly boolean[]): AlignedRow | string {
   const m = columns.length;
   const n = fields.length;
+  // :TRICKY: the search is quadratic in the extra commas; a real row has a handful (a name, the
+  // date), a hostile one may have a million. Past the bound the row is refused unread.
+  if (n - m > MAX_EXTRA_COMMAS) return `expected ${m} fields as in the header, found ${n}`;
   const formats = columns.map((c) => FORMATS[c] ?? NO_COMMA);
   // ways[c * (n + 1) + t]: in how many ways columns c… can take fields t… (capped at 2), -1 = not yet known.
   const ways = new Int8Array((m + 1) * (n + 1)).fill(-1);
