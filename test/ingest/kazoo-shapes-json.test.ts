@@ -15,6 +15,7 @@ import {
   storedCdr,
   websocketEvent,
 } from '../fixtures/ingest/kazoo-docs.js';
+import { kazoo43ChannelDestroy } from '../feeds/fixtures/kazoo-events.js';
 
 const T0 = T0_GREG - 62167219200;
 
@@ -126,5 +127,15 @@ test('NDJSON of crossbar pages, _all_docs dumps and grouped listings: every line
     [2, ACCOUNT, 'n3', 20],
     [2, ACCOUNT, 'n4', 21],
     [3, ACCOUNT, 'n5', 30],
+  ]);
+});
+
+test('NDJSON of AMQP callevt captures: a CHANNEL_DESTROY is read as the cdr app would, other events are skipped', async () => {
+  const spec = { accountId: ACCOUNT, callId: 'amqp-1', hangupUnix: T0 + 50, duration: 50, billing: 45 };
+  const destroy = kazoo43ChannelDestroy(spec);
+  const answer = { ...kazoo43ChannelDestroy({ ...spec, callId: 'amqp-2' }), 'Event-Name': 'CHANNEL_ANSWER' };
+  assert.deepEqual(await outcomes([destroy, answer], true), [
+    [0, ACCOUNT, 'amqp-1', 0],
+    [1, 'skip', "Event-Name: not CHANNEL_DESTROY: 'CHANNEL_ANSWER'"],
   ]);
 });

@@ -80,7 +80,8 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
     const hook = await verifyWebhookToken(app.ctx.store, (request.params as { token: string }).token);
     if (!hook) throw new CallstatsError('ERR_AUTH_INVALID', 'invalid webhook token', { token: 'invalid or revoked' });
     const parsed =
-      request.method === 'GET'
+      // HEAD is Fastify's automatic twin of the GET route and reads the same query string.
+      request.method === 'GET' || request.method === 'HEAD'
         ? parseWebhookBody(queryOf(request.raw.url ?? ''), 'application/x-www-form-urlencoded')
         : parseWebhookBody(
             typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream | undefined),
