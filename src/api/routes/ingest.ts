@@ -88,8 +88,8 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
             String(request.headers['content-type'] ?? 'application/json'),
           );
     if (!parsed.ok) throw new CallstatsError('ERR_CDR', 'invalid CDR', { body: parsed.reason });
-    const notCdr = notACdr(parsed.doc);
-    if (notCdr !== undefined) return success(request, { accepted: 0, duplicates: 0, rejected: [], rejected_count: 0, skipped: 1 });
+    const skip = notACdr(parsed.doc);
+    if (skip !== undefined) return success(request, { accepted: 0, duplicates: 0, rejected: [], rejected_count: 0, skipped: 1 });
     const converted = cdrToCall(parsed.doc, { accountId: hook.account, zoneOf: app.ctx.zones.zoneOf });
     if (!converted.ok) {
       return success(request, {
