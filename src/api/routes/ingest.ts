@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { adoptSubaccount, webhookAccount } from '../../accounts/subaccounts.js';
 import { verifyWebhookToken } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
 import { cdrToCall, ingestRecords, notCdrs, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
@@ -77,9 +78,10 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
     const body = typeof request.body === 'string' ? request.body : await readAll(request.body as NodeJS.ReadableStream | undefined);
     const parsed = parseWebhookBody(body, String(request.headers['content-type'] ?? 'application/json'));
     if (!parsed.ok) throw new CallstatsError('ERR_CDR', 'invalid CDR', { body: parsed.reason });
-    const converted = cdrToCall(parsed.doc, { accountId: hook.account, zoneOf: app.ctx.zones.zoneOf });
-    if (!converted.ok) {
-      return success(request, { accepted: 0, duplicates: 0, rejected: [{ index: 0, reason: converted.reason }], rejected_count: 1 });
+    const converted = cdrToCall(parsed.doc, { ...webhookAccount(hook), zoneOf: app.ctx.zones.zoneOf });
+    const refused = converted.ok ? await adoptSubaccount(app.ctx.store, hook, converted.call.account_id) : converted.reason;
+    if (!converted.ok || refused !== undefined) {
+      return success(request, { accepted: 0, duplicates: 0, rejected: [{ index: 0, reason: refused }], rejected_count: 1 });
     }
     const r = await app.ctx.store.insertCalls([converted.call]);
     return success(request, { accepted: r.inserted, duplicates: r.duplicates, rejected: [], rejected_count: 0 });
