@@ -1,6 +1,6 @@
 /**
  * Account ids (docs/accounts.md). Kazoo's are 32 lowercase hex digits; a platform without its own ids
- * (FreeSWITCH, Asterisk, imported with `--account`) names its accounts with a short lowercase name.
+ * (FreeSWITCH, Asterisk, imported with `--account`) names its accounts with a short name.
  * Both live in one column, so the rule keeps them apart: an id made only of hex digits and longer
  * than 16 characters is taken for a Kazoo id and must be exactly 32 — a Kazoo id with a digit
  * missing or doubled is an error, never a new, empty account.
@@ -8,8 +8,11 @@
 
 /** Kazoo's account id: 32 lowercase hex digits. */
 export const KAZOO_ACCOUNT_ID = /^[0-9a-f]{32}$/;
-/** A non-Kazoo account name: lowercase letters, digits, `_` and `-`, starting with a letter or digit, at most 64. */
-export const ACCOUNT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/**
+ * A non-Kazoo account name: letters, digits, `_` and `-`, at most 64 — what callstats accepted in
+ * URLs before it knew Kazoo's form, so a store made then keeps every account it has.
+ */
+export const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** Hex-only names up to this length are names (`acc1`, `cafe`); longer ones are Kazoo ids. */
 const LONGEST_HEX_NAME = 16;
 
@@ -31,7 +34,7 @@ export function accountIdProblem(id: string): string | undefined {
       : `'${shortened(id)}' has ${id.length} hex digits; a Kazoo account id has 32`;
   }
   if (ACCOUNT_NAME.test(id)) return undefined;
-  return `'${shortened(id)}' is not an account id: 32 lowercase hex digits (Kazoo), or a name of lowercase letters, digits, '_' and '-' (at most 64)`;
+  return `'${shortened(id)}' is not an account id: 32 lowercase hex digits (Kazoo), or a name of letters, digits, '_' and '-' (at most 64)`;
 }
 
 /** True when `id` is an account id as it stands. */
