@@ -32,10 +32,8 @@ test('MODB names are no account ids as they stand, and the reason names the id i
 test('everything else is refused: empty, too long, spaces, slashes, NUL, non-ASCII, a star', () => {
   const rule = "32 lowercase hex digits (Kazoo), or a name of letters, digits, '_' and '-' (at most 64)";
   assert.equal(accountIdProblem(''), `'' is not an account id: ${rule}`);
-  assert.equal(
-    accountIdProblem('x'.repeat(65)),
-    `'${'x'.repeat(77)}...' is not an account id: ${rule}`.replace('x'.repeat(77), 'x'.repeat(65)).replace('...', ''),
-  );
+  assert.equal(accountIdProblem('x'.repeat(65)), `'${'x'.repeat(65)}' is not an account id: ${rule}`);
+  assert.equal(accountIdProblem('x'.repeat(100)), `'${'x'.repeat(77)}...' is not an account id: ${rule}`);
   assert.equal(accountIdProblem('a b'), `'a b' is not an account id: ${rule}`);
   assert.equal(accountIdProblem('a/b'), `'a/b' is not an account id: ${rule}`);
   assert.equal(accountIdProblem('a\u0000'), `'a\\u0000' is not an account id: ${rule}`);
