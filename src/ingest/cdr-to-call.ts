@@ -139,7 +139,7 @@ function inRange(start: number, field: string, raw: unknown): number | Invalid {
 
 /**
  * The call's account: the context's, else the document's (`custom_channel_vars.account_id`,
- * `account_id`, `pvt_account_id`) with a MODB suffix stripped (a CouchDB dump's `pvt_account_id`
+ * `account_id`, `pvt_account_id`, `pvt_account_db`) with a MODB suffix stripped (a CouchDB dump's `pvt_account_id`
  * can be `7f89…-201307`), else the default; an id that is no account id (accounts/account-id.ts)
  * rejects the record naming the field it came from.
  */
@@ -152,6 +152,8 @@ function accountOf(d: Record<string, unknown>, ccv: Record<string, unknown> | un
     [ccv?.account_id, 'custom_channel_vars.account_id'],
     [d.account_id, 'account_id'],
     [d.pvt_account_id, 'pvt_account_id'],
+    // The MODB the document was saved in (`account%2F7f%2F89%2F…-201307`), which names the account too.
+    [d.pvt_account_db, 'pvt_account_db'],
   ];
   for (const [value, field] of sources) {
     const raw = text(value, field, ID);
