@@ -236,8 +236,11 @@ describe('keys and webhooks, through a running server and directly', () => {
   });
 
   test('creating directly answers as through the server, and the server then lists what was made while it was down', async () => {
-    await createAll();
+    const made = await createAll();
+    const revoked = await cli(['webhooks', 'revoke', made[1].id, '--json']);
+    assert.deepEqual([revoked.code, revoked.stdout], [0, `{"id":"${made[1].id}","revoked":true}\n`]);
     const direct = await listings();
+    assert.equal((JSON.parse(direct[2]) as { id: string; revoked: boolean }[]).find((w) => w.id === made[1].id)?.revoked, true);
     const server = await serve();
     try {
       assert.deepEqual(await listings(), direct);
