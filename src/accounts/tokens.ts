@@ -39,9 +39,17 @@ function sameHash(secret: string, storedHex: string): boolean {
 }
 
 /** Creates an API key for one account or `*`; the token is returned once and never stored. */
-export async function createApiKey(store: Store, account: string, label: string | null = null): Promise<IssuedToken> {
+export async function createApiKey(store: Store, account: string, label: string | null = null, subaccounts = false): Promise<IssuedToken> {
   const { id, secret, token } = issue();
-  await store.insertKey({ id, account, secret_hash: hashSecret(secret), created_at: Math.floor(Date.now() / 1000), revoked: false, label });
+  await store.insertKey({
+    id,
+    account,
+    secret_hash: hashSecret(secret),
+    created_at: Math.floor(Date.now() / 1000),
+    revoked: false,
+    label,
+    subaccounts,
+  });
   return { id, token };
 }
 
@@ -55,12 +63,8 @@ export async function verifyApiKey(store: Store, token: string): Promise<ApiKeyR
   return key && ok && !key.revoked ? key : undefined;
 }
 
-/** Whether a key may read or write an account. */
-export function keyAllows(key: Pick<ApiKeyRecord, 'account'>, account: string): boolean {
-  return key.account === '*' || key.account === account;
-}
-
-export async function createWebhookToken(store: Store, account: string): Promise<IssuedToken> {
+/** Creates a webhook token for one account; with `subaccounts` it files CDRs under their payload's account (docs/accounts.md). */
+export async function createWebhookToken(store: Store, account: string, subaccounts = false): Promise<IssuedToken> {
   const { id, secret, token } = issue();
   await store.insertWebhookToken({
     id,
@@ -68,6 +72,7 @@ export async function createWebhookToken(store: Store, account: string): Promise
     secret_hash: hashSecret(secret),
     created_at: Math.floor(Date.now() / 1000),
     revoked: false,
+    subaccounts,
   });
   return { id, token };
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { keyAllows, verifyApiKey } from '../accounts/tokens.js';
+import { accountIdProblem } from '../accounts/account-id.js';
+import { keyAllows } from '../accounts/subaccounts.js';
+import { verifyApiKey } from '../accounts/tokens.js';
 import { CallstatsError } from '../core/errors.js';
 import { CONTROL_HEADER, isControlPeer } from '../store/remote/control-channel.js';
-
-const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The token a request presents: Kazoo's `X-Auth-Token`, or a bearer token. */
 export function presentedToken(request: FastifyRequest): string | undefined {
@@ -92,7 +92,7 @@ export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | und
     const account = (request.params as { account?: string } | undefined)?.account;
     if (account === undefined || !request.routeOptions.url?.startsWith('/v2/accounts/')) return;
     if (isControlRequest(app, request)) {
-      if (!ACCOUNT_ID.test(account)) throw forbidden();
+      checkAccountId(account);
       request.account = account;
       return;
     }
@@ -104,9 +104,17 @@ export function registerAccountAuth(app: FastifyInstance, limit: RateLimit | und
       throw new CallstatsError('ERR_AUTH_INVALID', 'invalid credentials', { 'X-Auth-Token': 'invalid or revoked' });
     }
     spend(`key:${key.id}`, reply);
-    if (!ACCOUNT_ID.test(account) || !keyAllows(key, account)) throw forbidden();
+    // A malformed id is a 400 for every key: it names no account, so it says nothing about one.
+    checkAccountId(account);
+    if (!(await keyAllows(app.ctx.store, key, account))) throw forbidden();
     request.account = account;
   });
+}
+
+/** A URL's account id must be one as it stands (docs/accounts.md): a typo is a 400, not an empty answer. */
+function checkAccountId(account: string): void {
+  const problem = accountIdProblem(account);
+  if (problem !== undefined) throw new CallstatsError('ERR_ACCOUNT_ID', 'invalid account id', { account_id: problem });
 }
 
 function forbidden(): CallstatsError {

@@ -70,6 +70,9 @@ export async function migrate(from: Store, to: Store, out: Output): Promise<Migr
     tokens++;
   }
 
+  // Reseller links (docs/accounts.md): recording a known one again changes nothing.
+  for (const link of await from.listAccountParents()) await to.addAccountParent(link);
+
   const accounts = await from.accountCounts();
   const calls = { accounts: accounts.length, accounts_complete: 0, copied: 0, skipped: 0 };
   const total = accounts.reduce((s, a) => s + a.calls, 0);

@@ -38,6 +38,8 @@ export interface Config {
   kazooToken: string | undefined;
   /** `CALLSTATS_LOG_LEVEL` (default `warn`): pino log level of `serve`. */
   logLevel: string;
+  /** `CALLSTATS_PUBLIC_URL`: the server's address as Kazoo reaches it (`https://stats.example.com`), for printed webhook URLs. */
+  publicUrl: string | undefined;
 }
 
 /** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
@@ -90,7 +92,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimezone: env.CALLSTATS_DEFAULT_TIMEZONE ?? 'UTC',
     defaultCountry: env.CALLSTATS_DEFAULT_COUNTRY?.toUpperCase() || undefined,
     weekStart,
+    publicUrl: publicUrl(env.CALLSTATS_PUBLIC_URL),
   };
+}
+
+/** `CALLSTATS_PUBLIC_URL` without its trailing `/`; an http(s) URL, or unset. */
+function publicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new Error(`CALLSTATS_PUBLIC_URL must be an http(s) URL such as https://stats.example.com, not '${raw}'`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** A positive number of seconds from the environment, or the default. */

@@ -1,9 +1,13 @@
 import { GREGORIAN_UNIX_OFFSET, type Call } from '../core/call.js';
+import { accountIdProblem, readAccountId } from '../accounts/account-id.js';
 import { ID, Invalid, MAX_CALL_TIME, MAX_ID_BYTES, MIN_CALL_TIME, asObject, count, shown, text, userPart } from './coerce.js';
 
 /** What a conversion needs besides the document: the account from the URL/`--account`, and the zone table. */
 export interface CdrContext {
+  /** Overrides the document's account (the URL's, `--account`'s, a webhook token's). */
   accountId?: string;
+  /** The account of a document that names none (a subaccount webhook's own account). */
+  defaultAccountId?: string;
   zoneOf: (number: string | null) => number | null;
 }
 
@@ -38,12 +42,9 @@ export function cdrToCall(doc: unknown, ctx: CdrContext): CdrResult {
   if (d === undefined) return fail(`record: not a JSON object: ${shown(doc)}`);
   const ccv = asObject(d.custom_channel_vars);
 
-  let accountId: string | null | Invalid = ctx.accountId !== undefined && ctx.accountId !== '' ? ctx.accountId : null;
-  if (accountId === null && ccv !== undefined) accountId = text(ccv.account_id, 'custom_channel_vars.account_id', ID);
-  if (accountId === null) accountId = text(d.account_id, 'account_id', ID);
-  if (accountId === null) accountId = text(d.pvt_account_id, 'pvt_account_id', ID);
-  if (accountId instanceof Invalid) return fail(accountId.reason);
-  if (accountId === null) return fail('account_id: missing (give the account in the URL or with --account)');
+  const account = accountOf(d, ccv, ctx);
+  if (account instanceof Invalid) return fail(account.reason);
+  const accountId = account;
 
   const callId = text(d.call_id, 'call_id', ID);
   if (callId instanceof Invalid) return fail(callId.reason);
@@ -134,4 +135,33 @@ function startTime(d: Record<string, unknown>, isListingRow: boolean, duration: 
 function inRange(start: number, field: string, raw: unknown): number | Invalid {
   if (start >= MIN_CALL_TIME && start < MAX_CALL_TIME) return start;
   return new Invalid(`${field}: call start outside 1970-01-01 … 2100-01-01 UTC: ${shown(raw)}`);
+}
+
+/**
+ * The call's account: the context's, else the document's (`custom_channel_vars.account_id`,
+ * `account_id`, `pvt_account_id`, `pvt_account_db`) with a MODB suffix stripped (a CouchDB dump's `pvt_account_id`
+ * can be `7f89…-201307`), else the default; an id that is no account id (accounts/account-id.ts)
+ * rejects the record naming the field it came from.
+ */
+function accountOf(d: Record<string, unknown>, ccv: Record<string, unknown> | undefined, ctx: CdrContext): string | Invalid {
+  if (ctx.accountId !== undefined && ctx.accountId !== '') {
+    const problem = accountIdProblem(ctx.accountId);
+    return problem === undefined ? ctx.accountId : new Invalid(`account_id: ${problem} (from the URL or --account)`);
+  }
+  const sources: [unknown, string][] = [
+    [ccv?.account_id, 'custom_channel_vars.account_id'],
+    [d.account_id, 'account_id'],
+    [d.pvt_account_id, 'pvt_account_id'],
+    // The MODB the document was saved in (`account%2F7f%2F89%2F…-201307`), which names the account too.
+    [d.pvt_account_db, 'pvt_account_db'],
+  ];
+  for (const [value, field] of sources) {
+    const raw = text(value, field, ID);
+    if (raw instanceof Invalid) return raw;
+    if (raw === null) continue;
+    const read = readAccountId(raw);
+    return read.problem === undefined ? read.id : new Invalid(`${field}: ${read.problem}`);
+  }
+  if (ctx.defaultAccountId !== undefined) return ctx.defaultAccountId;
+  return new Invalid('account_id: missing (give the account in the URL or with --account)');
 }

@@ -23,6 +23,8 @@ export interface ApiKeyRecord {
   created_at: number;
   revoked: boolean;
   label: string | null;
+  /** Also reads every recorded descendant of `account` (Kazoo's reseller model); absent means false. */
+  subaccounts?: boolean;
 }
 
 /** A per-account webhook token: it only authorises ingest for that account. */
@@ -32,6 +34,16 @@ export interface WebhookTokenRecord {
   secret_hash: string;
   created_at: number;
   revoked: boolean;
+  /** Stores each CDR under its payload's account and records `account` as that account's parent; absent means false. */
+  subaccounts?: boolean;
+}
+
+/** A recorded reseller link: `parent_id` (a subaccount webhook's account) is a parent of `account_id`. */
+export interface AccountParent {
+  account_id: string;
+  parent_id: string;
+  /** When the link was first recorded (Unix seconds). */
+  created_at: number;
 }
 
 /** The two number columns a call is zoned by. */
@@ -89,6 +101,12 @@ export interface Store {
   insertWebhookToken(token: WebhookTokenRecord): Promise<void>;
   getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined>;
   listWebhookTokens(): Promise<WebhookTokenRecord[]>;
+  /** Revokes an active webhook token: true only when this call revoked it; the next request with it is a 401. */
+  revokeWebhookToken(id: string): Promise<boolean>;
+  /** Records a reseller link; recording a known link again changes nothing. Durable when the promise resolves. */
+  addAccountParent(link: AccountParent): Promise<void>;
+  /** Every recorded link, ordered by account_id then parent_id. */
+  listAccountParents(): Promise<AccountParent[]>;
 
   /**
    * Optional maintenance: rewrites the calls in (account_id, call_time) order so per-account

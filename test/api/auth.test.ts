@@ -52,6 +52,36 @@ describe('accounts and keys (SPEC 7, 2.1)', () => {
     }
   });
 
+  test('a malformed account id in the URL is a 400 naming account_id for every key, not an empty 200', async () => {
+    const kazoo = '91eb05e5c68d7ca05e7618b6821d2d16';
+    const cases: [string, string][] = [
+      [kazoo.slice(0, 31), `'${kazoo.slice(0, 31)}' has 31 hex digits; a Kazoo account id has 32`],
+      [`${kazoo}-201307`, `'${kazoo}-201307' is a monthly database (MODB) name; the account id is ${kazoo}`],
+      [
+        'account%252F91%252Feb%252F05e5c68d7ca05e7618b6821d2d16-201307',
+        `'account%2F91%2Feb%2F05e5c68d7ca05e7618b6821d2d16-201307' is a monthly database (MODB) name; the account id is ${kazoo}`,
+      ],
+      ['caf%C3%A9', "'café' is not an account id: 32 lowercase hex digits (Kazoo), or a name of letters, digits, '_' and '-' (at most 64)"],
+    ];
+    for (const [account, reason] of cases) {
+      for (const token of [t.token, keyA]) {
+        const res = await countries(account, { 'x-auth-token': token });
+        assert.equal(res.statusCode, 400, account);
+        assert.deepEqual(
+          { error: res.json().error, message: res.json().message, data: res.json().data },
+          { error: '400', message: 'invalid account id', data: { account_id: reason } },
+        );
+      }
+    }
+    const stats = await t.app.inject({
+      method: 'GET',
+      url: `/v2/accounts/${kazoo.slice(1)}/call_statistics/daily`,
+      headers: { 'x-auth-token': t.token },
+    });
+    assert.equal(stats.statusCode, 400);
+    assert.deepEqual(Object.keys(stats.json().data), ['account_id']);
+  });
+
   test('a revoked key is 401', async () => {
     const k = await createApiKey(t.store, 'accountA');
     assert.equal((await countries('accountA', { 'x-auth-token': k.token })).statusCode, 200);

@@ -87,7 +87,7 @@ test('text with tabs, newlines, backslashes and quotes round-trips; nulls stay n
 });
 
 test('keys: insert, get, list, revoke visible at once', async () => {
-  const key = { id: 'k1', account: '*', secret_hash: 'h1', created_at: 1700000000, revoked: false, label: null };
+  const key = { id: 'k1', account: '*', secret_hash: 'h1', created_at: 1700000000, revoked: false, label: null, subaccounts: false };
   await store.insertKey(key);
   await store.insertKey({ ...key, id: 'k2', account: 'acc-1', label: 'ci' });
   assert.deepEqual(await store.getKey('k1'), key);
@@ -107,7 +107,7 @@ test('keys: insert, get, list, revoke visible at once', async () => {
 });
 
 test('webhook tokens: insert, get, list', async () => {
-  const token = { id: 'w1', account: 'acc-1', secret_hash: 'h', created_at: 1700000001, revoked: false };
+  const token = { id: 'w1', account: 'acc-1', secret_hash: 'h', created_at: 1700000001, revoked: false, subaccounts: false };
   await store.insertWebhookToken(token);
   assert.deepEqual(await store.getWebhookToken('w1'), token);
   assert.deepEqual(await store.listWebhookTokens(), [token]);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { readableAccounts } from '../../accounts/subaccounts.js';
 import { verifyApiKey } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
 import { allFields } from '../../query/fields.js';
@@ -10,7 +11,8 @@ import type { RouteSchema } from '../schemas.js';
 
 const accountsSchema: RouteSchema = {
   summary: 'The accounts this key may read',
-  description: 'A key for one account lists that account; an all-accounts key (`*`) lists every account the store holds calls for, sorted.',
+  description:
+    'A key for one account lists that account; a `--subaccounts` key lists its account and then every recorded descendant, sorted; an all-accounts key (`*`) lists every account the store holds calls for, sorted.',
   tags: ['accounts'],
 };
 
@@ -25,7 +27,8 @@ const fieldsSchema: RouteSchema = {
 export default async function accountsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/v2/accounts', { schema: accountsSchema }, async (request) => {
     const key = await requireKey(app, request);
-    const ids = key.account === '*' ? await storedAccounts(app) : [key.account];
+    const readable = await readableAccounts(app.ctx.store, key);
+    const ids = readable === '*' ? await storedAccounts(app) : readable;
     return success(
       request,
       ids.map((id) => ({ id })),

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { adoptSubaccount, webhookAccount } from '../../accounts/subaccounts.js';
 import { verifyWebhookToken } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
 import { cdrToCall, ingestRecords, notACdr, notCdrs, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
@@ -90,12 +91,13 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
     if (!parsed.ok) throw new CallstatsError('ERR_CDR', 'invalid CDR', { body: parsed.reason });
     const skip = notACdr(parsed.doc);
     if (skip !== undefined) return success(request, { accepted: 0, duplicates: 0, rejected: [], rejected_count: 0, skipped: 1 });
-    const converted = cdrToCall(parsed.doc, { accountId: hook.account, zoneOf: app.ctx.zones.zoneOf });
-    if (!converted.ok) {
+    const converted = cdrToCall(parsed.doc, { ...webhookAccount(hook), zoneOf: app.ctx.zones.zoneOf });
+    const refused = converted.ok ? await adoptSubaccount(app.ctx.store, hook, converted.call.account_id) : converted.reason;
+    if (!converted.ok || refused !== undefined) {
       return success(request, {
         accepted: 0,
         duplicates: 0,
-        rejected: [{ index: 0, reason: converted.reason }],
+        rejected: [{ index: 0, reason: refused }],
         rejected_count: 1,
         skipped: 0,
       });

@@ -5,6 +5,7 @@ import { CALL_SELECT, callFromRow } from '../call-rows.js';
 import { canonicalRow } from '../canonical-row.js';
 import type {
   AccountCount,
+  AccountParent,
   ApiKeyRecord,
   CompiledSql,
   InsertResult,
@@ -59,6 +60,8 @@ export class ClickHouseStore implements Store {
    */
   private keyCache: Map<string, ApiKeyRecord> | undefined;
   private tokenCache: Map<string, WebhookTokenRecord> | undefined;
+  /** Reseller links this process has read or written (`account parent`): a webhook of a known link writes nothing. */
+  private readonly knownParents = new Set<string>();
 
   /** `url`: `clickhouse://HOST:PORT/DATABASE[?cluster=NAME[&hosts=HOST:PORT,...]]`. */
   constructor(url: string, opts: ClickHouseStoreOptions = {}) {
@@ -216,6 +219,29 @@ export class ClickHouseStore implements Store {
     const list = await keys.listWebhookTokens(this.conn);
     this.tokenCache = new Map(list.map((t) => [t.id, t]));
     return list;
+  }
+
+  async revokeWebhookToken(id: string): Promise<boolean> {
+    const hosts = await this.hosts();
+    const revoked = await this.write(() => keys.revokeWebhookToken(this.conn, hosts, id));
+    const cached = this.tokenCache?.get(id);
+    if (cached) this.tokenCache!.set(id, { ...cached, revoked: true });
+    return revoked;
+  }
+
+  async addAccountParent(link: AccountParent): Promise<void> {
+    const known = `${link.account_id} ${link.parent_id}`;
+    if (this.knownParents.has(known)) return;
+    const hosts = await this.hosts();
+    await this.write(() => keys.addAccountParent(hosts, link));
+    this.knownParents.add(known);
+  }
+
+  async listAccountParents(): Promise<AccountParent[]> {
+    await this.health.ready();
+    const links = await keys.listAccountParents(this.conn);
+    for (const l of links) this.knownParents.add(`${l.account_id} ${l.parent_id}`);
+    return links;
   }
 
   async all(query: CompiledSql): Promise<Record<string, unknown>[]> {

@@ -1,5 +1,6 @@
 import type { Connection } from './connection.js';
 import { MIGRATIONS, SCHEMA_VERSION_DDL, type Layout } from './ddl.js';
+import { ensureAccountSchema } from './keys.js';
 
 /**
  * Brings one server to the current schema version. Run on every server of a cluster: 18.16 cannot run
@@ -15,4 +16,5 @@ export async function migrate(admin: Connection, conn: Connection, layout: Layou
     for (const statement of migration.statements(layout)) await conn.command(statement);
     await conn.command(`INSERT INTO schema_version (version, applied_at) VALUES (${migration.version}, ${Math.floor(Date.now() / 1000)})`);
   }
+  await ensureAccountSchema(conn);
 }

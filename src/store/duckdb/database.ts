@@ -6,6 +6,7 @@ import { CallstatsError, storeUnavailable } from '../../core/errors.js';
 import { Mutex } from '../mutex.js';
 import { faultError } from './faults.js';
 import { closeQuietly, ReadPool } from './pool.js';
+import { ACCOUNT_SCHEMA } from './credentials.js';
 import { MIGRATIONS } from './schema.js';
 
 /** Options for the embedded store. */
@@ -145,6 +146,7 @@ export class Database {
       }
       current += 1;
     }
+    for (const stmt of ACCOUNT_SCHEMA) await w.run(stmt);
     await w.run('SET preserve_insertion_order = false');
   }
 

@@ -2,6 +2,7 @@ import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import type {
   AccountCount,
+  AccountParent,
   ApiKeyRecord,
   CompiledSql,
   InsertResult,
@@ -143,6 +144,18 @@ export class DuckDBStore implements Store {
 
   listWebhookTokens(): Promise<WebhookTokenRecord[]> {
     return this.credentials.listWebhookTokens();
+  }
+
+  revokeWebhookToken(id: string): Promise<boolean> {
+    return this.credentials.revokeWebhookToken(id);
+  }
+
+  addAccountParent(link: AccountParent): Promise<void> {
+    return this.credentials.addAccountParent(link);
+  }
+
+  listAccountParents(): Promise<AccountParent[]> {
+    return this.credentials.listAccountParents();
   }
 
   all(query: CompiledSql): Promise<Record<string, unknown>[]> {

@@ -5,7 +5,16 @@ import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
 import { controlHeaders, type RpcMethod } from './control-channel.js';
-import type { AccountCount, ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
+import type {
+  AccountCount,
+  AccountParent,
+  ApiKeyRecord,
+  CompiledSql,
+  InsertResult,
+  NumberZone,
+  Store,
+  WebhookTokenRecord,
+} from '../store.js';
 
 /** Where a running server can be reached, as written beside the store file by `serve`. */
 export interface ServerHandle {
@@ -95,6 +104,15 @@ export class RemoteStore implements Store {
   }
   listWebhookTokens(): Promise<WebhookTokenRecord[]> {
     return this.call('listWebhookTokens');
+  }
+  revokeWebhookToken(id: string): Promise<boolean> {
+    return this.call('revokeWebhookToken', id);
+  }
+  addAccountParent(link: AccountParent): Promise<void> {
+    return this.call('addAccountParent', link);
+  }
+  listAccountParents(): Promise<AccountParent[]> {
+    return this.call('listAccountParents');
   }
   compact(): Promise<{ rows: number; seconds: number }> {
     return this.call('compact');
