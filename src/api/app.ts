@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { randomUUID } from 'node:crypto';
 import { CallstatsError } from '../core/errors.js';
@@ -62,7 +62,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const app = Fastify({
     logger: options.logger ? loggerOptions(options.logger) : false,
     // Fastify's own request lines carry the raw URL (a webhook token): access-log.ts writes one redacted line instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID().replace(/-/g, ''),
     bodyLimit: 2 * MAX_URL_BYTES,
     requestTimeout: limits.requestTimeoutMs,
