@@ -3,6 +3,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** Where ingested records came from (the `source` label of `callstats_ingest_records_total`). */
 export type IngestSource = 'http' | 'webhook' | 'import' | 'amqp' | 'pull';
 
+const INGEST_SOURCES: readonly IngestSource[] = ['http', 'webhook', 'import', 'amqp', 'pull'];
+const OUTCOMES = ['accepted', 'duplicate', 'rejected', 'skipped'] as const;
+
 /** An ingest summary as routes and feeds get it back; `skipped` is counted when present. */
 export interface IngestCounts {
   accepted?: number;
@@ -80,6 +83,8 @@ export class Metrics {
     if (opts.defaults ?? true) collectDefaultMetrics({ register: this.registry });
     this.compactionLastSuccess.set(0);
     for (const outcome of ['ok', 'failed']) this.compactionRuns.inc({ outcome }, 0);
+    // Every series from the start, so `increase(...) == 0` alerts also fire before the first call arrives.
+    for (const source of INGEST_SOURCES) for (const outcome of OUTCOMES) this.ingestRecords.inc({ outcome, source }, 0);
   }
 
   /** The observer of `timedStore`: one store call's duration. */
