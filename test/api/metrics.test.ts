@@ -138,3 +138,17 @@ describe('CALLSTATS_METRICS_TOKEN protects /metrics with a bearer token; /health
     }
   });
 });
+
+test('callstats_compaction_*: runs by outcome, the time of those that committed, and when the last one did', async () => {
+  const metrics = new Metrics({ defaults: false });
+  const start = Math.floor(Date.now() / 1000);
+  metrics.compacted(2.5);
+  metrics.compacted(undefined);
+  const text = await metrics.text();
+  assert.equal(sample(text, 'callstats_compaction_runs_total', { outcome: 'ok' }), 1);
+  assert.equal(sample(text, 'callstats_compaction_runs_total', { outcome: 'failed' }), 1);
+  assert.equal(sample(text, 'callstats_compaction_duration_seconds_count'), 1);
+  assert.equal(sample(text, 'callstats_compaction_duration_seconds_sum'), 2.5);
+  const last = sample(text, 'callstats_compaction_last_success_timestamp_seconds');
+  assert.ok(last >= start && last <= start + 5, String(last));
+});

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { runServe } from '../../src/cli/serve.js';
 import { loadConfig } from '../../src/core/config.js';
+import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { freshStore } from '../helpers/store.js';
 
 const run = promisify(execFile);
@@ -140,6 +141,21 @@ describe('serve: default log level, stale server handles', () => {
     assert.equal(r.stdout, '{}\n');
     assert.ok(r.stderr.includes(`callstats: note: ignoring the stale server handle ${handlePath} (pid ${pid} is not running)`), r.stderr);
     assert.equal(existsSync(handlePath), true, 'only serve replaces it');
+  });
+
+  test('a command meeting a locked store and a stale handle says so and reports the lock, not a dead server', async () => {
+    const pid = await deadPid();
+    writeFileSync(handlePath, JSON.stringify({ url: 'http://127.0.0.1:1', controlToken: 'old', pid, dialect: 'duckdb' }));
+    const holder = new DuckDBStore(fresh.path);
+    await holder.init();
+    try {
+      const r = await cli(['keys', 'list'], { CALLSTATS_STORE: storeValue });
+      assert.notEqual(r.code, 0);
+      assert.ok(r.stderr.includes(`callstats: note: ignoring the stale server handle ${handlePath} (pid ${pid} is not running)`), r.stderr);
+      assert.match(r.stderr, /is in use by another process/);
+    } finally {
+      await holder.close();
+    }
   });
 });
 
