@@ -1,7 +1,10 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { randomUUID } from 'node:crypto';
 import { CallstatsError } from '../core/errors.js';
+import { Metrics } from '../core/metrics.js';
+import { timedStore } from '../store/timed-store.js';
+import { loggerOptions, registerAccessLog } from './access-log.js';
 import type { AppContext } from './context.js';
 import { failure, toCallstatsError } from './envelope.js';
 import { rateLimitOf, registerAccountAuth } from './auth.js';
@@ -12,6 +15,7 @@ import openapiRoutes from './routes/openapi.js';
 import statisticsRoutes from './routes/statistics.js';
 import accountsRoutes from './routes/accounts.js';
 import dashboardRoutes from './routes/dashboard.js';
+import healthRoutes from './routes/health.js';
 import { collectRoutes } from './openapi.js';
 import {
   clientErrorHandler,
@@ -25,7 +29,10 @@ import {
 } from './http-limits.js';
 
 export interface AppOptions {
+  /** pino options (`{level, stream}`) or `true`; secrets are redacted whatever is given (access-log.ts). */
   logger?: boolean | object;
+  /** The server's metrics (`GET /metrics`); `serve` passes one with the process defaults, else a bare one is made. */
+  metrics?: Metrics;
   /** Time limits of the HTTP edge; default from the config (CALLSTATS_*_TIMEOUT). */
   limits?: Partial<HttpLimits>;
 }
@@ -42,6 +49,7 @@ export interface Drain {
 declare module 'fastify' {
   interface FastifyInstance {
     drain: Drain;
+    metrics: Metrics;
   }
 }
 
@@ -49,8 +57,12 @@ declare module 'fastify' {
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = ctx.config;
   const limits: HttpLimits = { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, ...options.limits };
+  const metrics = options.metrics ?? new Metrics({ defaults: false });
+  const store = timedStore(ctx.store, metrics.observeStore);
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? loggerOptions(options.logger) : false,
+    // Fastify's own request lines carry the raw URL (a webhook token): access-log.ts writes one redacted line instead.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID().replace(/-/g, ''),
     bodyLimit: 2 * MAX_URL_BYTES,
     requestTimeout: limits.requestTimeoutMs,
@@ -68,11 +80,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     // A malformed URL (bad percent-encoding) fails in the router, before setErrorHandler applies.
     frameworkErrors: (err, request, reply) => failure(reply, toCallstatsError(err, request)),
   });
-  app.decorate('ctx', ctx);
+  app.decorate('ctx', { ...ctx, store });
+  app.decorate('metrics', metrics);
   app.decorate('drain', trackRequests(app));
   // First of all hooks: nothing else (auth, rate limit, the store) runs for these.
   app.addHook('onRequest', async (request, reply) => {
-    if (app.drain.closing) {
+    // Liveness holds while the process drains; readiness (and everything else) says it is closing.
+    if (app.drain.closing && request.routeOptions.url !== '/healthz') {
       reply.header('connection', 'close');
       return failure(reply, shuttingDown());
     }
@@ -83,6 +97,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     if (other > MAX_OTHER_HEADER_BYTES) return failure(reply, headersTooLarge());
   });
   collectRoutes(app);
+  registerAccessLog(app, metrics);
   // A shadow router of every route, to answer 405 (known path, other method) instead of 404.
   const shadow = FindMyWay({ maxParamLength: MAX_URL_BYTES, ignoreTrailingSlash: true });
   app.addHook('onRoute', (route) => {
@@ -111,6 +126,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(dashboardRoutes);
   await app.register(statisticsRoutes);
   await app.register(openapiRoutes);
+  await app.register(healthRoutes);
   return app;
 }
 

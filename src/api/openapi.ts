@@ -58,7 +58,10 @@ export function buildOpenApi(routes: readonly CatalogRoute[], version: string): 
     info: { title: 'callstats', version, description: 'Kazoo-compatible call statistics (call_statistics API)' },
     paths,
     components: {
-      securitySchemes: { authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } },
+      securitySchemes: {
+        authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'CALLSTATS_METRICS_TOKEN, only when it is set' },
+      },
       schemas: {
         Filter: filterSchema(),
         Query: querySchema(),
@@ -95,10 +98,20 @@ function operation(r: CatalogRoute): Record<string, unknown> {
     parameters,
     responses,
   };
-  if (r.url.startsWith('/v2/accounts/')) op.security = [{ authToken: [] }];
-  else op.security = [];
+  op.security = securityOf(r.url);
   if (s.body && r.method !== 'GET') op.requestBody = { required: false, content: { 'application/json': { schema: s.body } } };
   return op;
+}
+
+/**
+ * Who may call `url`: an API key for `/v2/accounts` and everything under it; `/metrics` a bearer
+ * token or nothing (when CALLSTATS_METRICS_TOKEN is unset); the rest is public (the webhook's
+ * token is its path).
+ */
+function securityOf(url: string): Record<string, string[]>[] {
+  if (url === '/v2/accounts' || url.startsWith('/v2/accounts/')) return [{ authToken: [] }];
+  if (url === '/metrics') return [{ metricsToken: [] }, {}];
+  return [];
 }
 
 function objectParams(schema: unknown, where: 'path' | 'query'): Record<string, unknown>[] {

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { COMMANDS, findCommand, GLOBAL_FLAGS, type Flag } from './commands.js';
+import { installFatalHandlers } from './fatal.js';
 import { commandHelp, globalHelp, version } from './help.js';
 import { usage } from './output.js';
 
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Runs the CLI and exits the process with its code; errors print one line, never a stack, for known failures. */
 export function runCli(argv: string[]): void {
+  installFatalHandlers();
   main(argv).then(
     (code) => process.exit(code),
     (err) => {

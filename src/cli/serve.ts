@@ -2,23 +2,34 @@ import { randomBytes } from 'node:crypto';
 import { ensureAdminKey } from '../accounts/tokens.js';
 import { buildApp } from '../api/app.js';
 import { SERVE_DUCKDB_MEMORY, type Config } from '../core/config.js';
+import { Metrics } from '../core/metrics.js';
 import { ZoneService } from '../zones/zone-service.js';
-import { openStore, parseStoreLocation, writeServerHandle } from '../store/open-store.js';
+import { openStore, parseStoreLocation, serverHandlePath, writeServerHandle } from '../store/open-store.js';
+import { readHandleFile, staleReason } from '../store/remote/server-handle.js';
+import { timedStore } from '../store/timed-store.js';
 import { loadDemo } from './demo.js';
 import { startAmqpFeed, type AmqpFeed } from '../feeds/amqp-feed.js';
 import type { Store } from '../store/store.js';
 
 /** Compacts in the background when many calls arrived since the last compaction (reads stay available). */
-async function compactIfNeeded(store: Store, log: (line: string) => void): Promise<void> {
+async function compactIfNeeded(store: Store, log: (line: string) => void, metrics: Metrics): Promise<void> {
   if (!store.compact || !store.unsortedCalls) return;
+  let unsorted: number;
   try {
-    const unsorted = await store.unsortedCalls();
+    unsorted = await store.unsortedCalls();
     const total = await store.countCalls();
     if (unsorted < 100_000 || unsorted < total * 0.1) return;
+  } catch (err) {
+    log(`callstats: could not check whether the store needs compacting: ${(err as Error).message}`);
+    return;
+  }
+  try {
     log(`callstats: compacting ${unsorted} newly stored calls in the background ...`);
     const r = await store.compact();
+    metrics.compacted(r.seconds);
     log(`callstats: compacted ${r.rows} calls in ${r.seconds.toFixed(1)} s`);
   } catch (err) {
+    metrics.compacted(undefined);
     log(`callstats: compaction failed (the store is unchanged): ${(err as Error).message}`);
   }
 }
@@ -31,16 +42,27 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Kazoo's RabbitMQ (`CALLSTATS_AMQP_URL`): also consume CHANNEL_DESTROY events while serving (docs/feeds.md). */
   amqpUrl?: string;
+  /** Where the JSON log lines go (default stdout); tests capture them. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** `callstats serve`: opens the store, prints a first admin key if there is none, and listens. */
 export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<void>; url: string }> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const { config } = opts;
-  const store = await openStore(config.store, {
-    duckdbMemory: config.duckdbMemory ?? SERVE_DUCKDB_MEMORY,
-    queryTimeoutMs: config.queryTimeoutMs,
-  });
+  const metrics = new Metrics();
+  let opened: Store;
+  try {
+    opened = await openStore(config.store, {
+      duckdbMemory: config.duckdbMemory ?? SERVE_DUCKDB_MEMORY,
+      queryTimeoutMs: config.queryTimeoutMs,
+    });
+  } catch (err) {
+    // The process exits on this (cli/main.ts prints the error too): say which store, without its password.
+    log(`callstats: cannot open the store ${redactStore(config.store)}: ${(err as Error)?.message ?? String(err)}`);
+    throw err;
+  }
+  const store = timedStore(opened, metrics.observeStore);
   const zones = await ZoneService.open(store, config.defaultCountry);
   if (opts.demoIfEmpty && (await store.countCalls()) === 0) {
     log('callstats: the store is empty; loading the demo account ...');
@@ -49,25 +71,29 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
   }
   const admin = await ensureAdminKey(store);
   const controlToken = randomBytes(24).toString('base64url');
-  const app = await buildApp({ store, zones, config, controlToken }, { logger: { level: config.logLevel } });
+  const logger = { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) };
+  const app = await buildApp({ store, zones, config, controlToken }, { logger, metrics });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const removeHandle = writeServerHandle(parseStoreLocation(config.store), {
+  const location = parseStoreLocation(config.store);
+  await replaceStaleHandle(serverHandlePath(location), log);
+  const removeHandle = writeServerHandle(location, {
     url: `http://127.0.0.1:${port}`,
     controlToken,
     pid: process.pid,
     dialect: store.dialect,
   });
-  log(`callstats: serving ${config.store} on ${url}`);
+  log(`callstats: serving ${redactStore(config.store)} on ${url}`);
   if (admin) {
     log(`callstats: created an all-accounts API key (shown once, keep it): ${admin.token}`);
     log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
   }
-  const compaction = compactIfNeeded(store, log);
+  const compaction = compactIfNeeded(store, log, metrics);
   const amqpUrl = opts.amqpUrl ?? config.amqpUrl;
-  const feed = amqpUrl ? startFeed(amqpUrl, config, store, zones, log) : undefined;
+  const feed = amqpUrl ? startFeed(amqpUrl, config, store, zones, log, metrics) : undefined;
+  if (feed) metrics.watchFeed(() => feed.stats);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= Promise.all([feed?.stop(), drain(app, store, compaction, config.shutdownTimeoutMs, removeHandle, log, feed)]).then(
@@ -133,6 +159,22 @@ async function drain(
 }
 
 /** The AMQP consumer inside `serve`; its queue comes from CALLSTATS_AMQP_QUEUE / CALLSTATS_AMQP_QUEUE_TYPE. */
-function startFeed(url: string, config: Config, store: Store, zones: ZoneService, log: (line: string) => void): AmqpFeed {
-  return startAmqpFeed({ url, store, zoneOf: zones.zoneOf, queue: config.amqpQueue, queueType: config.amqpQueueType, log });
+function startFeed(url: string, config: Config, store: Store, zones: ZoneService, log: (line: string) => void, metrics: Metrics): AmqpFeed {
+  return startAmqpFeed({ url, store, zoneOf: zones.zoneOf, queue: config.amqpQueue, queueType: config.amqpQueueType, log, metrics });
+}
+
+/**
+ * A `.server.json` left by a server that died without removing it. This process holds the DuckDB
+ * file, so no other server can be serving it: the old handle is stale, said so, and replaced.
+ */
+async function replaceStaleHandle(path: string | undefined, log: (line: string) => void): Promise<void> {
+  const old = path ? readHandleFile(path) : undefined;
+  if (!old) return;
+  const why = (await staleReason(old)) ?? `pid ${old.pid} answers, but this process holds the store`;
+  log(`callstats: replacing the stale server handle ${path} (${why})`);
+}
+
+/** The store setting without a password (`clickhouse://user:secret@host` → `clickhouse://user:***@host`). */
+export function redactStore(value: string): string {
+  return value.replace(/^(clickhouse:\/\/[^:/@]*:)[^@]*@/, '$1***@');
 }

@@ -36,10 +36,12 @@ export interface Config {
   amqpQueueType: 'classic' | 'quorum';
   /** `CALLSTATS_KAZOO_TOKEN`: the crossbar token of `pull` when `--token` is not given (keeps it out of `ps`). */
   kazooToken: string | undefined;
-  /** `CALLSTATS_LOG_LEVEL` (default `warn`): pino log level of `serve`. */
+  /** `CALLSTATS_LOG_LEVEL` (default `info`: one access line per request): pino log level of `serve`. */
   logLevel: string;
   /** `CALLSTATS_PUBLIC_URL`: the server's address as Kazoo reaches it (`https://stats.example.com`), for printed webhook URLs. */
   publicUrl: string | undefined;
+  /** `CALLSTATS_METRICS_TOKEN`: when set, `GET /metrics` needs `Authorization: Bearer <it>`. */
+  metricsToken: string | undefined;
 }
 
 /** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
@@ -85,7 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit,
     duckdbMemory: env.CALLSTATS_DUCKDB_MEMORY,
     importWorkers: Number(env.CALLSTATS_IMPORT_WORKERS ?? Math.min(2, availableParallelism())),
-    logLevel: env.CALLSTATS_LOG_LEVEL ?? 'warn',
+    logLevel: env.CALLSTATS_LOG_LEVEL || 'info',
+    metricsToken: env.CALLSTATS_METRICS_TOKEN || undefined,
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,

@@ -1,8 +1,8 @@
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { DuckDBStore } from './duckdb/duckdb-store.js';
 import { RemoteStore, type ServerHandle } from './remote/remote-store.js';
+import { deadPid, readHandleFile, staleReason, writeHandleFile } from './remote/server-handle.js';
 import type { Store } from './store.js';
 
 /** A parsed `CALLSTATS_STORE` value. */
@@ -19,26 +19,23 @@ export function parseStoreLocation(value: string): StoreLocation {
 }
 
 /** The file beside a DuckDB store where a running server says how the CLI can reach it. */
-function serverHandlePath(location: StoreLocation): string | undefined {
+export function serverHandlePath(location: StoreLocation): string | undefined {
   return location.kind === 'duckdb' && location.path !== ':memory:' ? `${location.path}.server.json` : undefined;
 }
 
 export function writeServerHandle(location: StoreLocation, handle: ServerHandle): () => void {
   const path = serverHandlePath(location);
-  if (!path) return () => undefined;
-  writeFileSync(path, JSON.stringify(handle), { mode: 0o600 });
-  chmodSync(path, 0o600);
-  return () => rmSync(path, { force: true });
+  return path ? writeHandleFile(path, handle) : () => undefined;
 }
 
 function readServerHandle(location: StoreLocation): ServerHandle | undefined {
   const path = serverHandlePath(location);
-  if (!path) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as ServerHandle;
-  } catch {
-    return undefined;
-  }
+  return path ? readHandleFile(path) : undefined;
+}
+
+/** Other commands leave a stale handle in place (`serve` replaces it) and say so on stderr. */
+function noteStale(location: StoreLocation, reason: string): void {
+  process.stderr.write(`callstats: note: ignoring the stale server handle ${serverHandlePath(location)} (${reason})\n`);
 }
 
 /**
@@ -75,11 +72,21 @@ export async function openStore(
     if (!(err instanceof CallstatsError && err.code === 'ERR_STORE_LOCKED') || !opts.allowRemote) throw err;
     const handle = readServerHandle(location);
     if (!handle) throw err;
+    // A handle left by a server that died, beside a file someone else now holds: the lock error stands.
+    const stale = await staleReason(handle);
+    if (stale) {
+      noteStale(location, stale);
+      throw err;
+    }
     return new RemoteStore(handle);
   }
 }
 
 /** The handle of the running server for this store, if there is one (for `query` over HTTP). */
 export function runningServer(value: string): ServerHandle | undefined {
-  return readServerHandle(parseStoreLocation(value));
+  const location = parseStoreLocation(value);
+  const handle = readServerHandle(location);
+  const dead = handle && deadPid(handle);
+  if (dead) noteStale(location, dead);
+  return dead ? undefined : handle;
 }

@@ -40,6 +40,9 @@ describe('GET /openapi.json describes the API from the route schemas', () => {
       '/v2/fields': ['get'],
       '/': ['get'],
       '/assets/{file}': ['get'],
+      '/healthz': ['get'],
+      '/readyz': ['get'],
+      '/metrics': ['get'],
     });
   });
 

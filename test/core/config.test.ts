@@ -14,6 +14,7 @@ test('config.ts reads every setting with its default when the environment is emp
       duckdbMemory: c.duckdbMemory,
       importWorkers: c.importWorkers,
       logLevel: c.logLevel,
+      metricsToken: c.metricsToken,
     },
     {
       rateLimit: 200,
@@ -22,7 +23,8 @@ test('config.ts reads every setting with its default when the environment is emp
       keepAliveTimeoutMs: 72_000,
       duckdbMemory: undefined,
       importWorkers: Math.min(2, availableParallelism()),
-      logLevel: 'warn',
+      logLevel: 'info',
+      metricsToken: undefined,
     },
   );
 });
@@ -35,11 +37,11 @@ test('the settings once read beside config.ts keep their names, values and error
     CALLSTATS_KEEPALIVE_TIMEOUT: '5',
     CALLSTATS_DUCKDB_MEMORY: '1GB',
     CALLSTATS_IMPORT_WORKERS: '0',
-    CALLSTATS_LOG_LEVEL: 'info',
+    CALLSTATS_LOG_LEVEL: 'debug',
   });
   assert.deepEqual(
     [c.rateLimit, c.headersTimeoutMs, c.requestTimeoutMs, c.keepAliveTimeoutMs, c.duckdbMemory, c.importWorkers, c.logLevel],
-    [0, 30_000, 30_000, 5_000, '1GB', 0, 'info'],
+    [0, 30_000, 30_000, 5_000, '1GB', 0, 'debug'],
   );
   assert.throws(() => loadConfig({ CALLSTATS_RATE_LIMIT: 'fast' }), {
     message: "CALLSTATS_RATE_LIMIT must be a number of requests per second, not 'fast'",
