@@ -36,7 +36,7 @@ describe('subaccount webhooks and keys', () => {
       [reseller.token, `${CHILD}-202001`, 'c-2'],
     ]) {
       const res = await hook(token, channelDestroy(account, callId));
-      assert.deepEqual(res.json().data, { accepted: 1, duplicates: 0, rejected: [], rejected_count: 0 }, callId);
+      assert.deepEqual(res.json().data, { accepted: 1, duplicates: 0, rejected: [], rejected_count: 0, skipped: 0 }, callId);
     }
     assert.deepEqual(await stored(RESELLER), ['r-1']);
     assert.deepEqual(await stored(CHILD), ['c-1', 'c-2']);
@@ -60,6 +60,7 @@ describe('subaccount webhooks and keys', () => {
         { index: 0, reason: "account_id: '91EB05E5C68D7CA05E7618B6821D2D16' has uppercase hex digits; Kazoo account ids are lowercase" },
       ],
       rejected_count: 1,
+      skipped: 0,
     });
     assert.equal(await t.store.countCalls('91EB05E5C68D7CA05E7618B6821D2D16'), 0);
   });
