@@ -59,9 +59,9 @@ function attack(engine: string, open: () => Promise<{ store: Store; close(): Pro
         headers: { 'x-auth-token': readerKey },
       });
     const listed = async () =>
-      ((await app.inject({ method: 'GET', url: '/v2/accounts', headers: { 'x-auth-token': readerKey } })).json().data as { id: string }[]).map(
-        (a) => a.id,
-      );
+      (
+        (await app.inject({ method: 'GET', url: '/v2/accounts', headers: { 'x-auth-token': readerKey } })).json().data as { id: string }[]
+      ).map((a) => a.id);
 
     for (const [name, victim, reason, calls] of [
       ['X had calls first', HAD_CALLS, 'already has calls stored under it', 1],
@@ -79,7 +79,7 @@ function attack(engine: string, open: () => Promise<{ store: Store; close(): Pro
         assert.deepEqual(res.json().data, {
           accepted: 0,
           duplicates: 0,
-          rejected: [{ index: 0, reason: why(victim, reason) }],
+          rejected: [{ index: 0, reason: victim === HAD_PARENT ? `account_id: ${victim} ${reason}` : why(victim, reason) }],
           rejected_count: 1,
           skipped: 0,
         });
