@@ -48,22 +48,5 @@ export function webhookAccount(hook: Pick<WebhookTokenRecord, 'account' | 'subac
   return hook.subaccounts === true ? { defaultAccountId: hook.account } : { accountId: hook.account };
 }
 
-/**
- * Records the hook's account as the parent of a CDR's account, before the CDR is stored. Undefined
- * when the CDR may be stored, else the reason it is refused: an ancestor of the hook's account would
- * become its own descendant.
- */
-export async function adoptSubaccount(
-  store: Store,
-  hook: Pick<WebhookTokenRecord, 'account' | 'subaccounts'>,
-  account: string,
-): Promise<string | undefined> {
-  if (hook.subaccounts !== true || account === hook.account) return undefined;
-  const links = await store.listAccountParents();
-  if (links.some((l) => l.account_id === account && l.parent_id === hook.account)) return undefined;
-  if (descendants(links, account).has(hook.account)) {
-    return `account_id: ${account} is a parent of this webhook's account ${hook.account}, not a subaccount`;
-  }
-  await store.addAccountParent({ account_id: account, parent_id: hook.account, created_at: Math.floor(Date.now() / 1000) });
-  return undefined;
-}
+// The adoption rule (who may become a subaccount) lives in adopt.ts; the webhook route imports it from here.
+export { adoptSubaccount } from './adopt.js';

@@ -113,9 +113,10 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'import',
     summary: "store Kazoo CDRs from files: JSON, CouchDB dump, crossbar, NDJSON or CSV ('-' = stdin)",
-    synopsis: '[--account ID] FILE...',
+    synopsis: '[--account ID] [--parent ID] FILE...',
     flags: {
       account: { type: 'string', value: 'ID', help: "account of records that do not name one (else the CDR's own account_id)" },
+      parent: { type: 'string', value: 'ID', help: "record ID as the parent of every account imported (a reseller's history)" },
       format: { type: 'string', value: 'F', help: 'auto (default: from the name and content), json, ndjson or csv' },
       'batch-size': {
         type: 'string',
@@ -133,6 +134,7 @@ export const COMMANDS: readonly Command[] = [
           store,
           files: args,
           account: str(values.account),
+          parent: str(values.parent),
           format: str(values.format) as InputFormat | undefined,
           defaultCountry: config.defaultCountry,
           json,
@@ -282,7 +284,7 @@ export const COMMANDS: readonly Command[] = [
       kazoo: { type: 'string', value: 'URL', help: 'crossbar, e.g. http://kazoo.example.net:8000 (required)' },
       token: { type: 'string', value: 'T', help: 'a crossbar auth token (default CALLSTATS_KAZOO_TOKEN, which keeps it out of ps)' },
       account: { type: 'string', value: 'ID', help: 'the account to pull (required)' },
-      descendants: { type: 'boolean', help: "also pull every sub-account (a reseller's customers), each under its own id" },
+      descendants: { type: 'boolean', help: 'also pull every sub-account, each under its own id, and record its parent' },
       from: { type: 'string', value: 'D', help: 'start, a date (UTC) or ISO 8601 time (default 30 days before --to)' },
       to: { type: 'string', value: 'D', help: 'end, exclusive (default now)' },
       state: {

@@ -4,12 +4,17 @@ import { readNdjsonParallel } from '../ingest/parallel-ndjson.js';
 import type { InputFormat } from '../ingest/index.js';
 import { ZoneService } from '../zones/zone-service.js';
 import type { Store } from '../store/store.js';
+import { linkingUnder } from '../accounts/parents.js';
+import { accountIdProblem } from '../accounts/account-id.js';
+import { badRequest } from '../core/errors.js';
 import { makeOutput, n } from './output.js';
 
 export interface ImportOptions {
   store: Store;
   files: string[];
   account?: string;
+  /** `--parent R`: R becomes the parent of every account imported (docs/accounts.md, "Linking accounts"). */
+  parent?: string;
   format?: InputFormat;
   defaultCountry?: string;
   json: boolean;
@@ -24,6 +29,9 @@ export interface ImportOptions {
  */
 export async function runImport(opts: ImportOptions): Promise<number> {
   const out = makeOutput(opts.json);
+  const parentProblem = opts.parent === undefined ? undefined : accountIdProblem(opts.parent);
+  if (parentProblem !== undefined) throw badRequest('ERR_ACCOUNT_ID', `--parent: ${parentProblem}`, { parent: parentProblem });
+  const target = opts.parent === undefined ? opts.store : linkingUnder(opts.store, opts.parent);
   const zones = await ZoneService.open(opts.store, opts.defaultCountry);
   const files = opts.files.length ? opts.files : ['-'];
   const reports: (IngestResult & { file: string })[] = [];
@@ -31,7 +39,7 @@ export async function runImport(opts: ImportOptions): Promise<number> {
   for (const file of files) {
     const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
     const result = await ingestRecords(readerFor(file, input, opts), {
-      store: opts.store,
+      store: target,
       accountId: opts.account,
       zoneOf: zones.zoneOf,
       batchSize: opts.batchSize ?? opts.store.importBatchSize,

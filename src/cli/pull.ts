@@ -6,7 +6,7 @@ import { makeOutput, n } from './output.js';
 export const DEFAULT_PULL_DAYS = 30;
 
 export interface PullCliOptions {
-  store: Pick<Store, 'insertCalls'>;
+  store: Pick<Store, 'insertCalls' | 'listAccountParents' | 'addAccountParent'>;
   zones: { zoneOf: (number: string | null) => number | null };
   kazoo: string;
   token: string;

@@ -42,6 +42,8 @@ export const ERROR_STATUS = {
   ERR_NOT_FOUND: 404,
   ERR_DASHBOARD_NOT_BUILT: 404,
   ERR_METHOD: 405,
+  // what is stored says otherwise: an account that already has another parent (import --parent, pull)
+  ERR_ACCOUNT_PARENT: 409,
   // the HTTP edge
   ERR_REQUEST_TIMEOUT: 408,
   ERR_BODY_TOO_LARGE: 413,

@@ -1,6 +1,7 @@
 import { GREGORIAN_UNIX_OFFSET } from '../core/call.js';
 import { ingestRecords } from '../ingest/ingest-records.js';
 import type { RawRecord } from '../ingest/types.js';
+import { linkTree } from '../accounts/parents.js';
 import type { Store } from '../store/store.js';
 import { CrossbarClient } from './crossbar-client.js';
 import { isDone, markDone, readPullState, writePullState, type AccountCursor } from './pull-state.js';
@@ -11,7 +12,8 @@ export const DEFAULT_WINDOW_SECONDS = 86_400;
 export const DEFAULT_PAGE_SIZE = 500;
 
 export interface PullOptions {
-  store: Pick<Store, 'insertCalls'>;
+  /** The account-parent methods record the `--descendants` tree (docs/accounts.md, "Linking accounts"). */
+  store: Pick<Store, 'insertCalls' | 'listAccountParents' | 'addAccountParent'>;
   zoneOf: (number: string | null) => number | null;
   kazooUrl: string;
   token: string;
@@ -76,7 +78,12 @@ export async function pullCdrs(opts: PullOptions): Promise<PullSummary> {
   const cursors = (state.kazoo[kazooKey] ??= {});
 
   const accounts = [opts.account];
-  if (opts.descendants) accounts.push(...(await descendantsOf(client, opts.account, pageSize)));
+  if (opts.descendants) {
+    const tree = await descendantsOf(client, opts.account, pageSize);
+    accounts.push(...tree.map(([id]) => id));
+    // Before any CDR: a conflicting parent fails the pull with nothing stored.
+    await linkTree(opts.store, opts.account, tree);
+  }
 
   const summaries: AccountSummary[] = [];
   for (let ai = 0; ai < accounts.length; ai++) {
@@ -133,19 +140,27 @@ export async function pullCdrs(opts: PullOptions): Promise<PullSummary> {
   };
 }
 
-/** Every account below `account` (crossbar `descendants`, paged). */
-async function descendantsOf(client: CrossbarClient, account: string, pageSize: number): Promise<string[]> {
-  const ids: string[] = [];
+/**
+ * Every account below `account` (crossbar `descendants`, paged) with its parent: the last id of the
+ * row's `tree`, its ancestors from the top down (crossbar doc accounts.md and cb_accounts.erl, 4.3).
+ * A row without a tree, or whose tree ends outside the listing, is taken for a child of `account`.
+ */
+async function descendantsOf(client: CrossbarClient, account: string, pageSize: number): Promise<[string, string][]> {
+  const rows: [string, unknown][] = [];
   let startKey: string | undefined;
   do {
     const page = await client.page(account, 'descendants', { page_size: pageSize, start_key: startKey });
     for (const row of page.data) {
-      const id = (row as { id?: unknown }).id;
-      if (typeof id === 'string' && id !== account && !ids.includes(id)) ids.push(id);
+      const { id, tree } = row as { id?: unknown; tree?: unknown };
+      if (typeof id === 'string' && id !== account && !rows.some(([known]) => known === id)) rows.push([id, tree]);
     }
     startKey = page.nextStartKey;
   } while (startKey !== undefined);
-  return ids;
+  const listed = new Set([account, ...rows.map(([id]) => id)]);
+  return rows.map(([id, tree]) => {
+    const last = Array.isArray(tree) ? (tree[tree.length - 1] as unknown) : undefined;
+    return [id, typeof last === 'string' && last !== id && listed.has(last) ? last : account];
+  });
 }
 
 async function* toRecords(rows: unknown[], offset: number): AsyncIterable<RawRecord[]> {

@@ -41,6 +41,8 @@ export async function startCrossbarStandin(opts: {
   token: string;
   cdrs: Record<string, StandinCdr[]>;
   descendants?: Record<string, string[]>;
+  /** A descendant's `tree` (its ancestors, top down, the parent last); default `[queried account]`. */
+  trees?: Record<string, string[]>;
 }): Promise<CrossbarStandin> {
   const sorted = Object.fromEntries(
     Object.entries(opts.cdrs).map(([k, v]) => [k, [...v].sort((a, b) => b.timestamp - a.timestamp || (a.id < b.id ? -1 : 1))]),
@@ -80,7 +82,12 @@ export async function startCrossbarStandin(opts: {
     };
     if (kind === 'descendants') {
       state.requests.descendants++;
-      return send(200, page((opts.descendants?.[account] ?? []).map((id) => ({ id, name: `account ${id.slice(0, 6)}`, tree: [account] }))));
+      return send(
+        200,
+        page(
+          (opts.descendants?.[account] ?? []).map((id) => ({ id, name: `account ${id.slice(0, 6)}`, tree: opts.trees?.[id] ?? [account] })),
+        ),
+      );
     }
     state.requests.cdrs++;
     const now = Math.floor(Date.now() / 1000) + GREGORIAN;
