@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
-import { COMMANDS, findCommand, GLOBAL_FLAGS, type Flag } from './commands.js';
+import type { Flag } from './command.js';
+import { COMMANDS, findCommand, GLOBAL_FLAGS } from './commands.js';
 import { commandHelp, globalHelp, version } from './help.js';
 import { usage } from './output.js';
 

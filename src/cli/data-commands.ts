@@ -1,0 +1,98 @@
+import type { InputFormat } from '../ingest/index.js';
+import { runCompact } from './compact.js';
+import { runImport } from './import.js';
+import { runMigrate } from './migrate.js';
+import { usage } from './output.js';
+import { queryCommand } from './query.js';
+import { runZones } from './zones.js';
+import { str, withStore, type Command } from './command.js';
+
+/** The commands that read, write or copy stored calls and zones. */
+export const DATA_COMMANDS: readonly Command[] = [
+  {
+    name: 'import',
+    summary: "store Kazoo CDRs from files: JSON, CouchDB dump, crossbar, NDJSON or CSV ('-' = stdin)",
+    synopsis: '[--account ID] FILE...',
+    flags: {
+      account: { type: 'string', value: 'ID', help: "account of records that do not name one (else the CDR's own account_id)" },
+      format: { type: 'string', value: 'F', help: 'auto (default: from the name and content), json, ndjson or csv' },
+      'batch-size': {
+        type: 'string',
+        value: 'N',
+        help: "calls per transaction (default: the store's, 100000 for DuckDB and ClickHouse, 50000 through a running server)",
+      },
+    },
+    examples: [
+      'callstats import --account 4f1a0c2e9b7d4e5f8a6b3c2d1e0f9a8b cdrs.json',
+      'zcat cdrs.ndjson.gz | callstats import --format ndjson -',
+    ],
+    run: ({ config, values, args, json }) =>
+      withStore(config, (store) =>
+        runImport({
+          store,
+          files: args,
+          account: str(values.account),
+          format: str(values.format) as InputFormat | undefined,
+          defaultCountry: config.defaultCountry,
+          json,
+          batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
+          workers: config.importWorkers,
+        }),
+      ),
+  },
+  {
+    name: 'query',
+    summary: "one account's statistics, or its records as CSV or JSON, as the API answers them",
+    synopsis: '--account ID PERIOD|csv|json',
+    flags: {
+      account: { type: 'string', value: 'ID', help: 'the account asked about (required)' },
+      q: { type: 'string', value: 'JSON', help: 'the query: filters, grouping, timezone, metrics (docs/api.md)' },
+      'page-size': { type: 'string', value: 'N', help: 'json: records per page, 1 to 10000 (default 100)' },
+      'start-key': { type: 'string', value: 'K', help: "json: the previous page's next_start_key" },
+    },
+    examples: [
+      'callstats query --account 4f1a0c2e9b7d4e5f8a6b3c2d1e0f9a8b daily --q \'{"timezone": "Pacific/Auckland", "grouping": "call_direction"}\'',
+      'callstats query --account 4f1a0c2e9b7d4e5f8a6b3c2d1e0f9a8b csv --q \'{"filters": [{"name": "unanswered", "op": "eq", "val": true}]}\' > missed.csv',
+    ],
+    run: queryCommand,
+  },
+  {
+    name: 'zones',
+    summary: 'import a rate deck, export the zone table, re-zone stored calls, rebuild the default zones',
+    synopsis: 'import FILE | export | rezone | rebuild',
+    flags: { extend: { type: 'boolean', help: 'import: add to the zone table instead of replacing it' } },
+    examples: ['callstats zones import --extend deck.csv && callstats zones rezone', 'callstats zones export > zones.csv'],
+    run: ({ config, values, args, json }) =>
+      withStore(config, (store) =>
+        runZones(store, args[0] ?? '', { file: args[1], extend: values.extend === true, defaultCountry: config.defaultCountry, json }),
+      ),
+  },
+];
+
+/** Store upkeep: copying between stores and compaction. */
+export const UPKEEP_COMMANDS: readonly Command[] = [
+  {
+    name: 'migrate',
+    summary: 'copy calls, zones, keys and webhook tokens from one store to another',
+    synopsis: '--from STORE --to STORE',
+    flags: {
+      from: { type: 'string', value: 'STORE', help: 'the store to copy from (required)' },
+      to: { type: 'string', value: 'STORE', help: 'the store to copy into (required)' },
+    },
+    examples: ['callstats migrate --from duckdb:./data/callstats.duckdb --to clickhouse://127.0.0.1:8123/callstats'],
+    run: async ({ values, json }) => {
+      const from = str(values.from);
+      const to = str(values.to);
+      if (!from || !to) return usage('usage: callstats migrate --from STORE --to STORE [--json]');
+      return runMigrate({ from, to, json });
+    },
+  },
+  {
+    name: 'compact',
+    summary: "re-sort the embedded store's calls by account and time (faster reads)",
+    synopsis: '',
+    flags: {},
+    examples: ['callstats compact'],
+    run: ({ config, json }) => withStore(config, (store) => runCompact(store, json)),
+  },
+];
