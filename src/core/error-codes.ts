@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   ERR_TOO_MANY_BUCKETS: 400,
   ERR_UNKNOWN_COUNTRY: 400,
   ERR_PULL_RANGE: 400,
+  // a CALLSTATS_* setting the CLI was started with is malformed
+  ERR_CONFIG: 400,
   // the query `q`: 400 with the offending path
   ERR_QUERY_JSON: 400,
   ERR_TIMEZONE: 400,
