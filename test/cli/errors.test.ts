@@ -98,6 +98,15 @@ describe('callstats errors', () => {
     assert.equal(err.message, 'invalid query');
   });
 
+  test('statistics of an account with no calls: `{}` on stdout, a note naming the account on stderr, exit 0', async () => {
+    const r = await cli(['query', '--account', 'n0ca11s', 'daily'], env);
+    assert.deepEqual(r, {
+      code: 0,
+      stdout: '{}\n',
+      stderr: "callstats: account 'n0ca11s' has no calls stored (check the account id)\n",
+    });
+  });
+
   test('every flag the parser accepts for a command appears in that command’s help', () => {
     for (const c of COMMANDS) {
       const help = commandHelp(c);
