@@ -1,8 +1,9 @@
 import { ACCOUNT_COMMANDS } from './account-commands.js';
 import type { Command, Flag } from './command.js';
-import { DATA_COMMANDS, UPKEEP_COMMANDS } from './data-commands.js';
+import { DATA_COMMANDS } from './data-commands.js';
 import { FEED_COMMANDS } from './feed-commands.js';
 import { SERVE_COMMANDS } from './serve-commands.js';
+import { UPKEEP_COMMANDS } from './upkeep-commands.js';
 
 /** Flags every command takes. */
 export const GLOBAL_FLAGS: Record<string, Flag> = {

@@ -1,13 +1,10 @@
 import type { InputFormat } from '../ingest/index.js';
-import { runCompact } from './compact.js';
 import { runImport } from './import.js';
-import { runMigrate } from './migrate.js';
-import { usage } from './output.js';
 import { queryCommand } from './query.js';
 import { runZones } from './zones.js';
 import { str, withStore, type Command } from './command.js';
 
-/** The commands that read, write or copy stored calls and zones. */
+/** The commands that store, read and re-zone calls. */
 export const DATA_COMMANDS: readonly Command[] = [
   {
     name: 'import',
@@ -66,33 +63,5 @@ export const DATA_COMMANDS: readonly Command[] = [
       withStore(config, (store) =>
         runZones(store, args[0] ?? '', { file: args[1], extend: values.extend === true, defaultCountry: config.defaultCountry, json }),
       ),
-  },
-];
-
-/** Store upkeep: copying between stores and compaction. */
-export const UPKEEP_COMMANDS: readonly Command[] = [
-  {
-    name: 'migrate',
-    summary: 'copy calls, zones, keys and webhook tokens from one store to another',
-    synopsis: '--from STORE --to STORE',
-    flags: {
-      from: { type: 'string', value: 'STORE', help: 'the store to copy from (required)' },
-      to: { type: 'string', value: 'STORE', help: 'the store to copy into (required)' },
-    },
-    examples: ['callstats migrate --from duckdb:./data/callstats.duckdb --to clickhouse://127.0.0.1:8123/callstats'],
-    run: async ({ values, json }) => {
-      const from = str(values.from);
-      const to = str(values.to);
-      if (!from || !to) return usage('usage: callstats migrate --from STORE --to STORE [--json]');
-      return runMigrate({ from, to, json });
-    },
-  },
-  {
-    name: 'compact',
-    summary: "re-sort the embedded store's calls by account and time (faster reads)",
-    synopsis: '',
-    flags: {},
-    examples: ['callstats compact'],
-    run: ({ config, json }) => withStore(config, (store) => runCompact(store, json)),
   },
 ];

@@ -3,6 +3,8 @@ import type { Zone } from '../../core/zone.js';
 import type {
   AccountCount,
   ApiKeyRecord,
+  BackupResult,
+  PruneResult,
   CompiledSql,
   InsertResult,
   NumberZone,
@@ -17,6 +19,8 @@ import { duckdbAccountCounts, duckdbExportCalls } from './export-calls.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
 import * as zones from './zones.js';
+import { backupDuckDB } from './backup.js';
+import { pruneCalls } from './prune.js';
 
 export type { DuckDBStoreOptions } from './database.js';
 
@@ -76,6 +80,14 @@ export class DuckDBStore implements Store {
     await this.writes.compact();
     const rows = await this.countCalls();
     return { rows, seconds: (Date.now() - started) / 1000 };
+  }
+
+  prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
+    return pruneCalls(this.db, this.writes, before, accountId ?? undefined, dryRun);
+  }
+
+  backup(dir: string): Promise<BackupResult> {
+    return backupDuckDB(this.db, dir);
   }
 
   async unsortedCalls(): Promise<number> {

@@ -5,7 +5,17 @@ import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
 import { controlHeaders, type RpcMethod } from './control-channel.js';
-import type { AccountCount, ApiKeyRecord, CompiledSql, InsertResult, NumberZone, Store, WebhookTokenRecord } from '../store.js';
+import type {
+  AccountCount,
+  ApiKeyRecord,
+  BackupResult,
+  CompiledSql,
+  InsertResult,
+  NumberZone,
+  PruneResult,
+  Store,
+  WebhookTokenRecord,
+} from '../store.js';
 
 /** Where a running server can be reached, as written beside the store file by `serve`. */
 export interface ServerHandle {
@@ -101,6 +111,13 @@ export class RemoteStore implements Store {
   }
   unsortedCalls(): Promise<number> {
     return this.call('unsortedCalls');
+  }
+  prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
+    return this.call('prune', before, accountId ?? null, dryRun);
+  }
+  /** `dir` is resolved by the server's process: the CLI sends it absolute. */
+  backup(dir: string): Promise<BackupResult> {
+    return this.call('backup', dir);
   }
   all(query: CompiledSql): Promise<Record<string, unknown>[]> {
     return this.call('all', query);
