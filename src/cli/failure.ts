@@ -3,7 +3,7 @@ import { EXIT, type ErrorReport } from './output.js';
 
 /** Hints for coded errors an operator meets at the command line; the message says what, the hint what to do. */
 const HINTS: Partial<Record<string, string>> = {
-  ERR_STORE_LOCKED: 'another process holds the DuckDB file: stop it, or run the command while `callstats serve` holds it',
+  ERR_STORE_LOCKED: 'another process holds the DuckDB file (callstats serve, or a command still running): stop it or wait for it',
   ERR_STORE_UNAVAILABLE: 'check --store (or CALLSTATS_STORE) and that the store is running',
   ERR_STORE_TIMEOUT: 'narrow the question, or raise CALLSTATS_QUERY_TIMEOUT',
   ERR_STORE_FULL: 'free disk space beside the store, or `callstats prune --before DATE`',

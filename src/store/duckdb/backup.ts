@@ -1,11 +1,11 @@
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CallstatsError } from '../../core/errors.js';
 import type { BackupResult } from '../store.js';
 import type { Database } from './database.js';
 import { SCHEMA_VERSION } from './schema.js';
-import { checkpointSoon } from './writes.js';
 
 /** The store file's name inside a backup directory, and the manifest beside it. */
 const FILE = 'callstats.duckdb';
@@ -31,11 +31,30 @@ async function emptyDir(dir: string): Promise<void> {
 }
 
 /**
- * A consistent snapshot of a DuckDB store that may be serving: under the write lock (no write
- * can commit, so no checkpoint can touch the file) the WAL is checkpointed into the file, and the
- * file (and a WAL left by a checkpoint that readers kept refusing) is copied. :TRICKY: reads go on
- * meanwhile and do not change the file; writes wait for the copy, so ingest stalls for as long as
- * copying the file takes (docs/cli.md says so), and a timed insert may answer 503 and be re-sent.
+ * Writes the whole database that `w` is connected to into a new DuckDB file at `file`, in one
+ * statement. The caller holds the write lock, so the copy is one committed state.
+ */
+export async function copyDatabase(w: DuckDBConnection, file: string): Promise<void> {
+  // The calls keep their (account, time) order from the last compaction.
+  await w.run('SET preserve_insertion_order = true');
+  await w.run(`ATTACH '${file.replace(/'/g, "''")}' AS callstats_copy`);
+  try {
+    // The catalog is named after the file (callstats.duckdb → "callstats"), not "main".
+    const name = String((await w.runAndReadAll('SELECT current_database() AS d')).getRowObjectsJS()[0].d);
+    await w.run(`COPY FROM DATABASE "${name.replace(/"/g, '""')}" TO callstats_copy`);
+  } finally {
+    await w.run('DETACH callstats_copy').catch(() => undefined);
+    await w.run('SET preserve_insertion_order = false').catch(() => undefined);
+  }
+}
+
+/**
+ * A consistent snapshot of a DuckDB store that may be serving: under the write lock, DuckDB
+ * copies the database into a new file (COPY FROM DATABASE), which holds one committed state.
+ * :TRICKY: the store file itself is never opened by us: DuckDB's lock on it is a POSIX record
+ * lock, which the kernel drops when this process closes *any* descriptor of that file, so a
+ * plain file copy would let a second process open the store under a running server. Reads go
+ * on meanwhile; writes wait for the copy (docs/cli.md), so a timed insert may answer 503 and be re-sent.
  */
 export async function backupDuckDB(db: Database, target: string): Promise<BackupResult> {
   if (db.path === ':memory:') throw new CallstatsError('ERR_BACKUP', 'an in-memory store has nothing to back up');
@@ -44,14 +63,9 @@ export async function backupDuckDB(db: Database, target: string): Promise<Backup
   await emptyDir(dir);
   return db.writeLock.run(async () => {
     const w = await db.writerLocked();
-    await checkpointSoon(w);
     const calls = Number((await w.runAndReadAll('SELECT count(*) AS n FROM calls')).getRowObjectsJS()[0].n);
-    const files = [FILE];
-    await copyFile(db.path, join(dir, FILE));
-    if (existsSync(`${db.path}.wal`)) {
-      await copyFile(`${db.path}.wal`, join(dir, `${FILE}.wal`));
-      files.push(`${FILE}.wal`);
-    }
+    await copyDatabase(w, join(dir, FILE));
+    const files = existsSync(join(dir, `${FILE}.wal`)) ? [FILE, `${FILE}.wal`] : [FILE];
     const manifest: Manifest = {
       format: 'callstats-duckdb-backup',
       created_at: new Date().toISOString(),

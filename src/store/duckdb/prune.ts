@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { PruneResult } from '../store.js';
 import type { Database } from './database.js';
+import { copyDatabase } from './backup.js';
 import { classifyFault, faultError } from './faults.js';
 import type { Writes } from './writes.js';
 
@@ -49,17 +50,7 @@ async function rewriteFile(db: Database): Promise<void> {
     await rm(`${copy}.wal`, { force: true });
     const w = await db.writerLocked();
     try {
-      // The calls keep their (account, time) order from the last compaction.
-      await w.run('SET preserve_insertion_order = true');
-      await w.run(`ATTACH '${copy.replace(/'/g, "''")}' AS pruned_copy`);
-      try {
-        // The catalog is named after the file (callstats.duckdb → "callstats"), not "main".
-        const name = String((await w.runAndReadAll('SELECT current_database() AS d')).getRowObjectsJS()[0].d);
-        await w.run(`COPY FROM DATABASE "${name.replace(/"/g, '""')}" TO pruned_copy`);
-      } finally {
-        await w.run('DETACH pruned_copy').catch(() => undefined);
-        await w.run('SET preserve_insertion_order = false').catch(() => undefined);
-      }
+      await copyDatabase(w, copy);
     } catch (err) {
       await rm(copy, { force: true });
       const { kind } = classifyFault(err);
@@ -70,6 +61,7 @@ async function rewriteFile(db: Database): Promise<void> {
       // Closing checkpointed the old WAL into the old file; replayed onto the copy it would corrupt it.
       await rm(`${db.path}.wal`, { force: true });
       await rename(copy, db.path);
+      if (existsSync(`${copy}.wal`)) await rename(`${copy}.wal`, `${db.path}.wal`);
     });
   });
 }
