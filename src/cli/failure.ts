@@ -7,7 +7,7 @@ const HINTS: Partial<Record<string, string>> = {
   ERR_STORE_UNAVAILABLE: 'check --store (or CALLSTATS_STORE) and that the store is running',
   ERR_STORE_TIMEOUT: 'narrow the question, or raise CALLSTATS_QUERY_TIMEOUT',
   ERR_STORE_FULL: 'free disk space beside the store, or `callstats prune --before DATE`',
-  ERR_CONFIG: 'fix the setting in the environment (docs/cli.md lists them)',
+  ERR_CONFIG: 'fix the setting in the environment (docs/operations.md lists every CALLSTATS_* setting)',
 };
 
 /** Node's codes for a file the user named that cannot be read. */

@@ -85,7 +85,7 @@ describe('callstats errors', () => {
     assert.deepEqual(JSON.parse(r.stderr), {
       error: 'ERR_CONFIG',
       message: "CALLSTATS_DATE_ORDER must be dmy or mdy, not 'ymd'",
-      hint: 'fix the setting in the environment (docs/cli.md lists them)',
+      hint: 'fix the setting in the environment (docs/operations.md lists every CALLSTATS_* setting)',
     });
   });
 
