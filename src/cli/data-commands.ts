@@ -2,7 +2,22 @@ import type { InputFormat } from '../ingest/index.js';
 import { runImport } from './import.js';
 import { queryCommand } from './query.js';
 import { runZones } from './zones.js';
-import { str, withStore, type Command } from './command.js';
+import { statSync } from 'node:fs';
+import { positive, str, withStore, type Command } from './command.js';
+import { usage } from './output.js';
+
+const FORMATS = ['auto', 'json', 'ndjson', 'csv'];
+
+/** Why `file` cannot be imported (missing, a directory), checked before the store is opened; pipes (`<(zcat …)`) are fine. */
+function unreadableFile(file: string): string | undefined {
+  try {
+    if (statSync(file).isDirectory()) return `cannot read '${file}': is a directory`;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `cannot read '${file}': ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`;
+  }
+  return undefined;
+}
 
 /** The commands that store, read and re-zone calls. */
 export const DATA_COMMANDS: readonly Command[] = [
@@ -23,19 +38,31 @@ export const DATA_COMMANDS: readonly Command[] = [
       'callstats import --account 4f1a0c2e9b7d4e5f8a6b3c2d1e0f9a8b cdrs.json',
       'zcat cdrs.ndjson.gz | callstats import --format ndjson -',
     ],
-    run: ({ config, values, args, json }) =>
-      withStore(config, (store) =>
+    run: ({ config, values, args, json }) => {
+      const format = str(values.format);
+      if (format !== undefined && !FORMATS.includes(format)) {
+        return Promise.resolve(usage(`--format must be ${FORMATS.join(', ')}, not '${format}'`, 'callstats help import lists its flags'));
+      }
+      const batchSize = positive(values['batch-size']);
+      if (batchSize === null) return Promise.resolve(usage('--batch-size takes a positive whole number'));
+      const unreadable = args
+        .filter((f) => f !== '-')
+        .map(unreadableFile)
+        .find((m) => m !== undefined);
+      if (unreadable) return Promise.resolve(usage(unreadable, "check the path ('-' reads standard input)", 'ERR_FILE'));
+      return withStore(config, (store) =>
         runImport({
           store,
           files: args,
           account: str(values.account),
-          format: str(values.format) as InputFormat | undefined,
+          format: format as InputFormat | undefined,
           defaultCountry: config.defaultCountry,
           json,
-          batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
+          batchSize,
           workers: config.importWorkers,
         }),
-      ),
+      );
+    },
   },
   {
     name: 'query',

@@ -75,9 +75,9 @@ export function writeError(report: ErrorReport): void {
   process.stderr.write(`callstats: ${report.message}${data}\n${report.hint ? `hint: ${report.hint}\n` : ''}`);
 }
 
-/** A usage error: one line on stderr (JSON with --json), exit code 2. */
-export function usage(message: string, hint?: string): number {
-  writeError({ error: 'ERR_USAGE', message, ...(hint ? { hint } : {}) });
+/** A usage error: one line on stderr (JSON with --json), exit code 2; `code` ERR_FILE for a file that cannot be read. */
+export function usage(message: string, hint?: string, code: 'ERR_USAGE' | 'ERR_FILE' = 'ERR_USAGE'): number {
+  writeError({ error: code, message, ...(hint ? { hint } : {}) });
   return EXIT.usage;
 }
 

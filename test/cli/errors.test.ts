@@ -70,6 +70,25 @@ describe('callstats errors', () => {
     });
   });
 
+  test('bad import values: a directory, an unknown --format, a --batch-size that is not a number — exit 2, nothing stored', async () => {
+    const [isDir, format, batch] = await Promise.all([
+      cli(['import', dir], env),
+      cli(['import', '--format', 'xml', '-'], env),
+      cli(['import', '--batch-size', 'lots', '-'], env),
+    ]);
+    assert.deepEqual(isDir, {
+      code: 2,
+      stdout: '',
+      stderr: `callstats: cannot read '${dir}': is a directory\nhint: check the path ('-' reads standard input)\n`,
+    });
+    assert.deepEqual(format, {
+      code: 2,
+      stdout: '',
+      stderr: "callstats: --format must be auto, json, ndjson, csv, not 'xml'\nhint: callstats help import lists its flags\n",
+    });
+    assert.deepEqual(batch, { code: 2, stdout: '', stderr: 'callstats: --batch-size takes a positive whole number\n' });
+  });
+
   test('`serve --port 99999` blames --port, not CALLSTATS_PORT', async () => {
     const r = await cli(['serve', '--port', '99999'], env);
     assert.deepEqual(r, {
