@@ -12,7 +12,7 @@ export const GLOBAL_FLAGS: Record<string, Flag> = {
     value: 'STORE',
     help: 'duckdb:PATH, clickhouse://HOST:PORT/DB[?cluster=NAME] or chdb:DIR (default CALLSTATS_STORE, else duckdb:./data/callstats.duckdb)',
   },
-  json: { type: 'boolean', help: 'machine-readable output (JSON on stdout)' },
+  json: { type: 'boolean', help: 'machine-readable output: results as JSON on stdout, errors as JSON on stderr' },
   help: { type: 'boolean', short: 'h', help: "this command's help" },
   version: { type: 'boolean', help: "print callstats's version" },
 };
