@@ -138,7 +138,7 @@ export class Writes {
  * is left to the next automatic checkpoint instead of failing a job that already succeeded.
  * FORCE CHECKPOINT is not used: it aborts the clients' queries.
  */
-export async function checkpointSoon(w: DuckDBConnection): Promise<void> {
+async function checkpointSoon(w: DuckDBConnection): Promise<void> {
   for (let tries = 0; ; tries++) {
     try {
       return void (await w.run('CHECKPOINT'));
