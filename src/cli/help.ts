@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { COMMANDS, GLOBAL_FLAGS, type Command, type Flag } from './commands.js';
+import type { Command, Flag } from './command.js';
+import { COMMANDS, GLOBAL_FLAGS } from './commands.js';
 
 /** callstats's version, from package.json (src/cli/ and dist/cli/ both sit two levels below it). */
 export function version(): string {

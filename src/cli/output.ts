@@ -8,6 +8,19 @@ export interface Output {
   done(): void;
 }
 
+/** The exit codes of `callstats` (docs/cli.md lists them). */
+export const EXIT = {
+  ok: 0,
+  /** The command ran, but some of its work failed: rejected records, deck lines, a feed that stopped. */
+  failed: 1,
+  /** The command line or a value on it is wrong: unknown command or flag, bad value, missing file. */
+  usage: 2,
+  /** The store (or the running server) cannot be reached, did not answer in time, or is full. */
+  store: 3,
+  /** A bug: an unexpected error, printed with its stack. */
+  internal: 4,
+} as const;
+
 export function makeOutput(json: boolean, stderr: NodeJS.WriteStream = process.stderr): Output {
   const tty = !json && stderr.isTTY === true;
   let last = 0;
@@ -37,8 +50,41 @@ export function n(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-/** A usage error: one line on stderr, exit code 2. */
-export function usage(message: string): number {
-  process.stderr.write(`callstats: ${message}\n`);
-  return 2;
+/** What a failed command says: `{"error": code, "message", "data"?, "hint"?}` with --json. */
+export interface ErrorReport {
+  error: string;
+  message: string;
+  data?: Record<string, unknown>;
+  hint?: string;
+}
+
+let jsonErrors = false;
+
+/** With `--json` (main.ts sets this first), errors are one JSON object on stderr. */
+export function setJsonErrors(on: boolean): void {
+  jsonErrors = on;
+}
+
+/** Writes one error: a JSON line with --json, else `callstats: MESSAGE [DATA]` and a `hint:` line. */
+export function writeError(report: ErrorReport): void {
+  if (jsonErrors) {
+    process.stderr.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  const data = report.data && Object.keys(report.data).length ? ` ${JSON.stringify(report.data)}` : '';
+  process.stderr.write(`callstats: ${report.message}${data}\n${report.hint ? `hint: ${report.hint}\n` : ''}`);
+}
+
+/** A usage error: one line on stderr (JSON with --json), exit code 2; `code` ERR_FILE for a file that cannot be read. */
+export function usage(message: string, hint?: string, code: 'ERR_USAGE' | 'ERR_FILE' = 'ERR_USAGE'): number {
+  writeError({ error: code, message, ...(hint ? { hint } : {}) });
+  return EXIT.usage;
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+export function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    if ((stream as { destroyed?: boolean }).destroyed) return resolve();
+    stream.write('', () => resolve());
+  });
 }

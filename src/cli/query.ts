@@ -5,6 +5,7 @@ import { CallstatsError } from '../core/errors.js';
 import { recordsPage, csvChunks } from '../report/records.js';
 import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../report/request.js';
 import { statistics } from '../report/statistics.js';
+import { accountIsEmpty } from '../report/account-empty.js';
 import { ZoneService } from '../zones/zone-service.js';
 import { openStore, runningServer } from '../store/open-store.js';
 import { controlHeaders } from '../store/remote/control-channel.js';
@@ -75,9 +76,10 @@ async function viaServer(
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), out, { end: false });
     return true;
   }
-  const body = (await res.json()) as { data: unknown; page_size?: number; next_start_key?: string };
+  const body = (await res.json()) as { data: unknown; page_size?: number; next_start_key?: string; account_empty?: boolean };
   if (args.what === 'json') print(out, page(body), args.json);
   else print(out, body.data, args.json);
+  if (body.account_empty) noCalls(args);
   return true;
 }
 
@@ -104,11 +106,18 @@ async function direct(config: Config, args: QueryArgs, pageSize: number | undefi
         args.json,
       );
     } else {
-      print(out, await statistics(store, args.account, parsePeriod(args.what), query, config), args.json);
+      const data = await statistics(store, args.account, parsePeriod(args.what), query, config);
+      print(out, data, args.json);
+      if (await accountIsEmpty(store, args.account, data)) noCalls(args);
     }
   } finally {
     await store.close();
   }
+}
+
+/** The API's `account_empty`, said on stderr (stdout stays the answer): the id is probably mistyped. */
+function noCalls(args: QueryArgs): void {
+  if (!args.json) process.stderr.write(`callstats: account '${args.account}' has no calls stored (check the account id)\n`);
 }
 
 /** `callstats query` as the command table (commands.ts) runs it. */

@@ -21,6 +21,14 @@ export const ERROR_STATUS = {
   ERR_UNKNOWN_COUNTRY: 400,
   ERR_PULL_RANGE: 400,
   ERR_ACCOUNT_ID: 400,
+  // a CALLSTATS_* setting the CLI was started with is malformed
+  ERR_CONFIG: 400,
+  // backup/restore: the directory is not empty, not a backup, or of a newer schema
+  ERR_BACKUP: 400,
+  // restore onto a store that holds calls, keys or tokens, without --force
+  ERR_STORE_NOT_EMPTY: 409,
+  // a store that cannot do what was asked (ClickHouse backup, prune on an engine without it)
+  ERR_NOT_SUPPORTED: 400,
   // the query `q`: 400 with the offending path
   ERR_QUERY_JSON: 400,
   ERR_TIMEZONE: 400,

@@ -4,6 +4,7 @@ import type { AndNode } from './ast.js';
 import { getField, groupableFieldNames } from './fields.js';
 import { MAX_IN_LIST, parseFilters } from './parse-filter.js';
 import { echo } from './parse-value.js';
+import { didYouMean } from '../time/index.js';
 
 /** Opt-in extra statistics of SPEC 2.6, in documentation order. */
 export const METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles'] as const;
@@ -88,7 +89,7 @@ function unwrap(q: Json): Json {
 function parseTimezone(raw: unknown, ctx: ParseContext): string {
   if (absent(raw)) return ctx.defaultTimezone;
   if (typeof raw !== 'string') throw queryError('ERR_TIMEZONE', 'timezone', 'expected a time zone name');
-  if (!ctx.isValidTimeZone(raw)) throw queryError('ERR_TIMEZONE', 'timezone', `unknown time zone ${echo(raw)}`);
+  if (!ctx.isValidTimeZone(raw)) throw queryError('ERR_TIMEZONE', 'timezone', `unknown time zone ${echo(raw)}${didYouMean(raw)}`);
   return raw;
 }
 

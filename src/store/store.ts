@@ -61,6 +61,28 @@ export interface NumberZone {
   zone_id: number | null;
 }
 
+/** What `prune` removed (or, with `dryRun`, would remove). */
+export interface PruneResult {
+  /** Calls that started before the cut (of the one account, when given). */
+  deleted: number;
+  dryRun: boolean;
+  /** Bytes of the store's files before and after (embedded store; absent where the engine does not say). */
+  bytesBefore?: number;
+  bytesAfter?: number;
+  seconds: number;
+}
+
+/** A consistent copy of the embedded store, written by `backup`. */
+export interface BackupResult {
+  /** The directory holding the copy (absolute). */
+  dir: string;
+  /** Files written, relative to `dir`. */
+  files: string[];
+  bytes: number;
+  calls: number;
+  seconds: number;
+}
+
 /**
  * The storage contract. Every engine (DuckDB embedded, ClickHouse) implements it; callers never
  * see engine types. Queries come in as compiled SQL from the one compiler (src/sql), so an engine
@@ -115,6 +137,14 @@ export interface Store {
   compact?(): Promise<{ rows: number; seconds: number }>;
   /** Calls stored since the last compaction (0 where compaction does not apply). */
   unsortedCalls?(): Promise<number>;
+  /**
+   * Retention: deletes the calls that started before `before` (UTC epoch seconds), of one account
+   * or of all, and gives their space back (DuckDB rewrites the table; ClickHouse runs a mutation).
+   * With `dryRun`, only counts them.
+   */
+  prune?(before: number, accountId?: string, dryRun?: boolean): Promise<PruneResult>;
+  /** Writes a consistent snapshot of the store into `dir` (absent or empty): the embedded store only. */
+  backup?(dir: string): Promise<BackupResult>;
 
   /** Runs a read query and returns all rows in the canonical form (canonical-row.ts). */
   all(query: CompiledSql): Promise<Record<string, unknown>[]>;

@@ -19,14 +19,37 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})(?::(\d{2}))?)?)?$/;
 
 function expected(order: DateOrder): string {
-  return `expected '${order === 'mdy' ? 'HH:MM:SS MM/DD/YYYY' : 'HH:MM:SS DD/MM/YYYY'}' or ISO 8601 ('YYYY-MM-DDTHH:MM:SS[±HH:MM]')`;
+  const kazoo = order === 'mdy' ? "'HH:MM:SS MM/DD/YYYY' (month-first" : "'HH:MM:SS DD/MM/YYYY' (day-first";
+  return `expected ${kazoo}, CALLSTATS_DATE_ORDER=${order}) or ISO 8601 ('YYYY-MM-DDTHH:MM:SS[±HH:MM]')`;
 }
 
-function checkFields(year: number, month: number, day: number, hour: number, minute: number, second: number): void {
-  if (year < 1) throw new InvalidTimeError(`year ${year} is out of range 0001-9999`);
-  if (month < 1 || month > 12) throw new InvalidTimeError(`month ${month} is out of range 1-12`);
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * :TRICKY: '10/01/2026' is 10 January day-first and 1 October month-first; both are valid, so it is
+ * read per CALLSTATS_DATE_ORDER without a word. Only when the reading fails can we tell the user
+ * which setting was applied, and when the other order would have been valid, the ISO spelling of it.
+ */
+function kazooDateHint(order: DateOrder, fields: [number, number, number, number, number, number]): string {
+  const [year, month, day, hour, minute, second] = fields;
+  const read = `dates are read ${order === 'mdy' ? 'month-first' : 'day-first'} (CALLSTATS_DATE_ORDER=${order})`;
+  const [otherDay, otherMonth] = [month, day];
+  const otherValid = year >= 1 && otherMonth >= 1 && otherMonth <= 12 && otherDay >= 1 && otherDay <= daysInMonth(year, otherMonth);
+  if (!otherValid) return `${read}; write ISO YYYY-MM-DDTHH:MM:SS to leave no doubt`;
+  const iso = `${String(year).padStart(4, '0')}-${pad(otherMonth)}-${pad(otherDay)}T${pad(hour)}:${pad(minute)}:${pad(second)}`;
+  return `${read}; for ${otherDay} ${MONTHS[otherMonth - 1]} ${year} write ISO ${iso}`;
+}
+
+/** Why a date is not one (year, month or day out of range), or undefined when it is a date. */
+function dateProblem(year: number, month: number, day: number): string | undefined {
+  if (year < 1) return `year ${year} is out of range 0001-9999`;
+  if (month < 1 || month > 12) return `month ${month} is out of range 1-12`;
   const dim = daysInMonth(year, month);
-  if (day < 1 || day > dim) throw new InvalidTimeError(`day ${day} does not exist in ${pad(month)}/${year} (it has ${dim} days)`);
+  if (day < 1 || day > dim) return `day ${day} does not exist in ${pad(month)}/${year} (it has ${dim} days)`;
+  return undefined;
+}
+
+function checkTime(hour: number, minute: number, second: number): void {
   if (hour > 23) throw new InvalidTimeError(`hour ${hour} is out of range 0-23`);
   if (minute > 59) throw new InvalidTimeError(`minute ${minute} is out of range 0-59`);
   // Leap seconds are not representable in epoch seconds (nor by the engines), so ':60' is rejected.
@@ -52,7 +75,9 @@ export function parseCallTime(value: string, tz: string, order: DateOrder): numb
   if (k) {
     const [hour, minute, second, first, second2, year] = [+k[1], +k[2], +k[3], +k[4], +k[5], +k[6]];
     const [day, month] = order === 'mdy' ? [second2, first] : [first, second2];
-    checkFields(year, month, day, hour, minute, second);
+    const problem = dateProblem(year, month, day);
+    if (problem) throw new InvalidTimeError(`${problem} — ${kazooDateHint(order, [year, month, day, hour, minute, second])}`);
+    checkTime(hour, minute, second);
     return localToUtc(localSecondsOf(year, month, day, hour, minute, second), tz);
   }
   const m = ISO.exec(text);
@@ -62,7 +87,9 @@ export function parseCallTime(value: string, tz: string, order: DateOrder): numb
   }
   const [year, month, day] = [+m[1], +m[2], +m[3]];
   const [hour, minute, second] = [+(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)];
-  checkFields(year, month, day, hour, minute, second);
+  const problem = dateProblem(year, month, day);
+  if (problem) throw new InvalidTimeError(`${problem} (ISO 8601 is YYYY-MM-DD whatever CALLSTATS_DATE_ORDER says)`);
+  checkTime(hour, minute, second);
   const local = localSecondsOf(year, month, day, hour, minute, second);
   if (m[8]) return local; // 'Z'
   if (m[9]) {

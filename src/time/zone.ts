@@ -1,10 +1,13 @@
 /** IANA time-zone validation and the UTC offset in effect at an instant, from Node's ICU via Intl. */
 import { localSecondsOf } from './civil.js';
+import { didYouMean } from './suggest-zone.js';
 
 /** Thrown when a time-zone name is not one ICU knows. */
 export class UnknownTimeZoneError extends Error {
   constructor(readonly timeZone: string) {
-    super(`unknown time zone '${String(timeZone).slice(0, 64)}': expected an IANA name such as 'Pacific/Auckland' or 'UTC'`);
+    super(
+      `unknown time zone '${String(timeZone).slice(0, 64)}': expected an IANA name such as 'Pacific/Auckland' or 'UTC'${didYouMean(timeZone)}`,
+    );
     this.name = 'UnknownTimeZoneError';
   }
 }

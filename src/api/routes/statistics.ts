@@ -5,6 +5,7 @@ import type { ParsedQuery } from '../../query/parse-query.js';
 import { csvChunks, recordsPage } from '../../report/records.js';
 import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../../report/request.js';
 import { statistics } from '../../report/statistics.js';
+import { accountIsEmpty } from '../../report/account-empty.js';
 import { success } from '../envelope.js';
 import { csvSchema, docOnly, jsonSchema, statisticsSchema } from '../schemas.js';
 
@@ -34,7 +35,11 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     }
     const period = parsePeriod(raw);
     const query = requestQuery(app, request);
-    return success(request, await statistics(app.ctx.store, request.account, period, query, app.ctx.config));
+    const data = await statistics(app.ctx.store, request.account, period, query, app.ctx.config);
+    const body = success(request, data);
+    // docs/api.md: `account_empty: true` tells a typo'd account id from filters that match nothing.
+    if (await accountIsEmpty(app.ctx.store, request.account, data)) body.account_empty = true;
+    return body;
   };
 
   const csvHandler = async (request: FastifyRequest, reply: FastifyReply) => {

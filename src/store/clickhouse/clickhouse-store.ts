@@ -10,6 +10,7 @@ import type {
   CompiledSql,
   InsertResult,
   NumberZone,
+  PruneResult,
   Store,
   WebhookTokenRecord,
   ZoneNumberColumn,
@@ -26,6 +27,7 @@ import { clickhouseString } from './literal.js';
 import { bindParams } from './bind-params.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
 import * as zones from './zones.js';
+import { pruneClickHouse } from './prune.js';
 
 export interface ClickHouseStoreOptions {
   /**
@@ -158,6 +160,13 @@ export class ClickHouseStore implements Store {
     const hosts = await this.hosts();
     const target = { conn: this.maintenance, hosts, database: this.layout.database, localCalls: localTable(this.layout, 'calls') };
     return this.writes.run(() => zones.applyZones(target, numberColumn(column), map));
+  }
+
+  /** Retention (store.ts); a mutation, not bounded by the query timeout. */
+  async prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
+    await this.health.ready();
+    const hosts = await this.hosts();
+    return this.writes.run(() => pruneClickHouse({ conn: this.maintenance, hosts, layout: this.layout }, before, accountId ?? undefined, dryRun));
   }
 
   async insertKey(key: ApiKeyRecord): Promise<void> {

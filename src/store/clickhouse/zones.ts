@@ -103,7 +103,8 @@ export async function applyZones(
   return changed;
 }
 
-async function waitForMutations(conn: Connection, database: string, table: string): Promise<void> {
+/** Waits until every mutation of `table` on this server is done (18.16 has no mutations_sync). */
+export async function waitForMutations(conn: Connection, database: string, table: string): Promise<void> {
   const deadline = Date.now() + MUTATION_TIMEOUT_MS;
   for (let delay = 20; ; delay = Math.min(delay * 2, 1000)) {
     const [{ n }] = await conn.rows<{ n: number }>(

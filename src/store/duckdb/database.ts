@@ -99,8 +99,9 @@ export class Database {
    * the WAL, so every acknowledged write is back and the failed one is not. Busy read connections
    * are interrupted and given REOPEN_DRAIN_MS to come back before the old instance is closed:
    * closing its file while one is still alive elsewhere would drop the new instance's file lock.
+   * `whileClosed` runs between the close and the open (prune.ts swaps in a rewritten file there).
    */
-  reopenLocked(): Promise<void> {
+  reopenLocked(whileClosed?: () => Promise<void>): Promise<void> {
     this.reopening ??= (async () => {
       const started = Date.now();
       this.generation++;
@@ -111,6 +112,7 @@ export class Database {
       this.writer = undefined;
       if (oldInstance) closeQuietly(oldInstance);
       if (this.closed) return;
+      await whileClosed?.();
       await this.open();
       this.lastReopenMs = Date.now() - started;
     })().finally(() => {

@@ -4,6 +4,8 @@ import type {
   AccountCount,
   AccountParent,
   ApiKeyRecord,
+  BackupResult,
+  PruneResult,
   CompiledSql,
   InsertResult,
   NumberZone,
@@ -18,6 +20,8 @@ import { duckdbAccountCounts, duckdbExportCalls } from './export-calls.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
 import * as zones from './zones.js';
+import { backupDuckDB } from './backup.js';
+import { pruneCalls } from './prune.js';
 
 export type { DuckDBStoreOptions } from './database.js';
 
@@ -77,6 +81,14 @@ export class DuckDBStore implements Store {
     await this.writes.compact();
     const rows = await this.countCalls();
     return { rows, seconds: (Date.now() - started) / 1000 };
+  }
+
+  prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
+    return pruneCalls(this.db, this.writes, before, accountId ?? undefined, dryRun);
+  }
+
+  backup(dir: string): Promise<BackupResult> {
+    return backupDuckDB(this.db, dir);
   }
 
   async unsortedCalls(): Promise<number> {

@@ -29,6 +29,9 @@ export const RPC_METHODS = [
   'all',
   'compact',
   'unsortedCalls',
+  // retention and a consistent snapshot while serve holds the file (cli/prune.ts, cli/backup.ts)
+  'prune',
+  'backup',
 ] as const;
 export type RpcMethod = (typeof RPC_METHODS)[number];
 

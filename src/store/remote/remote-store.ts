@@ -9,9 +9,11 @@ import type {
   AccountCount,
   AccountParent,
   ApiKeyRecord,
+  BackupResult,
   CompiledSql,
   InsertResult,
   NumberZone,
+  PruneResult,
   Store,
   WebhookTokenRecord,
 } from '../store.js';
@@ -119,6 +121,13 @@ export class RemoteStore implements Store {
   }
   unsortedCalls(): Promise<number> {
     return this.call('unsortedCalls');
+  }
+  prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
+    return this.call('prune', before, accountId ?? null, dryRun);
+  }
+  /** `dir` is resolved by the server's process: the CLI sends it absolute. */
+  backup(dir: string): Promise<BackupResult> {
+    return this.call('backup', dir);
   }
   all(query: CompiledSql): Promise<Record<string, unknown>[]> {
     return this.call('all', query);
