@@ -54,8 +54,12 @@ export const clickhouseDialect: Dialect = {
 };
 
 /**
- * :TRICKY: 18.16 allows one JOIN per SELECT, only `ANY|ALL LEFT|INNER JOIN ... USING`, and no table
- * alias on the right side. So each zone side is joined in its own nested SELECT, and the zone columns
+ * :TRICKY: 18.16 allows one JOIN per SELECT, only `ANY|ALL LEFT|INNER JOIN ... USING`. So each zone
+ * side is joined in its own nested SELECT. The joined subquery carries an alias (`… AS zr_zones`):
+ * 18.16 accepts one on a subquery (not on a plain table), and every release since ~20.3 requires it
+ * (`joined_subquery_requires_alias`, Code 206 ALIAS_REQUIRED), on the left side too when that is the
+ * first side's subquery (`… AS zr_calls`). It is not `zr` itself, so that
+ * `zr.country` never reads as "column country of table zr". The zone columns
  * come out named `zr.country`, `ze.description` ...: in the outer query the compound identifier
  * `zr`.`country` names no table, so ClickHouse looks it up as the column `zr.country` (the rule that
  * makes Nested columns `n.x` work). Field expressions are thus the same text as on DuckDB, and every
@@ -80,11 +84,12 @@ function callsFrom(joins: { caller: boolean; callee: boolean }, account: string 
     const zoneColumns = ['id', 'country', 'description'].map((col) => `\`${alias}.${col}\``);
     columns = [...columns, ...zoneColumns];
     const right = `(SELECT id AS ${key}, id AS ${zoneColumns[0]}, country AS ${zoneColumns[1]}, description AS ${zoneColumns[2]} FROM zones)`;
-    from = `(SELECT ${columns.join(', ')} FROM ${from} ${join} ${right} USING ${key}${where})`;
+    from = `(SELECT ${columns.join(', ')} FROM ${from} ${join} ${right} AS ${alias}_zones USING ${key}${where}) AS ${alias}_calls`;
     where = '';
     join = 'ANY LEFT JOIN';
   }
-  return `${from} AS ${CALLS_ALIAS}`;
+  // The outermost alias is `c`, the one field expressions read.
+  return `${from.slice(0, from.lastIndexOf(' AS '))} AS ${CALLS_ALIAS}`;
 }
 
 const QUANTILES = [0.9, 0.95, 0.99] as const;
