@@ -20,7 +20,7 @@ import { Health } from './health.js';
 import { insertCallsIdempotent } from './insert.js';
 import * as keys from './keys.js';
 import { Mutex } from '../mutex.js';
-import { migrate } from './schema.js';
+import { migrate, migrateCluster } from './schema.js';
 import { clickhouseString } from './literal.js';
 import { bindParams } from './bind-params.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
@@ -40,13 +40,15 @@ const MAINTENANCE_TIMEOUT_MS = 10 * 60_000;
 export class ClickHouseStore implements Store {
   readonly dialect = 'clickhouse' as const;
   readonly location: ClickHouseLocation;
+  /** `SELECT version()` of the server the store talks to (read by init): the dialect's version gates. */
+  engineVersion: string | undefined;
   private readonly conn: Connection;
   /**
    * The same server for the CLI's whole-table maintenance reads (`distinctNumbers`, re-zoning counts),
    * which may legitimately run for minutes on a large store: bounded by 10 minutes, not the query timeout.
    */
   private readonly maintenance: Connection;
-  private readonly layout: Layout;
+  private readonly layout: Layout; // `replicated` is filled in by init
   private readonly writes = new Mutex();
   private readonly timeoutMs: number;
   private readonly health: Health;
@@ -82,7 +84,17 @@ export class ClickHouseStore implements Store {
 
   async init(): Promise<void> {
     const hosts = await this.hosts();
-    for (const host of hosts) {
+    if (this.layout.cluster) this.layout.replicated = await this.hasReplicas(this.layout.cluster);
+    if (this.layout.replicated) {
+      const admin = this.connect(hosts[0].url, 'default', MAINTENANCE_TIMEOUT_MS);
+      const schema = hosts.map((h) => this.connect(h.url, this.layout.database, MAINTENANCE_TIMEOUT_MS));
+      try {
+        await migrateCluster(admin, schema, { ...this.layout, cluster: this.layout.cluster! });
+      } finally {
+        await Promise.all([admin, ...schema].map((c) => c.close()));
+      }
+    }
+    for (const host of this.layout.replicated ? [] : hosts) {
       // Schema set-up is not a request: it gets the maintenance bound, not CALLSTATS_QUERY_TIMEOUT.
       const admin = this.connect(host.url, 'default', MAINTENANCE_TIMEOUT_MS);
       try {
@@ -92,6 +104,8 @@ export class ClickHouseStore implements Store {
       }
     }
     await Promise.all([this.listKeys(), this.listWebhookTokens()]);
+    const [{ v }] = await this.conn.rows<{ v: string }>('SELECT version() AS v');
+    this.engineVersion = v;
   }
 
   async close(): Promise<void> {
@@ -272,6 +286,14 @@ export class ClickHouseStore implements Store {
     if (urls.length === 0) throw new Error(`cluster '${cluster}' is not in system.clusters of ${this.location.url}`);
     this.hostList = urls.map((u) => (u === this.location.url ? this.conn : this.connect(u, database)));
     return this.hostList;
+  }
+
+  /** Whether a shard of `cluster` lists more than one replica (system.clusters of the server we talk to). */
+  private async hasReplicas(cluster: string): Promise<boolean> {
+    const [{ n }] = await this.conn.rows<{ n: number }>(
+      `SELECT max(replica_num) AS n FROM system.clusters WHERE cluster = ${clickhouseString(cluster)}`,
+    );
+    return Number(n) > 1;
   }
 
   private connect(url: string, database: string, timeoutMs = this.timeoutMs): Connection {

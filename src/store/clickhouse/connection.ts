@@ -21,6 +21,9 @@ const COMMON_SETTINGS: ClickHouseSettings = {
   max_expanded_ast_elements: '10000000',
   // Standard SQL outer joins (NULL, not the type's default, for a missing right row).
   join_use_nulls: 1,
+  // A Distributed read with a whole shard down fails (a 503), never a partial answer that looks complete.
+  // 0 is the default on every release; it is sent so a server profile cannot turn it on.
+  skip_unavailable_shards: 0,
 };
 
 /** The prefix of a store location on the in-process engine (`chdb:DIR`). */
