@@ -19,3 +19,11 @@ export function chdbDir(): ChdbDir {
   const dir = mkdtempSync(join(tmpdir(), 'callstats-chdb-'));
   return { dir, url: `chdb:${dir}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * True when this test process runs its ClickHouse suite on chdb: instead of a server. A `*-chdb.test.ts`
+ * file sets CALLSTATS_TEST_CLICKHOUSE=chdb and imports the suite, so one suite runs on both engines.
+ */
+export function onChdb(): boolean {
+  return process.env.CALLSTATS_TEST_CLICKHOUSE === 'chdb';
+}

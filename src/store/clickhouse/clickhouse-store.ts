@@ -290,10 +290,16 @@ export class ClickHouseStore implements Store {
 
   /** Whether a shard of `cluster` lists more than one replica (system.clusters of the server we talk to). */
   private async hasReplicas(cluster: string): Promise<boolean> {
-    const [{ n }] = await this.conn.rows<{ n: number }>(
-      `SELECT max(replica_num) AS n FROM system.clusters WHERE cluster = ${clickhouseString(cluster)}`,
-    );
-    return Number(n) > 1;
+    // Through `default`: the store's database may not exist yet.
+    const admin = this.connect(this.location.url, 'default');
+    try {
+      const [{ n }] = await admin.rows<{ n: number }>(
+        `SELECT max(replica_num) AS n FROM system.clusters WHERE cluster = ${clickhouseString(cluster)}`,
+      );
+      return Number(n) > 1;
+    } finally {
+      await admin.close();
+    }
   }
 
   private connect(url: string, database: string, timeoutMs = this.timeoutMs): Connection {

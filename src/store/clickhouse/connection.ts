@@ -24,6 +24,13 @@ const COMMON_SETTINGS: ClickHouseSettings = {
   // A Distributed read with a whole shard down fails (a 503), never a partial answer that looks complete.
   // 0 is the default on every release; it is sent so a server profile cannot turn it on.
   skip_unavailable_shards: 0,
+  // Replicated shards (docs/clickhouse.md, "Replicated cluster"): reads and inserts of Distributed tables
+  // go to the first live replica of each shard in remote_servers order, so the duplicate check of a
+  // re-sent batch reads the replica its first send wrote, not one still fetching it (random balancing
+  // once reported a re-sent batch as new). A replica more than 1 s behind (one restarted after a stop)
+  // is passed over while it catches up.
+  load_balancing: 'in_order',
+  max_replica_delay_for_distributed_queries: '1',
 };
 
 /** The prefix of a store location on the in-process engine (`chdb:DIR`). */

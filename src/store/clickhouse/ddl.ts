@@ -121,7 +121,7 @@ FROM zone_versions GROUP BY id`,
         // check and per-account statistics stay shard-local.
         for (const table of ['calls', 'call_ids']) {
           statements.push(
-            `CREATE TABLE IF NOT EXISTS ${table} AS ${table}_local
+            `CREATE TABLE IF NOT EXISTS ${table} AS ${layout.database}.${table}_local
 ENGINE = Distributed(${layout.cluster}, ${layout.database}, ${table}_local, cityHash64(account_id))`,
           );
         }

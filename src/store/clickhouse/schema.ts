@@ -17,30 +17,37 @@ export async function migrate(admin: Connection, conn: Connection, layout: Layou
   }
 }
 
-/** `CREATE TABLE|VIEW [IF NOT EXISTS] name` or `CREATE DATABASE …`: statements the DDL queue can run. */
-const CREATE = /^(\s*CREATE\s+(?:TABLE|VIEW|DATABASE)\s+(?:IF\s+NOT\s+EXISTS\s+)?[A-Za-z_][A-Za-z0-9_.]*)/i;
+/** `CREATE TABLE [IF NOT EXISTS] name` of a statement, with the name. */
+const CREATE_TABLE = /^(\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?)([A-Za-z_][A-Za-z0-9_]*)/i;
+/** The tables that exist once per cluster (replicated shards and the Distributed tables over them). */
+const CLUSTER_TABLES = new Set(['calls', 'calls_local', 'call_ids', 'call_ids_local']);
 
 /**
- * Brings a replicated cluster (ZooKeeper present) to the current schema version: every CREATE is sent
- * once, `ON CLUSTER`, through `first`, and the distributed DDL queue runs it on every server; other
- * statements (ALTERs of a later migration) and the schema_version rows go to each server, as without a
- * cluster (an ALTER of a replicated table is itself replicated; IF [NOT] EXISTS makes a repeat harmless).
- * :TRICKY: ON CLUSTER waits for every server (distributed_ddl_task_timeout): the whole cluster must be
- * up for `init`, as it must be for the per-server path.
+ * Brings a replicated cluster (ZooKeeper present) to the current schema version. The call tables are
+ * created once, `ON CLUSTER`, through `hosts[0]`: the distributed DDL queue creates them on every
+ * server. Everything else goes to each server, as without replicas: the small tables each server
+ * holds alone (zones, keys), a later migration's ALTERs (an ALTER of a replicated table is itself
+ * replicated; IF [NOT] EXISTS makes the repeat harmless), and each server's schema_version row.
+ * :TRICKY: the queue runs a statement in each server's *default* database, so only statements that
+ * name no other table go through it; their own name is qualified here. ON CLUSTER waits for every
+ * server (distributed_ddl_task_timeout): the whole cluster must be up for `init`, as it must be for the
+ * per-server path.
  */
 export async function migrateCluster(admin: Connection, hosts: readonly Connection[], layout: Layout & { cluster: string }): Promise<void> {
-  const onCluster = (sql: string) => sql.replace(CREATE, `$1 ON CLUSTER ${layout.cluster}`);
-  await admin.command(onCluster(`CREATE DATABASE IF NOT EXISTS ${layout.database}`));
-  await hosts[0].command(onCluster(SCHEMA_VERSION_DDL));
-  const versions = await Promise.all(hosts.map((h) => h.rows<{ v: number }>('SELECT max(version) AS v FROM schema_version')));
-  const v = Math.min(...versions.map(([row]) => Number(row.v)));
+  await admin.command(`CREATE DATABASE IF NOT EXISTS ${layout.database} ON CLUSTER ${layout.cluster}`);
+  for (const host of hosts) await host.command(SCHEMA_VERSION_DDL);
+  const versions = await Promise.all(
+    hosts.map(async (h) => Number((await h.rows<{ v: number }>('SELECT max(version) AS v FROM schema_version'))[0].v)),
+  );
   for (const migration of MIGRATIONS) {
-    if (migration.version <= v) continue;
+    if (migration.version <= Math.min(...versions)) continue;
     for (const statement of migration.statements(layout)) {
-      if (CREATE.test(statement)) await hosts[0].command(onCluster(statement));
-      else for (const host of hosts) await host.command(statement);
+      const m = CREATE_TABLE.exec(statement);
+      if (m && CLUSTER_TABLES.has(m[2])) {
+        await hosts[0].command(statement.replace(CREATE_TABLE, `$1${layout.database}.$2 ON CLUSTER ${layout.cluster}`));
+      } else for (const host of hosts) await host.command(statement);
     }
     const stamp = `INSERT INTO schema_version (version, applied_at) VALUES (${migration.version}, ${Math.floor(Date.now() / 1000)})`;
-    for (const [i, host] of hosts.entries()) if (Number(versions[i][0].v) < migration.version) await host.command(stamp);
+    for (const [i, host] of hosts.entries()) if (versions[i] < migration.version) await host.command(stamp);
   }
 }
