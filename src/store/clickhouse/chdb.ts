@@ -3,7 +3,9 @@
  * `@clickhouse/client` through its `createClient({ connection })` hook, so the store's code and SQL are
  * the same as against a server. docs/clickhouse.md, "chdb:".
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { CallstatsError } from '../../core/errors.js';
 
@@ -38,11 +40,35 @@ export function chdbConnection(dir: string): Injected {
   try {
     return loaded.createChdbConnection({ path: dir });
   } catch (err) {
-    const cause = (err as { cause?: unknown }).cause;
-    const text = `${err instanceof Error ? err.message : String(err)} ${cause instanceof Error ? cause.message : ''}`;
-    if (/Cannot lock file|Another server instance/i.test(text)) {
-      throw new CallstatsError('ERR_STORE_LOCKED', `the store chdb:${dir} is in use by another process`, { store: `chdb:${dir}` });
+    const holder = holderPid(dir);
+    if (holder !== undefined && holder !== process.pid) {
+      throw new CallstatsError('ERR_STORE_LOCKED', `the store chdb:${dir} is in use by another process`, {
+        store: `chdb:${dir}`,
+        pid: holder,
+      });
     }
     throw err;
+  }
+}
+
+/**
+ * The live process holding `dir`, from the `status` file the engine keeps there while it runs
+ * (`PID: N`). :TRICKY: the engine's error for a held directory says only "Failed to create connection"
+ * (the lock message goes to its own log), so the file is what tells a lock from other failures.
+ */
+function holderPid(dir: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'status'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM' ? pid : undefined;
   }
 }
