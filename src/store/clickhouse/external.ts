@@ -64,7 +64,7 @@ const MARKER = '__exception__';
 /**
  * The server's exception text when `body` ends with the mid-stream exception frame of 25.11+, else
  * undefined. A query that fails after its first rows were sent still answers 200; the frame is
- * `\r\n__exception__\r\nTAG\r\n<message>\n<length> TAG\r\n__exception__\r\n`, TAG being the value of
+ * `\r\n__exception__\r\nTAG\n<message>\n<length> TAG\r\n__exception__\r\n`, TAG being the value of
  * the answer's `X-ClickHouse-Exception-Tag` header (random per query, so row data cannot fake it).
  */
 export function exceptionInFrame(body: string, tag: string): string | undefined {
