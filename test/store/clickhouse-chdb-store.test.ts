@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CallstatsError } from '../../src/core/errors.js';
 import { openStore, parseStoreLocation, writeServerHandle } from '../../src/store/open-store.js';
@@ -74,4 +74,38 @@ process.stdin.on('end', async () => { await s.close(); process.exit(0); });`,
     await once(holder, 'exit');
     dir.cleanup();
   }
+});
+
+test('without the chdb package, chdb:DIR fails at start with the command that installs it', async () => {
+  // A process in which `chdb/connection` does not resolve, as on a machine where it was never installed.
+  const hide = `const M = require('node:module'); const r = M._resolveFilename;
+M._resolveFilename = function (request, ...rest) {
+  if (request.startsWith('chdb')) throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+  return r.call(this, request, ...rest);
+};`;
+  const dir = chdbDir();
+  const preload = join(dir.dir, 'hide-chdb.cjs');
+  writeFileSync(preload, hide);
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      preload,
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { openStore } = await import(${JSON.stringify(join(process.cwd(), 'src/store/open-store.ts'))});
+try { await openStore('chdb:/nonexistent/callstats', { queryTimeoutMs: 1000 }); } catch (err) { process.stdout.write(err.message); }`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await once(child, 'exit');
+  dir.cleanup();
+  assert.equal(
+    out,
+    "CALLSTATS_STORE=chdb:/nonexistent/callstats needs the chdb package (ClickHouse's in-process engine, ~543 MB), which callstats does not install: run `npm install --no-save chdb@3.4.0` in the callstats folder",
+  );
 });
