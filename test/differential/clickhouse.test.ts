@@ -58,17 +58,24 @@ test(`ClickHouse two-shard cluster equals the reference on ${Math.ceil(QUERIES /
   }
 });
 
-test(`ClickHouse 26.x in-process (chdb:) equals the reference on ${QUERIES} random queries`, { timeout: 600_000 }, async () => {
-  const dir = chdbDir();
-  try {
-    await run(dir.url, 'chdb', QUERIES);
-  } finally {
-    dir.cleanup();
-  }
-});
+// CI time: these two run fewer random queries. The engine-equality suite covers every field, grouping
+// and metric on 26.x too, and the replicated cluster answers through the same Distributed tables as the
+// two-shard one (its faults: test/store/clickhouse-replicated.test.ts).
+test(
+  `ClickHouse 26.x in-process (chdb:) equals the reference on ${Math.ceil(QUERIES / 2)} random queries`,
+  { timeout: 600_000 },
+  async () => {
+    const dir = chdbDir();
+    try {
+      await run(dir.url, 'chdb', Math.ceil(QUERIES / 2));
+    } finally {
+      dir.cleanup();
+    }
+  },
+);
 
 test(
-  `ClickHouse 2 shards × 2 replicas (ZooKeeper) equals the reference on ${Math.ceil(QUERIES / 2)} random queries`,
+  `ClickHouse 2 shards × 2 replicas (ZooKeeper) equals the reference on ${Math.ceil(QUERIES / 4)} random queries`,
   { timeout: 600_000 },
   async () => {
     const zk = await startZooKeeper();
@@ -79,7 +86,7 @@ test(
         await run(
           `clickhouse://${hosts[0]}/callstats?cluster=${cluster.cluster}&hosts=${hosts.join(',')}`,
           'replicated',
-          Math.ceil(QUERIES / 2),
+          Math.ceil(QUERIES / 4),
         );
       } finally {
         await cluster.stop();
