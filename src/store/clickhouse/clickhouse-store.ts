@@ -20,7 +20,7 @@ import { Health } from './health.js';
 import { insertCallsIdempotent } from './insert.js';
 import * as keys from './keys.js';
 import { Mutex } from '../mutex.js';
-import { migrate, migrateCluster } from './schema.js';
+import { initSchema } from './schema.js';
 import { clickhouseString } from './literal.js';
 import { bindParams } from './bind-params.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
@@ -83,26 +83,8 @@ export class ClickHouseStore implements Store {
   }
 
   async init(): Promise<void> {
-    const hosts = await this.hosts();
-    if (this.layout.cluster) this.layout.replicated = await this.hasReplicas(this.layout.cluster);
-    if (this.layout.replicated) {
-      const admin = this.connect(hosts[0].url, 'default', MAINTENANCE_TIMEOUT_MS);
-      const schema = hosts.map((h) => this.connect(h.url, this.layout.database, MAINTENANCE_TIMEOUT_MS));
-      try {
-        await migrateCluster(admin, schema, { ...this.layout, cluster: this.layout.cluster! });
-      } finally {
-        await Promise.all([admin, ...schema].map((c) => c.close()));
-      }
-    }
-    for (const host of this.layout.replicated ? [] : hosts) {
-      // Schema set-up is not a request: it gets the maintenance bound, not CALLSTATS_QUERY_TIMEOUT.
-      const admin = this.connect(host.url, 'default', MAINTENANCE_TIMEOUT_MS);
-      try {
-        await migrate(admin, host, this.layout);
-      } finally {
-        await admin.close();
-      }
-    }
+    // Schema set-up is not a request: it gets the maintenance bound, not CALLSTATS_QUERY_TIMEOUT.
+    await initSchema(await this.hosts(), this.layout, (url, database) => this.connect(url, database, MAINTENANCE_TIMEOUT_MS));
     await Promise.all([this.listKeys(), this.listWebhookTokens()]);
     const [{ v }] = await this.conn.rows<{ v: string }>('SELECT version() AS v');
     this.engineVersion = v;
@@ -286,20 +268,6 @@ export class ClickHouseStore implements Store {
     if (urls.length === 0) throw new Error(`cluster '${cluster}' is not in system.clusters of ${this.location.url}`);
     this.hostList = urls.map((u) => (u === this.location.url ? this.conn : this.connect(u, database)));
     return this.hostList;
-  }
-
-  /** Whether a shard of `cluster` lists more than one replica (system.clusters of the server we talk to). */
-  private async hasReplicas(cluster: string): Promise<boolean> {
-    // Through `default`: the store's database may not exist yet.
-    const admin = this.connect(this.location.url, 'default');
-    try {
-      const [{ n }] = await admin.rows<{ n: number }>(
-        `SELECT max(replica_num) AS n FROM system.clusters WHERE cluster = ${clickhouseString(cluster)}`,
-      );
-      return Number(n) > 1;
-    } finally {
-      await admin.close();
-    }
   }
 
   private connect(url: string, database: string, timeoutMs = this.timeoutMs): Connection {

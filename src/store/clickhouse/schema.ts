@@ -1,5 +1,47 @@
 import type { Connection } from './connection.js';
 import { MIGRATIONS, SCHEMA_VERSION_DDL, type Layout } from './ddl.js';
+import { clickhouseString } from './literal.js';
+
+/**
+ * Brings every server of the store to the current schema. Fills in `layout.replicated` for a cluster
+ * (its shards have replicas: system.clusters lists more than one). `connect` opens a connection to a
+ * server in a database (closed here after use).
+ */
+export async function initSchema(
+  hosts: readonly Connection[],
+  layout: Layout,
+  connect: (url: string, database: string) => Connection,
+): Promise<void> {
+  // Through `default`: the store's database may not exist yet.
+  const admin = connect(hosts[0].url, 'default');
+  try {
+    if (layout.cluster) {
+      const [{ n }] = await admin.rows<{ n: number }>(
+        `SELECT max(replica_num) AS n FROM system.clusters WHERE cluster = ${clickhouseString(layout.cluster)}`,
+      );
+      layout.replicated = Number(n) > 1;
+    }
+    if (layout.replicated) {
+      const schema = hosts.map((h) => connect(h.url, layout.database));
+      try {
+        await migrateCluster(admin, schema, { ...layout, cluster: layout.cluster! });
+      } finally {
+        await Promise.all(schema.map((c) => c.close()));
+      }
+      return;
+    }
+  } finally {
+    await admin.close();
+  }
+  for (const host of hosts) {
+    const hostAdmin = connect(host.url, 'default');
+    try {
+      await migrate(hostAdmin, host, layout);
+    } finally {
+      await hostAdmin.close();
+    }
+  }
+}
 
 /**
  * Brings one server to the current schema version. Run on every server of a cluster without
