@@ -1,7 +1,7 @@
 /**
  * What each ClickHouse version gate buys (docs/clickhouse.md, "Version gates"): the same statistics
  * on the in-process 26.x engine (chdb:) with the 18.16 forms, with quantilesExactInclusive only, and
- * with GROUPING SETS too, checked equal, timed (median of --runs). The store's `engineVersion` picks
+ * with GROUPING SETS too, checked equal, timed (median of --runs, the forms taking turns). The store's `engineVersion` picks
  * the dialect, so setting it selects the forms.
  *
  *   node --import tsx bench/clickhouse-gates.ts [--calls 500000] [--runs 5]
@@ -68,20 +68,20 @@ try {
   })) as { account: string }[];
   console.log(`chdb ${native}, ${loaded} calls, median of ${RUNS} runs (in-process engine, this machine under load)`);
   for (const query of QUERIES) {
-    const answers: string[] = [];
-    const row: string[] = [];
-    for (const form of FORMS) {
-      store.engineVersion = form.version ?? native;
-      const times: number[] = [];
-      let answer = '';
-      for (let i = 0; i < RUNS; i++) {
+    // The forms take turns within each run, so a change of the machine's load hits all three alike.
+    const times = FORMS.map(() => [] as number[]);
+    const answers = FORMS.map(() => '');
+    for (let i = 0; i < RUNS; i++) {
+      for (const [f, form] of FORMS.entries()) {
+        store.engineVersion = form.version ?? native;
         const t0 = performance.now();
-        answer = JSON.stringify(await statistics(store, query.account && account, query.period, parseApiQuery(query.q, CONFIG), CONFIG));
-        times.push(performance.now() - t0);
+        answers[f] = JSON.stringify(
+          await statistics(store, query.account && account, query.period, parseApiQuery(query.q, CONFIG), CONFIG),
+        );
+        times[f].push(performance.now() - t0);
       }
-      answers.push(answer);
-      row.push(`${form.name}: ${times.sort((a, b) => a - b)[Math.floor(RUNS / 2)].toFixed(0)} ms`);
     }
+    const row = FORMS.map((form, f) => `${form.name}: ${times[f].sort((a, b) => a - b)[Math.floor(RUNS / 2)].toFixed(0)} ms`);
     const same = answers.every((a) => a === answers[0]);
     console.log(`${query.label}: ${row.join(' | ')}${same ? ' (answers equal)' : ' — ANSWERS DIFFER'}`);
   }
