@@ -32,7 +32,7 @@ function exportAccount(ds: Dataset): { id: string; calls: number } {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const opts = parseBenchArgs(argv);
-  const callstatsStores = opts.stores.filter((s): s is 'duckdb' | 'clickhouse' => s !== 'postgres');
+  const callstatsStores = opts.stores.filter((s): s is 'duckdb' | 'clickhouse' | 'chdb' => s !== 'postgres');
   const cli = callstatsStores.length
     ? prepareCli(ROOT, join(OUT_DIR, `dist-${process.pid}`), opts.cli)
     : { args: [], describe: '(no callstats store in this run)' };
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     for (const kind of callstatsStores) {
       const r = await runCallstats(kind, ds, cases, { ...common, cli, reference, referenceName });
       result.stores[kind] = r.result;
-      machine.versions[kind === 'duckdb' ? 'DuckDB' : 'ClickHouse'] = r.version;
+      machine.versions[kind === 'duckdb' ? 'DuckDB' : kind === 'chdb' ? 'ClickHouse in-process (chdb)' : 'ClickHouse server'] = r.version;
       if (reference.size) result.check.compared.push({ store: kind, cases: cases.length, rows: r.checkedRows });
       else {
         // Without the baseline the first callstats store is the reference for the next one.

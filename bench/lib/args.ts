@@ -1,7 +1,20 @@
 import { parseArgs } from 'node:util';
 
-export type StoreName = 'duckdb' | 'clickhouse' | 'postgres';
-export const STORE_NAMES: readonly StoreName[] = ['duckdb', 'clickhouse', 'postgres'];
+import { createRequire } from 'node:module';
+
+/** `chdb`: ClickHouse 26.x in the callstats process (the `chdb` package, not a dependency: .ci/run installs it). */
+export type StoreName = 'duckdb' | 'clickhouse' | 'chdb' | 'postgres';
+export const STORE_NAMES: readonly StoreName[] = ['duckdb', 'clickhouse', 'chdb', 'postgres'];
+
+/** Whether the chdb package is installed here (the default store list includes chdb only then). */
+function chdbInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('chdb/connection');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What one `npm run bench` does. */
 export interface BenchOptions {
@@ -17,7 +30,7 @@ export interface BenchOptions {
   connections: number;
 }
 
-export const USAGE = `usage: npm run bench -- [--sizes 1000000,3000000,10000000] [--stores duckdb,clickhouse,postgres]
+export const USAGE = `usage: npm run bench -- [--sizes 1000000,3000000,10000000] [--stores duckdb,clickhouse,chdb,postgres]
                        [--quick] [--out bench/RESULTS.md] [--seed N] [--cli build|tsx]
                        [--duration SECONDS] [--connections N]`;
 
@@ -36,7 +49,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     args: argv,
     options: {
       sizes: { type: 'string', default: '1000000,3000000,10000000' },
-      stores: { type: 'string', default: STORE_NAMES.join(',') },
+      stores: { type: 'string', default: STORE_NAMES.filter((s) => s !== 'chdb' || chdbInstalled()).join(',') },
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/RESULTS.md' },
       seed: { type: 'string', default: '20250101' },

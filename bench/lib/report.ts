@@ -7,6 +7,7 @@ const MiB = 2 ** 20;
 const STORE_TITLE: Record<StoreName, string> = {
   duckdb: 'DuckDB (embedded)',
   clickhouse: 'ClickHouse',
+  chdb: 'ClickHouse 26.x in-process (chdb)',
   postgres: 'PostgreSQL 15 baseline',
 };
 
@@ -140,7 +141,7 @@ function cell(f: Figure, r: StoreResult | undefined): string {
 
 /** The main table of one size: every figure per store, its ratio to the baseline and the targets. */
 export function sizeTable(size: SizeResult): { markdown: string; verdicts: { text: string; ok: boolean }[] } {
-  const stores = (['duckdb', 'clickhouse'] as const).filter((s) => size.stores[s]);
+  const stores = (['duckdb', 'clickhouse', 'chdb'] as const).filter((s) => size.stores[s]);
   const pg = size.stores.postgres;
   const head = ['Figure', ...stores.flatMap((s) => [STORE_TITLE[s], 'vs PG']), ...(pg ? [STORE_TITLE.postgres] : []), 'Target: result'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ':--' : '--:')).join('|')}|`];
@@ -192,7 +193,7 @@ export function scalingTable(sizes: SizeResult[]): string {
     { name: 'Concurrent p99 ms', unit: 'ms', get: (r) => r.concurrency.p99, kind: 'time' },
   ];
   for (const row of rows) {
-    for (const store of ['duckdb', 'clickhouse', 'postgres'] as const) {
+    for (const store of ['duckdb', 'clickhouse', 'chdb', 'postgres'] as const) {
       if (!sizes.every((s) => s.stores[store])) continue;
       const vals = sizes.map((s) => row.get(s.stores[store]!));
       const g = vals[vals.length - 1]! / vals[0]!;
@@ -243,7 +244,7 @@ export function renderResults(machine: Machine, sizes: SizeResult[], args: strin
       'Ratios (“vs PG”) are oriented so that ×N > 1 means callstats is N times better than the baseline (faster, more throughput, or less memory). † whole-store: asked in-process through `statistics(store, undefined, …)`, because the HTTP API has no all-accounts path (the other questions go over HTTP to `callstats serve`).',
       '',
     );
-    const notes = (['duckdb', 'clickhouse', 'postgres'] as const).flatMap((st) => {
+    const notes = (['duckdb', 'clickhouse', 'chdb', 'postgres'] as const).flatMap((st) => {
       const r = s.stores[st];
       if (!r) return [];
       return [

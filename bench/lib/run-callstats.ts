@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,8 +48,31 @@ function check(store: string, c: QueryCase, got: CanonicalStat[], ctx: Callstats
 
 /** A throw-away store of the given kind; `stop` removes it. */
 async function openBenchStore(
-  kind: 'duckdb' | 'clickhouse',
+  kind: 'duckdb' | 'clickhouse' | 'chdb',
 ): Promise<{ location: string; chPort?: number; version: () => Promise<string>; stop(): Promise<void> }> {
+  if (kind === 'chdb') {
+    // In-process: the CLI's import, `callstats serve` and the whole-store step each hold the directory in
+    // turn, in their own process, as a DuckDB file is held.
+    const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-chdb-'));
+    return {
+      location: `chdb:${join(dir, 'store')}`,
+      // Asked in a child process on its own directory, so this process never holds the store's.
+      version: async () => {
+        const probe = mkdtempSync(join(tmpdir(), 'callstats-bench-chdb-version-'));
+        try {
+          const code = `const { createClient } = require('@clickhouse/client'); const { createChdbConnection } = require('chdb/connection');
+const c = createClient({ connection: createChdbConnection({ path: ${JSON.stringify(probe)} }) });
+c.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' }).then((r) => r.json()).then((rows) => { process.stdout.write(rows[0].v); return c.close(); });`;
+          return execFileSync(process.execPath, ['-e', code], { cwd: process.cwd(), encoding: 'utf8' }).trim();
+        } finally {
+          rmSync(probe, { recursive: true, force: true });
+        }
+      },
+      async stop() {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
   if (kind === 'duckdb') {
     const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-duckdb-'));
     return {
@@ -82,7 +106,7 @@ async function openBenchStore(
  * concurrent clients; then the whole-store question in-process (the HTTP API has no all-accounts path).
  */
 export async function runCallstats(
-  kind: 'duckdb' | 'clickhouse',
+  kind: 'duckdb' | 'clickhouse' | 'chdb',
   ds: Dataset,
   cases: QueryCase[],
   ctx: CallstatsContext,
@@ -189,7 +213,7 @@ export async function runCallstats(
         seconds: imp.wallSeconds,
         perSecond: imp.accepted / imp.wallSeconds,
         peakRss: imp.peakRss,
-        detail: `rate over ${imp.wallSeconds.toFixed(1)} s wall time of \`callstats import\` (start-up, zone table, reading, storing); ${imp.seconds.toFixed(1)} s by the CLI's own clock; RSS is the CLI process (Node${kind === 'duckdb' ? ' + DuckDB' : ''})`,
+        detail: `rate over ${imp.wallSeconds.toFixed(1)} s wall time of \`callstats import\` (start-up, zone table, reading, storing); ${imp.seconds.toFixed(1)} s by the CLI's own clock; RSS is the CLI process (Node${kind === 'duckdb' ? ' + DuckDB' : kind === 'chdb' ? ' + the in-process ClickHouse engine' : ''})`,
       },
       queries,
       export: exported,

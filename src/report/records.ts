@@ -78,7 +78,7 @@ export async function* streamRecords(
   signal?: AbortSignal,
 ): AsyncGenerator<RecordRow> {
   // Records outside CALL_TIME_MIN..CALL_TIME_MAX are never answered (time-bounds.ts).
-  const sql = recordsQuery({ account, filters: boundedCallTimeFilters(query.filters) }, getDialect(store.dialect));
+  const sql = recordsQuery({ account, filters: boundedCallTimeFilters(query.filters) }, getDialect(store.dialect, store.engineVersion));
   for await (const row of store.stream(sql, signal)) yield toRecord(row, zones, query.timezone, query.timeFormat, order);
 }
 
@@ -112,7 +112,7 @@ async function* csvLines(
   order: DateOrder,
   signal?: AbortSignal,
 ): AsyncGenerator<string> {
-  const dialect = getDialect(store.dialect);
+  const dialect = getDialect(store.dialect, store.engineVersion);
   if (!dialect.csv) {
     for await (const r of streamRecords(store, zones, account, query, order, signal)) yield csvLine(r);
     return;
@@ -167,7 +167,9 @@ export async function recordsPage(
 ): Promise<{ data: RecordRow[]; page_size: number; next_start_key?: string }> {
   const after = startKey ? decodeCursor(startKey) : undefined;
   const filters = boundedCallTimeFilters(query.filters);
-  const rows = await store.all(recordsQuery({ account, filters, after, limit: pageSize + 1 }, getDialect(store.dialect)));
+  const rows = await store.all(
+    recordsQuery({ account, filters, after, limit: pageSize + 1 }, getDialect(store.dialect, store.engineVersion)),
+  );
   const page = rows.slice(0, pageSize);
   const last = page[page.length - 1];
   const data = page.map((r) => toRecord(r, zones, query.timezone, query.timeFormat, order));

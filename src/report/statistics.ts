@@ -37,7 +37,7 @@ export async function statistics(
   query: ParsedQuery,
   config: Pick<Config, 'dateOrder' | 'weekStart'>,
 ): Promise<Record<string, Stats>> {
-  const dialect = getDialect(store.dialect);
+  const dialect = getDialect(store.dialect, store.engineVersion);
   const weekStart: WeekStart = query.weekStart ?? config.weekStart;
   const fits = (w: readonly [number, number]) => bucketSpan(w[0], w[1], period, weekStart, query.timezone) <= MAX_BUCKETS;
   // Every answer lies within CALL_TIME_MIN..CALL_TIME_MAX, whatever the store holds (time-bounds.ts).
@@ -111,7 +111,9 @@ async function matchingRange(
   lo: number,
   hi: number,
 ): Promise<[number, number] | undefined> {
-  const [row] = await store.all(matchingRangeQuery(account, boundedCallTimeFilters(filters, lo, hi), getDialect(store.dialect)));
+  const [row] = await store.all(
+    matchingRangeQuery(account, boundedCallTimeFilters(filters, lo, hi), getDialect(store.dialect, store.engineVersion)),
+  );
   if (!row || row.lo === null) return undefined;
   return [row.lo as number, row.hi as number];
 }
@@ -136,7 +138,7 @@ export async function callTimeWindow(
   if (Number.isFinite(olo) && Number.isFinite(ohi) && fhi - flo <= FILTER_WINDOW_MAX_SECONDS && fits([flo, fhi])) {
     return { range: [flo, fhi], exact: false };
   }
-  const [table] = await store.all(tableRangeQuery(getDialect(store.dialect)));
+  const [table] = await store.all(tableRangeQuery(getDialect(store.dialect, store.engineVersion)));
   if (!table || table.lo === null) return undefined;
   const tlo = table.lo as number;
   const thi = table.hi as number;

@@ -1,12 +1,43 @@
 import { CALL_COLUMNS } from '../core/call.js';
 import { ZONE_JOINS } from '../query/fields.js';
 import { clickhouseLiteral, clickhouseString, clickhouseTuple } from '../store/clickhouse/literal.js';
-import { assertIdentifier, type Dialect, type StatsSpec } from './dialect.js';
+import { assertIdentifier, type Dialect } from './dialect.js';
+import { aggregateStats } from './clickhouse-stats.js';
 import { CALLS_ALIAS } from './field-sql.js';
 
+/** What a ClickHouse release can do beyond 18.16, by version (docs/clickhouse.md, "Version gates"). */
+export interface ClickHouseFeatures {
+  /** `GROUP BY GROUPING SETS` (22.6+): per-bucket totals and per-group rows in one pass over the source. */
+  groupingSets: boolean;
+  /** `quantilesExactInclusive` (20.12+): exact interpolated quantiles without collecting sorted arrays. */
+  exactInclusive: boolean;
+}
+
+/** Features of the server whose `version()` is `version`; none (the 18.16 forms) when unknown. */
+export function clickhouseFeatures(version: string | undefined): ClickHouseFeatures {
+  const [major = 0, minor = 0] = (version ?? '').split('.').map(Number);
+  const atLeast = (a: number, b: number) => major > a || (major === a && minor >= b);
+  return { groupingSets: atLeast(22, 6), exactInclusive: atLeast(20, 12) };
+}
+
+const dialects = new Map<string, Dialect>();
+
+/** The ClickHouse dialect for a server of `version` (`SELECT version()`); the 18.16 forms when unknown. */
+export function clickhouseDialectFor(version: string | undefined): Dialect {
+  const features = clickhouseFeatures(version);
+  const key = `${features.groupingSets}/${features.exactInclusive}`;
+  let dialect = dialects.get(key);
+  if (!dialect) {
+    dialect = { ...clickhouseDialect, aggregateStats: (source, spec) => aggregateStats(source, spec, features) };
+    dialects.set(key, dialect);
+  }
+  return dialect;
+}
+
 /**
- * ClickHouse, 18.16 up to current. 18.16 has no server-side parameters, so values are rendered
- * as escaped typed literals (store/clickhouse/literal.ts) and `params` stays empty.
+ * ClickHouse, 18.16 up to current, in the forms 18.16 runs (clickhouseDialectFor gates newer ones).
+ * 18.16 has no server-side parameters, so values are rendered as escaped typed literals
+ * (store/clickhouse/literal.ts) and `params` stays empty.
  */
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
@@ -49,13 +80,17 @@ export const clickhouseDialect: Dialect = {
     return callsFrom(joins, account);
   },
   aggregateStats(source, spec) {
-    return aggregateStats(source, spec);
+    return aggregateStats(source, spec, clickhouseFeatures(undefined));
   },
 };
 
 /**
- * :TRICKY: 18.16 allows one JOIN per SELECT, only `ANY|ALL LEFT|INNER JOIN ... USING`, and no table
- * alias on the right side. So each zone side is joined in its own nested SELECT, and the zone columns
+ * :TRICKY: 18.16 allows one JOIN per SELECT, only `ANY|ALL LEFT|INNER JOIN ... USING`. So each zone
+ * side is joined in its own nested SELECT. The joined subquery carries an alias (`… AS zr_zones`):
+ * 18.16 accepts one on a subquery (not on a plain table), and every release since ~20.3 requires it
+ * (`joined_subquery_requires_alias`, Code 206 ALIAS_REQUIRED), on the left side too when that is the
+ * first side's subquery (`… AS zr_calls`). It is not `zr` itself, so that
+ * `zr.country` never reads as "column country of table zr". The zone columns
  * come out named `zr.country`, `ze.description` ...: in the outer query the compound identifier
  * `zr`.`country` names no table, so ClickHouse looks it up as the column `zr.country` (the rule that
  * makes Nested columns `n.x` work). Field expressions are thus the same text as on DuckDB, and every
@@ -80,58 +115,10 @@ function callsFrom(joins: { caller: boolean; callee: boolean }, account: string 
     const zoneColumns = ['id', 'country', 'description'].map((col) => `\`${alias}.${col}\``);
     columns = [...columns, ...zoneColumns];
     const right = `(SELECT id AS ${key}, id AS ${zoneColumns[0]}, country AS ${zoneColumns[1]}, description AS ${zoneColumns[2]} FROM zones)`;
-    from = `(SELECT ${columns.join(', ')} FROM ${from} ${join} ${right} USING ${key}${where})`;
+    from = `(SELECT ${columns.join(', ')} FROM ${from} ${join} ${right} AS ${alias}_zones USING ${key}${where}) AS ${alias}_calls`;
     where = '';
     join = 'ANY LEFT JOIN';
   }
-  return `${from} AS ${CALLS_ALIAS}`;
-}
-
-const QUANTILES = [0.9, 0.95, 0.99] as const;
-
-/**
- * :TRICKY: ClickHouse's median/quantile are approximate, and quantileExact does not interpolate, so
- * each group's values are collected and sorted once (`ds`, `bs`) and the two closest ranks are
- * interpolated with DuckDB's quantile_cont formula: lo + (hi - lo) * (h - floor(h)), h = (n - 1) * p.
- * 18.16 has no GROUPING SETS/ROLLUP: per-bucket totals and per-group rows are two GROUP BYs in a
- * UNION ALL, whose branches must have identical column types.
- */
-function aggregateStats(source: string, spec: StatsSpec): string {
-  const inner = (grouped: boolean) =>
-    [
-      'bucket',
-      grouped ? 'grp AS g' : 'CAST(NULL AS Nullable(String)) AS g',
-      grouped ? 'toUInt8(0) AS is_total' : 'toUInt8(1) AS is_total',
-      'count() AS total',
-      'min(d) AS d_min',
-      'max(d) AS d_max',
-      'sum(d) AS d_sum',
-      'arraySort(groupArray(d)) AS ds',
-      ...(spec.answered ? ['count() - sum(u) AS answered', 'sum(if(u = 0, b, 0)) AS ab_sum'] : []),
-      ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'arraySort(groupArray(b)) AS bs'] : []),
-    ].join(', ');
-  const outer = [
-    'bucket',
-    'g AS grp',
-    'is_total',
-    'total',
-    'd_min',
-    'd_max',
-    'd_sum',
-    `${exactQuantile('ds', 0.5)} AS d_median`,
-    ...(spec.percentiles ? QUANTILES.map((p) => `${exactQuantile('ds', p)} AS d_p${Math.round(p * 100)}`) : []),
-    ...(spec.answered ? ['answered', 'ab_sum'] : []),
-    ...(spec.billing ? ['b_min', 'b_max', 'b_sum', `${exactQuantile('bs', 0.5)} AS b_median`] : []),
-  ].join(', ');
-  const byBucket = `SELECT ${inner(false)} FROM (${source}) GROUP BY bucket`;
-  const rows = spec.grouped ? `${byBucket} UNION ALL SELECT ${inner(true)} FROM (${source}) GROUP BY bucket, grp` : byBucket;
-  return `SELECT ${outer} FROM (${rows}) ORDER BY bucket, is_total DESC, grp`;
-}
-
-/** Exact quantile p of a sorted, non-empty array column, interpolated between the closest ranks. */
-function exactQuantile(sorted: string, p: number): string {
-  const h = `((length(${sorted}) - 1) * ${p})`;
-  const lo = `toFloat64(${sorted}[toUInt64(floor(${h})) + 1])`;
-  const hi = `toFloat64(${sorted}[toUInt64(ceil(${h})) + 1])`;
-  return `(${lo} + (${hi} - ${lo}) * (${h} - floor(${h})))`;
+  // The outermost alias is `c`, the one field expressions read.
+  return `${from.slice(0, from.lastIndexOf(' AS '))} AS ${CALLS_ALIAS}`;
 }

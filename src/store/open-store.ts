@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { DuckDBStore } from './duckdb/duckdb-store.js';
@@ -6,7 +7,11 @@ import { deadPid, readHandleFile, staleReason, writeHandleFile } from './remote/
 import type { Store } from './store.js';
 
 /** A parsed `CALLSTATS_STORE` value. */
-export type StoreLocation = { kind: 'duckdb'; path: string } | { kind: 'clickhouse'; url: string };
+export type StoreLocation =
+  | { kind: 'duckdb'; path: string }
+  | { kind: 'clickhouse'; url: string }
+  /** ClickHouse's in-process engine (the `chdb` package) on a directory: one process holds it, like a DuckDB file. */
+  | { kind: 'chdb'; path: string; url: string };
 
 export function parseStoreLocation(value: string): StoreLocation {
   if (value.startsWith('duckdb:')) {
@@ -14,12 +19,18 @@ export function parseStoreLocation(value: string): StoreLocation {
     if (!path) throw new Error(`CALLSTATS_STORE: empty DuckDB path in '${value}'`);
     return { kind: 'duckdb', path };
   }
-  if (value.startsWith('clickhouse://')) return { kind: 'clickhouse', url: value };
-  throw new Error(`CALLSTATS_STORE must be duckdb:PATH or clickhouse://HOST:PORT/DATABASE, not '${value}'`);
+  if (value.startsWith('clickhouse://') || value.startsWith('clickhouses://')) return { kind: 'clickhouse', url: value };
+  if (value.startsWith('chdb:')) {
+    const path = value.slice('chdb:'.length);
+    if (!path) throw new Error(`CALLSTATS_STORE: empty chdb directory in '${value}'`);
+    return { kind: 'chdb', path, url: value };
+  }
+  throw new Error(`CALLSTATS_STORE must be duckdb:PATH, clickhouse://HOST:PORT/DATABASE or chdb:DIR, not '${value}'`);
 }
 
 /** The file beside a DuckDB store where a running server says how the CLI can reach it. */
 export function serverHandlePath(location: StoreLocation): string | undefined {
+  if (location.kind === 'chdb') return join(location.path, 'callstats.server.json');
   return location.kind === 'duckdb' && location.path !== ':memory:' ? `${location.path}.server.json` : undefined;
 }
 
@@ -61,11 +72,17 @@ export async function openStore(
     await store.init();
     return store;
   }
-  const store = new DuckDBStore(location.path, {
-    memoryLimit: opts.duckdbMemory ?? config?.duckdbMemory,
-    queryTimeoutMs,
-  });
   try {
+    if (location.kind === 'chdb') {
+      const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
+      const chdb = new ClickHouseStore(location.url, { queryTimeoutMs });
+      await chdb.init();
+      return chdb;
+    }
+    const store = new DuckDBStore(location.path, {
+      memoryLimit: opts.duckdbMemory ?? config?.duckdbMemory,
+      queryTimeoutMs,
+    });
     await store.init();
     return store;
   } catch (err) {

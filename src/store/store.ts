@@ -90,6 +90,8 @@ export interface BackupResult {
  */
 export interface Store {
   readonly dialect: 'duckdb' | 'clickhouse';
+  /** The engine's version once `init` ran (ClickHouse: `SELECT version()`), for the dialect's version gates. */
+  readonly engineVersion?: string;
   /** Creates or migrates the schema to the current version. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import { accessSync, constants, existsSync, mkdtempSync, openSync, closeSync, re
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serverConfig, USERS_XML, type ClusterLayout, type Ports } from './clickhouse-config.js';
 
 export interface ClickHouseServer {
   /** HTTP endpoint, e.g. `http://127.0.0.1:41234`. */
@@ -43,18 +44,6 @@ export interface ClickHouseCluster {
   stop(): Promise<void>;
 }
 
-interface Ports {
-  http: number;
-  tcp: number;
-  interserver: number;
-}
-
-interface ClusterLayout {
-  name: string;
-  shardTcpPorts: number[];
-  shard: number;
-}
-
 const STARTUP_TIMEOUT_MS = 10_000;
 const running = new Set<ChildProcess>();
 
@@ -78,11 +67,11 @@ export async function startClickHouseCluster(): Promise<ClickHouseCluster> {
     const a: Ports = { http: ports[0], tcp: ports[1], interserver: ports[2] };
     const b: Ports = { http: ports[3], tcp: ports[4], interserver: ports[5] };
     const name = 'callstats_test';
-    const shardTcpPorts = [a.tcp, b.tcp];
-    const first = await launch(a, { name, shardTcpPorts, shard: 1 });
+    const shards = [[a.tcp], [b.tcp]];
+    const first = await launch(a, { name, shards, shard: 1, replica: 1 });
     let second: ClickHouseServer;
     try {
-      second = await launch(b, { name, shardTcpPorts, shard: 2 });
+      second = await launch(b, { name, shards, shard: 2, replica: 1 });
     } catch (err) {
       await first.stop();
       throw err;
@@ -93,6 +82,40 @@ export async function startClickHouseCluster(): Promise<ClickHouseCluster> {
       servers: [first, second],
       stop: async () => {
         await Promise.all([first.stop(), second.stop()]);
+      },
+    };
+  });
+}
+
+/**
+ * Starts 2 shards × 2 replicas (four servers) coordinated by the ZooKeeper on `zookeeperPort`:
+ * `remote_servers` with internal_replication, `macros` {shard}/{replica} per server, distributed DDL.
+ * `servers` are in shard-major order: shard 1 replica 1, shard 1 replica 2, shard 2 replica 1, ...
+ */
+export async function startReplicatedCluster(zookeeperPort: number): Promise<ClickHouseCluster> {
+  return withRetries(async () => {
+    const ports = await freePorts(12);
+    const all: Ports[] = [0, 1, 2, 3].map((i) => ({ http: ports[3 * i], tcp: ports[3 * i + 1], interserver: ports[3 * i + 2] }));
+    const name = 'callstats_replicated';
+    const shards = [
+      [all[0].tcp, all[1].tcp],
+      [all[2].tcp, all[3].tcp],
+    ];
+    const servers: ClickHouseServer[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        servers.push(await launch(all[i], { name, shards, shard: Math.floor(i / 2) + 1, replica: (i % 2) + 1, zookeeperPort }));
+      }
+    } catch (err) {
+      await Promise.all(servers.map((s) => s.stop()));
+      throw err;
+    }
+    return {
+      urls: servers.map((s) => s.url),
+      cluster: name,
+      servers,
+      stop: async () => {
+        await Promise.all(servers.map((s) => s.stop()));
       },
     };
   });
@@ -270,72 +293,3 @@ async function freePorts(n: number): Promise<number[]> {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-// `<yandex>` is the root 18.16 requires; current releases accept it as an alias of `<clickhouse>`.
-// Elements a release does not know (max_server_memory_usage is 20.x+) are ignored by older ones.
-function serverConfig(dir: string, ports: Ports, cluster: ClusterLayout | undefined): string {
-  const remote = cluster
-    ? `<remote_servers><${cluster.name}>${cluster.shardTcpPorts
-        .map((port) => `<shard><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`)
-        .join('')}</${cluster.name}></remote_servers>
-  <macros><shard>${cluster.shard}</shard><replica>r${cluster.shard}</replica></macros>`
-    : '';
-  return `<?xml version="1.0"?>
-<yandex>
-  <logger>
-    <level>warning</level>
-    <log>${dir}/server.log</log>
-    <errorlog>${dir}/server.err.log</errorlog>
-    <size>10M</size>
-    <count>1</count>
-  </logger>
-  <listen_host>127.0.0.1</listen_host>
-  <http_port>${ports.http}</http_port>
-  <tcp_port>${ports.tcp}</tcp_port>
-  <interserver_http_port>${ports.interserver}</interserver_http_port>
-  <interserver_http_host>127.0.0.1</interserver_http_host>
-  <path>${dir}/data/</path>
-  <tmp_path>${dir}/tmp/</tmp_path>
-  <user_files_path>${dir}/user_files/</user_files_path>
-  <format_schema_path>${dir}/format_schemas/</format_schema_path>
-  <users_config>users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <timezone>UTC</timezone>
-  <mark_cache_size>67108864</mark_cache_size>
-  <uncompressed_cache_size>67108864</uncompressed_cache_size>
-  <max_server_memory_usage>2000000000</max_server_memory_usage>
-  <max_concurrent_queries>50</max_concurrent_queries>
-  <keep_alive_timeout>10</keep_alive_timeout>
-  <mlock_executable>false</mlock_executable>
-  ${remote}
-</yandex>
-`;
-}
-
-const USERS_XML = `<?xml version="1.0"?>
-<yandex>
-  <profiles>
-    <default>
-      <max_memory_usage>1000000000</max_memory_usage>
-      <max_threads>2</max_threads>
-    </default>
-  </profiles>
-  <users>
-    <default>
-      <password></password>
-      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-      <profile>default</profile>
-      <quota>default</quota>
-    </default>
-  </users>
-  <quotas>
-    <default>
-      <interval>
-        <duration>3600</duration>
-        <queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>
-      </interval>
-    </default>
-  </quotas>
-</yandex>
-`;

@@ -2,6 +2,8 @@ import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickh
 import { compileWhere, requiredZoneJoins } from '../../src/sql/compile-filter.js';
 import { clickhouseDialect } from '../../src/sql/clickhouse.js';
 import type { FilterNode } from '../../src/query/ast.js';
+import { createRequire } from 'node:module';
+import { chdbDir, onChdb, type ChdbDir } from '../helpers/chdb.js';
 import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-server.js';
 import { FIXTURE_CALLS, FIXTURE_ZONES } from './fixture-rows.js';
 
@@ -13,20 +15,50 @@ export interface ClickHouseFixture {
   stop(): Promise<void>;
 }
 
-/** Starts a server, creates the fixture tables with the store's column types and loads the rows. */
+let shared: { dir: ChdbDir; users: number } | undefined;
+let fixtures = 0;
+
+/**
+ * Starts a server (or, with CALLSTATS_TEST_CLICKHOUSE=chdb, opens the in-process 26.x engine),
+ * creates the fixture tables with the store's column types and loads the rows.
+ */
 export async function clickhouseFixture(): Promise<ClickHouseFixture> {
-  const server: ClickHouseServer = await startClickHouse();
-  const admin = createClient({ url: server.url, log: { level: ClickHouseLogLevel.OFF } });
-  await admin.command({ query: 'CREATE DATABASE fixture' });
-  await admin.close();
-  // The settings the store sends (src/store/clickhouse/connection.ts) that change what a filter matches
-  // or how long its text may be: SQL outer joins, and a literal list of a whole country.
-  const client = createClient({
-    url: server.url,
-    database: 'fixture',
-    log: { level: ClickHouseLogLevel.OFF },
-    clickhouse_settings: { join_use_nulls: 1, max_query_size: '67108864', output_format_json_quote_64bit_integers: 0 },
-  });
+  const settings = { join_use_nulls: 1, max_query_size: '67108864', output_format_json_quote_64bit_integers: 0 } as const;
+  let client: ClickHouseClient;
+  let close: () => Promise<void>;
+  const database = `fixture${fixtures++}`;
+  if (onChdb()) {
+    // One engine per process holds one directory: every fixture of this process shares it, each in its
+    // own database.
+    shared ??= { dir: chdbDir(), users: 0 };
+    shared.users++;
+    const { createChdbConnection } = createRequire(import.meta.url)('chdb/connection') as {
+      createChdbConnection(o: { path: string }): NonNullable<Parameters<typeof createClient>[0]>['connection'];
+    };
+    const admin = createClient({ connection: createChdbConnection({ path: shared.dir.dir }) });
+    await admin.command({ query: `CREATE DATABASE ${database}` });
+    await admin.close();
+    // chdb: takes no `database` option; every statement below names the fixture's tables unqualified,
+    // so the connection's session switches to it once.
+    client = createClient({ connection: createChdbConnection({ path: shared.dir.dir }), clickhouse_settings: settings });
+    await client.command({ query: `USE ${database}` });
+    close = async () => {
+      await client.close();
+      if (--shared!.users === 0) shared!.dir.cleanup();
+    };
+  } else {
+    const server: ClickHouseServer = await startClickHouse();
+    const admin = createClient({ url: server.url, log: { level: ClickHouseLogLevel.OFF } });
+    await admin.command({ query: `CREATE DATABASE ${database}` });
+    await admin.close();
+    // The settings the store sends (src/store/clickhouse/connection.ts) that change what a filter matches
+    // or how long its text may be: SQL outer joins, and a literal list of a whole country.
+    client = createClient({ url: server.url, database, log: { level: ClickHouseLogLevel.OFF }, clickhouse_settings: settings });
+    close = async () => {
+      await client.close();
+      await server.stop();
+    };
+  }
   // Column types of the store's calls table (src/store/clickhouse/ddl.ts) and of its zones view.
   await client.command({
     query: `CREATE TABLE calls (account_id String, call_id String, call_time Int64,
@@ -52,10 +84,7 @@ export async function clickhouseFixture(): Promise<ClickHouseFixture> {
       const rows = await (await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })).json<{ n: number }>();
       return rows[0].n;
     },
-    async stop() {
-      await client.close();
-      await server.stop();
-    },
+    stop: close,
   };
 }
 

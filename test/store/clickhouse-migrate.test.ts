@@ -12,6 +12,7 @@ import { statistics } from '../../src/report/statistics.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';
+import { chdbDir, onChdb, type ChdbDir } from '../helpers/chdb.js';
 import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-server.js';
 import { freshStore } from '../helpers/store.js';
 
@@ -26,7 +27,8 @@ const QUERIES = [
 ] as const;
 const silent = makeOutput(true);
 
-let server: ClickHouseServer;
+let server: ClickHouseServer | undefined;
+let chdb: ChdbDir | undefined;
 let source: Awaited<ReturnType<typeof freshStore>>;
 let back: Awaited<ReturnType<typeof freshStore>>;
 let chUrl: string;
@@ -38,8 +40,12 @@ async function answers(store: Store): Promise<unknown[]> {
 }
 
 before(async () => {
-  server = await startClickHouse();
-  chUrl = `clickhouse://127.0.0.1:${server.httpPort}/migrated`;
+  // The same suite on the in-process 26.x engine: clickhouse-migrate-chdb.test.ts.
+  if (onChdb()) chUrl = (chdb = chdbDir()).url;
+  else {
+    server = await startClickHouse();
+    chUrl = `clickhouse://127.0.0.1:${server.httpPort}/migrated`;
+  }
   source = await freshStore();
   back = await freshStore();
   await back.store.close();
@@ -63,6 +69,7 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
+  chdb?.cleanup();
   await source?.cleanup().catch(() => undefined);
   await back?.cleanup().catch(() => undefined);
 });

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Zone } from '../../src/core/zone.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
+import { chdbDir } from '../helpers/chdb.js';
 import { startClickHouse, startClickHouseCluster } from '../helpers/clickhouse-server.js';
 import { freshStore } from '../helpers/store.js';
 import { compareEngines, makeCalls, pickZones } from './clickhouse-query-cases.js';
@@ -39,6 +40,15 @@ describe('ClickHouse answers exactly as DuckDB', () => {
       await check(`clickhouse://127.0.0.1:${server.httpPort}/callstats`);
     } finally {
       await server.stop();
+    }
+  });
+
+  test('chdb: (ClickHouse 26.x in-process): the same answers, zone joins included', async () => {
+    const dir = chdbDir();
+    try {
+      await check(dir.url);
+    } finally {
+      dir.cleanup();
     }
   });
 

@@ -212,3 +212,18 @@ test("compiled SQL without parameters runs as is: '?' and quotes inside literals
   for await (const row of store.stream({ sql, params: [] })) rows.push(row);
   assert.deepEqual(rows, [{ s: 'a?b', t: "it's -- ?", p: '%?%' }]);
 });
+
+test('applyZones leaves calls whose number is missing as they are (18.16 read NULL IN … as "update to NULL")', async () => {
+  await store.insertCalls([
+    makeCall('acc-nullnum', 1, { callee_id_number: null, callee_zone_id: 11 }),
+    makeCall('acc-nullnum', 2, { callee_id_number: '777', callee_zone_id: null }),
+  ]);
+  assert.equal(await store.applyZones('callee_id_number', [{ number: '777', zone_id: 12 }]), 1);
+  assert.deepEqual(
+    await store.all({ sql: 'SELECT call_id, callee_zone_id FROM calls WHERE account_id = ? ORDER BY call_id', params: ['acc-nullnum'] }),
+    [
+      { call_id: 'call-1', callee_zone_id: 11 },
+      { call_id: 'call-2', callee_zone_id: 12 },
+    ],
+  );
+});

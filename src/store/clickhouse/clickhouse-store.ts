@@ -22,7 +22,7 @@ import { Health } from './health.js';
 import { insertCallsIdempotent } from './insert.js';
 import * as keys from './keys.js';
 import { Mutex } from '../mutex.js';
-import { migrate } from './schema.js';
+import { initSchema } from './schema.js';
 import { clickhouseString } from './literal.js';
 import { bindParams } from './bind-params.js';
 import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
@@ -43,13 +43,15 @@ const MAINTENANCE_TIMEOUT_MS = 10 * 60_000;
 export class ClickHouseStore implements Store {
   readonly dialect = 'clickhouse' as const;
   readonly location: ClickHouseLocation;
+  /** `SELECT version()` of the server the store talks to (read by init): the dialect's version gates. */
+  engineVersion: string | undefined;
   private readonly conn: Connection;
   /**
    * The same server for the CLI's whole-table maintenance reads (`distinctNumbers`, re-zoning counts),
    * which may legitimately run for minutes on a large store: bounded by 10 minutes, not the query timeout.
    */
   private readonly maintenance: Connection;
-  private readonly layout: Layout;
+  private readonly layout: Layout; // `replicated` is filled in by init
   private readonly writes = new Mutex();
   private readonly timeoutMs: number;
   private readonly health: Health;
@@ -86,17 +88,11 @@ export class ClickHouseStore implements Store {
   }
 
   async init(): Promise<void> {
-    const hosts = await this.hosts();
-    for (const host of hosts) {
-      // Schema set-up is not a request: it gets the maintenance bound, not CALLSTATS_QUERY_TIMEOUT.
-      const admin = this.connect(host.url, 'default', MAINTENANCE_TIMEOUT_MS);
-      try {
-        await migrate(admin, host, this.layout);
-      } finally {
-        await admin.close();
-      }
-    }
+    // Schema set-up is not a request: it gets the maintenance bound, not CALLSTATS_QUERY_TIMEOUT.
+    await initSchema(await this.hosts(), this.layout, (url, database) => this.connect(url, database, MAINTENANCE_TIMEOUT_MS));
     await Promise.all([this.listKeys(), this.listWebhookTokens()]);
+    const [{ v }] = await this.conn.rows<{ v: string }>('SELECT version() AS v');
+    this.engineVersion = v;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { DEFAULT_QUERY_TIMEOUT_MS, HttpStatusError, isUnavailable, serverCode, storeError, timeoutError } from './faults.js';
+import { abortError, isStaleSocket, untilAborted, whileOpen } from './abort.js';
+import { chdbConnection } from './chdb.js';
+import { inlineSource, postWithExternal, type ExternalTable } from './external.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, exceptionCode, isUnavailable, storeError, timeoutError } from './faults.js';
 import type { Health } from './health.js';
 
 /**
@@ -18,16 +21,31 @@ const COMMON_SETTINGS: ClickHouseSettings = {
   max_expanded_ast_elements: '10000000',
   // Standard SQL outer joins (NULL, not the type's default, for a missing right row).
   join_use_nulls: 1,
+  // A Distributed read with a whole shard down fails (a 503), never a partial answer that looks complete.
+  // 0 is the default on every release; it is sent so a server profile cannot turn it on.
+  skip_unavailable_shards: 0,
+  // Replicated shards (docs/clickhouse.md, "Replicated cluster"): reads and inserts of Distributed tables
+  // go to the first live replica of each shard in remote_servers order, so the duplicate check of a
+  // re-sent batch reads the replica its first send wrote, not one still fetching it (random balancing
+  // once reported a re-sent batch as new). A replica more than 1 s behind (one restarted after a stop)
+  // is passed over while it catches up.
+  load_balancing: 'in_order',
+  max_replica_delay_for_distributed_queries: '1',
 };
 
+/** The prefix of a store location on the in-process engine (`chdb:DIR`). */
+export const CHDB_PREFIX = 'chdb:';
+
 /**
- * One HTTP endpoint of ClickHouse, with the few operations the store needs. Every operation fails with
+ * One HTTP endpoint of ClickHouse (or the in-process engine of `chdb:DIR`), with the few operations the store needs. Every operation fails with
  * a coded 503 (`storeUnavailable`/`storeTimeout`, 507 for a full disk) when the server cannot answer;
  * reads and commands give up after `timeoutMs`, inserts are bounded by the caller (ClickHouseStore), and
  * a stream gives up when the server sends nothing for `timeoutMs` while it is being read.
  */
 export class Connection {
   readonly client: ClickHouseClient;
+  /** True for `chdb:`: no HTTP, no multipart requests, no sockets. */
+  readonly inProcess: boolean;
 
   constructor(
     readonly url: string,
@@ -38,8 +56,11 @@ export class Connection {
     /** Told of every answer and every request that got none (see Health). */
     private readonly health?: Health,
   ) {
+    const chdb = url.startsWith(CHDB_PREFIX) ? url.slice(CHDB_PREFIX.length) : undefined;
+    this.inProcess = chdb !== undefined;
     this.client = createClient({
-      url,
+      // chdb: the same client, its requests served by the engine in this process instead of HTTP.
+      ...(chdb !== undefined ? { connection: chdbConnection(chdb) } : { url }),
       database,
       username,
       password,
@@ -125,46 +146,21 @@ export class Connection {
   /** The error callers see for what a request threw; a request that got no answer marks the store down. */
   private failure(err: unknown): unknown {
     const translated = storeError(err, this.url);
-    const answered = serverCode(err instanceof Error ? err.message : String(err)) !== undefined;
+    const answered = exceptionCode(err) !== undefined;
     if (isUnavailable(translated) && !answered) this.health?.failed(String((translated as { data: { store?: unknown } }).data.store));
     return translated;
   }
 
   /**
-   * Runs a query that reads one external table (ClickHouse "external data": a TSV file sent with the
-   * query, readable as `name`). Parsing a 50,000-element IN list costs 18.16 seconds; this costs
-   * milliseconds. The JS client cannot send external data, so this is a plain multipart POST.
+   * Runs a query that reads one external table (external.ts): `sql` gets the source to read it from.
+   * Over HTTP the rows travel as external data; on chdb: they are inlined in the query.
    */
-  async rowsWithExternal<T>(sql: string, name: string, structure: string, tsv: string): Promise<T[]> {
-    const params = new URLSearchParams({ database: this.database, query: `${sql} FORMAT JSONEachRow` });
-    for (const [key, value] of Object.entries(COMMON_SETTINGS)) params.set(key, String(value));
-    params.set(`${name}_structure`, structure);
-    params.set(`${name}_format`, 'TabSeparated');
+  async rowsWithExternal<T>(table: ExternalTable, sql: (source: string) => string): Promise<T[]> {
+    if (this.inProcess) return this.rows<T>(sql(inlineSource(table)));
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const send = () => {
-      const form = new FormData();
-      form.append(name, new Blob([tsv]), `${name}.tsv`);
-      return fetch(`${this.url}/?${params}`, {
-        method: 'POST',
-        body: form,
-        headers: { Authorization: `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}` },
-        signal: timeout,
-      });
-    };
+    const target = { url: this.url, database: this.database, username: this.username, password: this.password, settings: COMMON_SETTINGS };
     try {
-      // :TRICKY: the server closes idle keep-alive sockets after a few seconds; a POST that finds its
-      // pooled socket closed fails with "fetch failed" before any answer, and fetch does not retry a
-      // POST. This query only reads, so it is sent again (twice at most).
-      let res: Response | undefined;
-      for (let attempt = 1; !res; attempt++) {
-        try {
-          res = await untilAborted(send(), timeout);
-        } catch (err) {
-          if (attempt >= 3 || !(err instanceof TypeError) || timeout.aborted) throw err;
-        }
-      }
-      const text = await untilAborted(res.text(), timeout);
-      if (!res.ok) throw new HttpStatusError(res.status, text);
+      const text = await postWithExternal(target, sql(table.name), table, timeout);
       this.health?.up();
       return text
         .split('\n')
@@ -268,46 +264,4 @@ export class Connection {
  */
 export async function writeAll(hosts: readonly Connection[], table: string, columns: readonly string[], tsv: string): Promise<void> {
   await Promise.all(hosts.map((conn) => conn.insertTsv(table, columns, tsv)));
-}
-
-/** A failure before any answer on a reused keep-alive socket (the server closed or restarted meanwhile). */
-function isStaleSocket(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  const message = err instanceof Error ? err.message : '';
-  return code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message);
-}
-
-/** Runs `read` on an open result set, which is closed (its response destroyed) if `signal` aborts meanwhile. */
-async function whileOpen<T>(result: { close(): void }, signal: AbortSignal, read: () => Promise<T>): Promise<T> {
-  const close = () => result.close();
-  if (signal.aborted) close();
-  else signal.addEventListener('abort', close, { once: true });
-  try {
-    return await read();
-  } finally {
-    signal.removeEventListener('abort', close);
-  }
-}
-
-/** `work`, or a rejection as soon as `signal` aborts (`work` is left to finish or fail alone). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(abortError(signal));
-  }
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  work.catch(() => undefined); // once the caller has its answer, the abandoned request's failure goes nowhere
-  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
-}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error('The operation was aborted');
-  err.name = 'AbortError';
-  return err;
 }

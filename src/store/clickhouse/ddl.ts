@@ -8,6 +8,21 @@ export interface Layout {
   database: string;
   /** Cluster name; absent for one server. */
   cluster?: string;
+  /**
+   * The cluster's shards have replicas (system.clusters lists more than one per shard): the call tables
+   * are ReplicatedReplacingMergeTree, coordinated by the servers' ZooKeeper, and DDL runs ON CLUSTER.
+   */
+  replicated?: boolean;
+}
+
+/**
+ * The ENGINE of a call table: ReplacingMergeTree, or its replicated form under the ZooKeeper path of
+ * the server's `{shard}` macro with its `{replica}` name. Inserting the same block into any replica of a
+ * shard again is a no-op there (replicated block deduplication), so a re-sent insert cannot double-count.
+ */
+export function callTableEngine(layout: Layout, table: string): string {
+  if (!layout.replicated) return 'ReplacingMergeTree';
+  return `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${layout.database}/${table}', '{replica}')`;
 }
 
 export const SCHEMA_VERSION = 1;
@@ -55,7 +70,7 @@ export const MIGRATIONS: readonly Migration[] = [
         // ReplacingMergeTree is only a safety net (docs/clickhouse.md, "Idempotency": writers in several processes):
         // exactness comes from the dedupe on insert, so queries never need FINAL.
         `CREATE TABLE IF NOT EXISTS ${calls} (${CALLS_COLUMNS_DDL}
-) ENGINE = ReplacingMergeTree
+) ENGINE = ${callTableEngine(layout, calls)}
 PARTITION BY toYYYYMM(toDateTime(call_time, 'UTC'))
 ORDER BY (account_id, call_time, call_id)`,
         // Which calls are stored, keyed so that "which of these call ids exist" reads few granules.
@@ -63,7 +78,7 @@ ORDER BY (account_id, call_time, call_id)`,
   account_id String,
   call_id String,
   call_time Int64
-) ENGINE = ReplacingMergeTree
+) ENGINE = ${callTableEngine(layout, callIds)}
 ORDER BY (account_id, call_id, call_time)`,
         `CREATE TABLE IF NOT EXISTS zone_versions (
   id Int32,
@@ -106,7 +121,7 @@ FROM zone_versions GROUP BY id`,
         // check and per-account statistics stay shard-local.
         for (const table of ['calls', 'call_ids']) {
           statements.push(
-            `CREATE TABLE IF NOT EXISTS ${table} AS ${table}_local
+            `CREATE TABLE IF NOT EXISTS ${table} AS ${layout.database}.${table}_local
 ENGINE = Distributed(${layout.cluster}, ${layout.database}, ${table}_local, cityHash64(account_id))`,
           );
         }

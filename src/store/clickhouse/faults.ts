@@ -48,6 +48,18 @@ export function serverCode(message: string): number | undefined {
 }
 
 /**
+ * The ClickHouse exception code of what a request threw: `Code: N` at the start of the text (18.16,
+ * and any server whose answer the client did not parse), or the client's parsed numeric `code` (current
+ * servers and chdb:, whose messages do not start with it).
+ */
+export function exceptionCode(err: unknown): number | undefined {
+  const fromText = serverCode(err instanceof Error ? err.message : String(err));
+  if (fromText !== undefined) return fromText;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return (typeof code === 'string' && /^\d+$/.test(code)) || typeof code === 'number' ? Number(code) : undefined;
+}
+
+/**
  * Turns what a request to `url` threw into the error callers see: server exceptions that are the query's
  * fault stay as they are; everything that means "the store cannot answer now" becomes a coded 503 (507
  * for a full disk). Call only with errors of a request to ClickHouse, never with the caller's own.
@@ -55,7 +67,7 @@ export function serverCode(message: string): number | undefined {
 export function storeError(err: unknown, url: string): unknown {
   if (err instanceof CallstatsError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const code = serverCode(message);
+  const code = exceptionCode(err);
   const where = hostOf(url);
   if (code !== undefined) {
     if (code === NO_SPACE_CODE || /No space left on device/i.test(message)) return storeFull(`${where}: ${firstLine(message)}`);

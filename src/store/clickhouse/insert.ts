@@ -84,13 +84,12 @@ function idKey(account: string, callId: string): string {
 async function knownIds(conn: Connection, idsTsv: string): Promise<Map<string, number[]>> {
   // GLOBAL IN builds the set once on the server we talk to and ships it to every shard; on a single
   // server it is a plain IN. The account_id condition lets the primary key skip other accounts.
+  const batch = { name: 'batch', structure: 'account_id String, call_id String, call_time Int64', tsv: idsTsv };
   const rows = await conn.rowsWithExternal<{ account_id: string; call_id: string; call_time: number }>(
-    `SELECT DISTINCT account_id, call_id, call_time FROM call_ids
-WHERE account_id GLOBAL IN (SELECT account_id FROM batch)
-  AND (account_id, call_id) GLOBAL IN (SELECT account_id, call_id FROM batch)`,
-    'batch',
-    'account_id String, call_id String, call_time Int64',
-    idsTsv,
+    batch,
+    (from) => `SELECT DISTINCT account_id, call_id, call_time FROM call_ids
+WHERE account_id GLOBAL IN (SELECT account_id FROM ${from})
+  AND (account_id, call_id) GLOBAL IN (SELECT account_id, call_id FROM ${from})`,
   );
   const known = new Map<string, number[]>();
   for (const row of rows) {
@@ -110,13 +109,12 @@ async function storedCalls(conn: Connection, suspects: readonly Call[], known: R
       tsv += `${tsvString(call.account_id)}\t${time}\t${tsvString(call.call_id)}\n`;
     }
   }
+  const pairs = { name: 'pairs', structure: 'account_id String, call_time Int64, call_id String', tsv };
   const rows = await conn.rowsWithExternal<{ account_id: string; call_id: string }>(
-    `SELECT DISTINCT account_id, call_id FROM calls
-WHERE account_id GLOBAL IN (SELECT account_id FROM pairs)
-  AND (account_id, call_time, call_id) GLOBAL IN (SELECT account_id, call_time, call_id FROM pairs)`,
-    'pairs',
-    'account_id String, call_time Int64, call_id String',
-    tsv,
+    pairs,
+    (from) => `SELECT DISTINCT account_id, call_id FROM calls
+WHERE account_id GLOBAL IN (SELECT account_id FROM ${from})
+  AND (account_id, call_time, call_id) GLOBAL IN (SELECT account_id, call_time, call_id FROM ${from})`,
   );
   return new Set(rows.map((r) => idKey(r.account_id, r.call_id)));
 }

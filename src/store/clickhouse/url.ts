@@ -16,8 +16,16 @@ export interface ClickHouseLocation {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Parses a `CALLSTATS_STORE` value of the ClickHouse kind; throws with a reason when malformed. */
+/**
+ * Parses a `CALLSTATS_STORE` value of the ClickHouse kind (`clickhouse://…`, or `chdb:DIR` for the
+ * in-process engine, whose tables live in its `default` database); throws with a reason when malformed.
+ */
 export function parseClickHouseUrl(text: string): ClickHouseLocation {
+  if (text.startsWith('chdb:')) {
+    const dir = text.slice('chdb:'.length).replace(/(.)\/+$/, '$1');
+    if (!dir) throw new Error(`CALLSTATS_STORE: empty chdb directory in '${text}'`);
+    return { url: `chdb:${dir}`, database: 'default', username: 'default', password: '' };
+  }
   let parsed: URL;
   try {
     parsed = new URL(text);

@@ -87,7 +87,10 @@ export async function applyZones(
     const numbers = chunk.map((e) => clickhouseString(e.number)).join(',');
     const ids = chunk.map((e) => (e.zone_id === null ? NO_ZONE : e.zone_id)).join(',');
     const newZone = `transform(${column}, [${numbers}], [${ids}], toInt32(${NO_ZONE}))`;
-    const condition = `${column} IN (${numbers}) AND ifNull(${zoneColumn}, ${NO_ZONE}) != ${newZone}`;
+    // :TRICKY: a mutation runs `SET z = if(condition, new, z)` per row; on 18.16 a NULL number makes the
+    // condition NULL (NULL IN … and transform(NULL, …) are NULL there) and `if(NULL, …)` is NULL, so the
+    // zone of every call without a number became NULL. ifNull(…, 0) makes it a plain 0/1 on every version.
+    const condition = `ifNull(${column} IN (${numbers}) AND ifNull(${zoneColumn}, ${NO_ZONE}) != ${newZone}, 0)`;
     const [{ n }] = await target.conn.rows<{ n: number }>(`SELECT count() AS n FROM calls WHERE ${condition}`);
     if (n === 0) continue;
     changed += n;
