@@ -21,6 +21,9 @@ export const ERROR_STATUS = {
   ERR_UNKNOWN_COUNTRY: 400,
   ERR_PULL_RANGE: 400,
   ERR_ACCOUNT_ID: 400,
+  // the command line (never HTTP): a bad flag or value, a file that cannot be read (exit 2, docs/cli.md)
+  ERR_USAGE: 400,
+  ERR_FILE: 400,
   // a CALLSTATS_* setting the CLI was started with is malformed
   ERR_CONFIG: 400,
   // backup/restore: the directory is not empty, not a backup, or of a newer schema

@@ -76,7 +76,7 @@ test(
       assert.equal(stdout, md, 'the table printed is the table written');
       assert.match(md, /\*\*Answer check passed\*\*.*duckdb 8 questions.*clickhouse 8 questions/);
       assert.match(md, /## Machine\n\n- \d+ CPUs: .+; [\d.]+ GiB memory/);
-      assert.match(md, /PostgreSQL 15\.\d+.*DuckDB v?\d.*ClickHouse \d/);
+      assert.match(md, /PostgreSQL 15\.\d+.*DuckDB v?\d.*ClickHouse (server )?\d/);
 
       const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'));
       const figures = [

@@ -183,13 +183,13 @@ describe('fatal errors are logged before the process exits non-zero', () => {
     assert.match(r.stderr, /^callstats: fatal: unhandled promise rejection \(pid \d+\), exiting: Error: nobody waits for me\n/);
   });
 
-  test('serve whose store cannot be reached at start says which store (without its password) and exits 1', async () => {
+  test('serve whose store cannot be reached at start says which store (without its password) and exits 3 (store unavailable, docs/cli.md)', async () => {
     const port = await closedPort();
     const r = await cli(['serve', '--port', '0'], {
       CALLSTATS_STORE: `clickhouse://default:hunter2@127.0.0.1:${port}/callstats`,
       CALLSTATS_QUERY_TIMEOUT: '2',
     });
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 3);
     const all = r.stdout + r.stderr;
     assert.match(all, new RegExp(`callstats: cannot open the store clickhouse://default:\\*\\*\\*@127\\.0\\.0\\.1:${port}/callstats: `));
     assert.ok(!all.includes('hunter2'), all);

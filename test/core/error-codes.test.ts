@@ -9,7 +9,13 @@ import { CallstatsError } from '../../src/core/errors.js';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 /** Codes of other libraries that src/ compares against, never raises. */
-const FOREIGN = new Set(['ERR_HTTP_REQUEST_TIMEOUT']);
+const FOREIGN = new Set([
+  'ERR_HTTP_REQUEST_TIMEOUT',
+  // node:util parseArgs
+  'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
+  'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
+  'ERR_PARSE_ARGS_UNKNOWN_OPTION',
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

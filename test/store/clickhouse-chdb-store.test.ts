@@ -1,7 +1,9 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CallstatsError } from '../../src/core/errors.js';
@@ -59,8 +61,14 @@ process.stdin.on('end', async () => { await s.close(); process.exit(0); });`,
       assert.equal(err.message, `the store chdb:${dir.dir} is in use by another process`);
       return true;
     });
+    // The handle must answer the control channel, or it is stale (a dead server's) and the lock
+    // error stands: a stand-in for the running server that answers every RPC.
+    const standIn = createServer((_req, res) => res.end('{"result":0}'));
+    standIn.listen(0, '127.0.0.1');
+    await once(standIn, 'listening');
+    after(() => standIn.close());
     const remove = writeServerHandle(parseStoreLocation(dir.url), {
-      url: 'http://127.0.0.1:1',
+      url: `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`,
       controlToken: 't',
       pid: holder.pid!,
       dialect: 'clickhouse',

@@ -94,4 +94,6 @@ export async function migrateCluster(admin: Connection, hosts: readonly Connecti
     const stamp = `INSERT INTO schema_version (version, applied_at) VALUES (${migration.version}, ${Math.floor(Date.now() / 1000)})`;
     for (const [i, host] of hosts.entries()) if (versions[i] < migration.version) await host.command(stamp);
   }
+  // The account tables are each server's own, as on the per-server path.
+  for (const host of hosts) await ensureAccountSchema(host);
 }
