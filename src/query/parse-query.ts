@@ -6,7 +6,7 @@ import { MAX_IN_LIST, parseFilters } from './parse-filter.js';
 import { echo } from './parse-value.js';
 
 /** Opt-in extra statistics of SPEC 2.6, in documentation order. */
-export const METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles'] as const;
+export const METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles', 'calls'] as const;
 /** One opt-in metric. */
 export type Metric = (typeof METRICS)[number];
 

@@ -109,6 +109,8 @@ function aggregateStats(source: string, spec: StatsSpec): string {
       'arraySort(groupArray(d)) AS ds',
       ...(spec.answered ? ['count() - sum(u) AS answered', 'sum(if(u = 0, b, 0)) AS ab_sum'] : []),
       ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'arraySort(groupArray(b)) AS bs'] : []),
+      // uniqExact is exact (uniq is not) and skips NULLs; a leg without an interaction is its own call.
+      ...(spec.calls ? ['uniqExact(i) + count() - count(i) AS calls'] : []),
     ].join(', ');
   const outer = [
     'bucket',
@@ -122,6 +124,7 @@ function aggregateStats(source: string, spec: StatsSpec): string {
     ...(spec.percentiles ? QUANTILES.map((p) => `${exactQuantile('ds', p)} AS d_p${Math.round(p * 100)}`) : []),
     ...(spec.answered ? ['answered', 'ab_sum'] : []),
     ...(spec.billing ? ['b_min', 'b_max', 'b_sum', `${exactQuantile('bs', 0.5)} AS b_median`] : []),
+    ...(spec.calls ? ['calls'] : []),
   ].join(', ');
   const byBucket = `SELECT ${inner(false)} FROM (${source}) GROUP BY bucket`;
   const rows = spec.grouped ? `${byBucket} UNION ALL SELECT ${inner(true)} FROM (${source}) GROUP BY bucket, grp` : byBucket;

@@ -5,6 +5,7 @@
  */
 import type { Call } from '../../src/core/call.js';
 import { offsetSegments } from '../../src/time/index.js';
+import { call } from '../helpers/call.js';
 
 export { randomQuery, type RandomQuery } from './random-query.js';
 
@@ -143,23 +144,25 @@ export function randomCalls(rng: Rng, n: number, zoneIds: readonly number[]): Ca
     const duration = rng.chance(0.8) ? rng.pick(DURATIONS) : rng.int(0, 500);
     const billing = rng.chance(0.35) ? 0 : rng.int(0, duration);
     const nullable = <T>(p: number, v: () => T): T | null => (rng.chance(p) ? null : v());
-    calls.push({
-      account_id: rng.pick(ACCOUNTS),
-      call_id: `${rng.pick(ID_PREFIXES)}${i}`,
-      call_time: randomTime(rng, marks, dense, calls),
-      call_direction: rng.pick(['inbound', 'outbound'] as const),
-      caller_id_name: nullable(0.15, () => randomText(rng)),
-      caller_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
-      callee_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
-      caller_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
-      callee_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
-      duration_seconds: duration,
-      billing_seconds: billing,
-      ringing_seconds: nullable(0.2, () => rng.int(0, 60)),
-      // Mostly the ingest rule (billing 0 ⇔ unanswered), sometimes not, so acd must read `unanswered`.
-      unanswered: rng.chance(0.05) ? billing !== 0 : billing === 0,
-      hangup_cause: nullable(0.2, () => rng.pick(HANGUP)),
-    });
+    calls.push(
+      call({
+        account_id: rng.pick(ACCOUNTS),
+        call_id: `${rng.pick(ID_PREFIXES)}${i}`,
+        call_time: randomTime(rng, marks, dense, calls),
+        call_direction: rng.pick(['inbound', 'outbound'] as const),
+        caller_id_name: nullable(0.15, () => randomText(rng)),
+        caller_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
+        callee_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
+        caller_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
+        callee_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
+        duration_seconds: duration,
+        billing_seconds: billing,
+        ringing_seconds: nullable(0.2, () => rng.int(0, 60)),
+        // Mostly the ingest rule (billing 0 ⇔ unanswered), sometimes not, so acd must read `unanswered`.
+        unanswered: rng.chance(0.05) ? billing !== 0 : billing === 0,
+        hangup_cause: nullable(0.2, () => rng.pick(HANGUP)),
+      }),
+    );
   }
   return calls;
 }

@@ -1,8 +1,9 @@
 import type { Call } from '../../src/core/call.js';
+import { call } from '../helpers/call.js';
 
 /** A call with plausible defaults; `i` makes the call_id and time unique. */
 export function makeCall(account: string, i: number, over: Partial<Call> = {}): Call {
-  return {
+  return call({
     account_id: account,
     call_id: `call-${i}`,
     call_time: 1457078400 + i * 61,
@@ -18,5 +19,5 @@ export function makeCall(account: string, i: number, over: Partial<Call> = {}): 
     unanswered: i % 3 === 0,
     hangup_cause: 'NORMAL_CLEARING',
     ...over,
-  };
+  });
 }

@@ -2,9 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
 import { freshStore } from '../helpers/store.js';
+import { call as baseCall } from '../helpers/call.js';
 
 function call(account: string, id: number, t: number): Call {
-  return {
+  return baseCall({
     account_id: account,
     call_id: `c${id}`,
     call_time: t,
@@ -19,7 +20,7 @@ function call(account: string, id: number, t: number): Call {
     ringing_seconds: null,
     unanswered: id % 3 === 0,
     hangup_cause: null,
-  };
+  });
 }
 
 describe('DuckDB compaction', () => {

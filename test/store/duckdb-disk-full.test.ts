@@ -14,6 +14,7 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
+import { call as baseCall } from '../helpers/call.js';
 
 const ACCOUNT = 'acctFull';
 const HTTP_ACCOUNT = 'acct00000000000000000000000000a1';
@@ -22,7 +23,7 @@ const BATCH = 2000;
 const WAL_NEAR_CHECKPOINT = 15.5 * 1024 * 1024;
 
 function call(id: string, i: number): Call {
-  return {
+  return baseCall({
     account_id: ACCOUNT,
     call_id: id,
     call_time: 1_700_000_000 + i,
@@ -38,7 +39,7 @@ function call(id: string, i: number): Call {
     ringing_seconds: null,
     unanswered: i % 77 === 0,
     hangup_cause: null,
-  };
+  });
 }
 
 function batch(name: string, from: number): Call[] {

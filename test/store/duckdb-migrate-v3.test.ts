@@ -7,9 +7,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/duckdb/schema.js';
 import type { Call } from '../../src/core/call.js';
+import { call as baseCall } from '../helpers/call.js';
 
 function call(account: string, id: string, t: number): Call {
-  return {
+  return baseCall({
     account_id: account,
     call_id: id,
     call_time: t,
@@ -24,7 +25,7 @@ function call(account: string, id: string, t: number): Call {
     ringing_seconds: null,
     unanswered: t % 3 === 0,
     hangup_cause: null,
-  };
+  });
 }
 
 test('migration 3 drops the calls key index, keeps every call in sorted order, and duplicates are still refused', async () => {

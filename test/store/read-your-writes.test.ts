@@ -9,6 +9,7 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
+import { call } from '../helpers/call.js';
 
 const ACCOUNT = 'acct00000000000000000000000000a1';
 const T0 = Date.UTC(2024, 0, 1) / 1000;
@@ -19,7 +20,7 @@ const ROUNDS = 12;
 const POLLERS = 4;
 
 function seedCall(i: number): Call {
-  return {
+  return call({
     account_id: ACCOUNT,
     call_id: `seed${i}`,
     call_time: T0 + i * 60,
@@ -34,7 +35,7 @@ function seedCall(i: number): Call {
     ringing_seconds: null,
     unanswered: i % 50 === 0,
     hangup_cause: null,
-  };
+  });
 }
 
 describe('read your writes on the embedded store', () => {

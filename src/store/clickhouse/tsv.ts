@@ -1,4 +1,4 @@
-import type { Call } from '../../core/call.js';
+import { CALL_COLUMN_DEFS, type Call, type ColumnKind } from '../../core/call.js';
 
 /**
  * TabSeparated encoding. The JS client has no RowBinary, and TSV is the cheapest text format for the
@@ -20,10 +20,6 @@ export function tsvString(value: string): string {
   return SPECIAL.test(value) ? escapeSlow(value) : value;
 }
 
-function nullableString(value: string | null): string {
-  return value === null ? '\\N' : SPECIAL.test(value) ? escapeSlow(value) : value;
-}
-
 function badInteger(field: string, value: unknown): Error {
   return new Error(`${field} must be an integer, not ${String(value)}`);
 }
@@ -33,10 +29,6 @@ function badInteger(field: string, value: unknown): Error {
 function int32(value: number, field: string): number {
   if ((value | 0) !== value) throw badInteger(field, value);
   return value;
-}
-
-function nullableInt32(value: number | null, field: string): number | string {
-  return value === null ? '\\N' : int32(value, field);
 }
 
 function int64(value: number, field: string): number {
@@ -63,6 +55,30 @@ function joinRows(fields: (string | number)[]): string {
   return fields.length === 0 ? '' : fields.join('\t') + '\n';
 }
 
+type Encode = (value: never, field: string) => string | number;
+
+/** How each kind of column (core/call.ts) becomes one TSV field; NULL is `\\N`. */
+const ENCODE: Record<ColumnKind, Encode> = {
+  text: (v: string) => tsvString(v),
+  direction: (v: string) => direction(v),
+  int32: (v: number, field) => int32(v, field),
+  int64: (v: number, field) => int64(v, field),
+  boolean: (v: boolean) => (v ? 1 : 0),
+};
+
+// The registry once, as (name, nullable, encoder) in CALL_COLUMNS order, without the first column,
+// which starts each row (startRow).
+const [FIRST, ...REST] = CALL_COLUMN_DEFS.map((c) => [c.name, c.nullable, ENCODE[c.kind]] as const);
+
+function field(c: Call, [name, nullable, encode]: (typeof REST)[number]): string | number {
+  const v = c[name];
+  if (v === null || v === undefined) {
+    if (nullable) return '\\N';
+    throw new Error(`${name} must not be missing`);
+  }
+  return encode(v as never, name);
+}
+
 /**
  * The calls rows of a batch (CALL_COLUMNS order) as one TSV text.
  * :TRICKY: built as one array of values and one join, not `row + '\t' + ...` per field: each `+`
@@ -72,22 +88,8 @@ function joinRows(fields: (string | number)[]): string {
 export function callsTsv(calls: readonly Call[]): string {
   const f: (string | number)[] = [];
   for (const c of calls) {
-    startRow(f, tsvString(c.account_id));
-    f.push(
-      tsvString(c.call_id),
-      int64(c.call_time, 'call_time'),
-      direction(c.call_direction),
-      nullableString(c.caller_id_name),
-      nullableString(c.caller_id_number),
-      nullableString(c.callee_id_number),
-      nullableInt32(c.caller_zone_id, 'caller_zone_id'),
-      nullableInt32(c.callee_zone_id, 'callee_zone_id'),
-      int32(c.duration_seconds, 'duration_seconds'),
-      int32(c.billing_seconds, 'billing_seconds'),
-      nullableInt32(c.ringing_seconds, 'ringing_seconds'),
-      c.unanswered ? 1 : 0,
-      nullableString(c.hangup_cause),
-    );
+    startRow(f, String(field(c, FIRST)));
+    for (const col of REST) f.push(field(c, col));
   }
   return joinRows(f);
 }

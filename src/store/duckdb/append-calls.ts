@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Call } from '../../core/call.js';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { CALL_COLUMN_DEFS, type Call, type ColumnKind } from '../../core/call.js';
 
 /** Drops repeats of (account_id, call_id) within one batch, keeping the first. */
 export function dedupeBatch(calls: readonly Call[]): Call[] {
@@ -14,26 +14,29 @@ export function dedupeBatch(calls: readonly Call[]): Call[] {
   return out;
 }
 
-/** Appends calls to a table with the calls column layout through DuckDB's appender. */
+type Append = (a: DuckDBAppender, v: never) => void;
+
+/** How each kind of column is appended (core/call.ts); NULL is handled before. */
+const APPEND: Record<ColumnKind, Append> = {
+  text: (a, v: string) => a.appendVarchar(v),
+  direction: (a, v: string) => a.appendVarchar(v),
+  int32: (a, v: number) => a.appendInteger(v),
+  int64: (a, v: number) => a.appendBigInt(BigInt(v)),
+  boolean: (a, v: boolean) => a.appendBoolean(v),
+};
+
+// The registry once, as (name, appender) pairs in column order: the loop below does no lookups.
+const COLUMNS = CALL_COLUMN_DEFS.map((c) => [c.name, APPEND[c.kind]] as const);
+
+/** Appends calls to a table with the calls column layout (core/call.ts order) through DuckDB's appender. */
 export async function appendCalls(c: DuckDBConnection, table: string, calls: readonly Call[]): Promise<void> {
   const a = await c.createAppender(table, 'main', 'temp');
-  const text = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
-  const int = (v: number | null) => (v === null ? a.appendNull() : a.appendInteger(v));
   for (const call of calls) {
-    a.appendVarchar(call.account_id);
-    a.appendVarchar(call.call_id);
-    a.appendBigInt(BigInt(call.call_time));
-    a.appendVarchar(call.call_direction);
-    text(call.caller_id_name);
-    text(call.caller_id_number);
-    text(call.callee_id_number);
-    int(call.caller_zone_id);
-    int(call.callee_zone_id);
-    a.appendInteger(call.duration_seconds);
-    a.appendInteger(call.billing_seconds);
-    int(call.ringing_seconds);
-    a.appendBoolean(call.unanswered);
-    text(call.hangup_cause);
+    for (const [name, append] of COLUMNS) {
+      const v = call[name];
+      if (v === null || v === undefined) a.appendNull();
+      else append(a, v as never);
+    }
     a.endRow();
   }
   a.closeSync();
