@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cdrToCall } from '../../src/ingest/cdr-to-call.js';
 import { parseWebhookBody } from '../../src/ingest/webhook.js';
+import { call } from '../helpers/call.js';
 
 /** Fields of a Kazoo channel_destroy webhook payload (base channel event + the destroy extras). */
 const payload = {
@@ -25,7 +26,7 @@ const payload = {
   billing_seconds: '39',
 };
 
-const expectedCall = {
+const expectedCall = call({
   account_id: '91eb05e5c68d7ca05e7618b6821d2d16',
   call_id: 'NDlkNGI3OTZlMDgzNWQxNGYxNTA3NjQ4NDZjNDFkOTc',
   call_time: 63724349409 - 62167219200 - 42,
@@ -40,7 +41,8 @@ const expectedCall = {
   ringing_seconds: 3,
   unanswered: false,
   hangup_cause: 'NORMAL_CLEARING',
-};
+  hangup_code: 'sip:200',
+});
 const zoneOf = (): null => null;
 
 test('a JSON body, raw or already parsed, becomes the payload', () => {
