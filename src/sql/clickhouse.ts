@@ -110,7 +110,8 @@ function aggregateStats(source: string, spec: StatsSpec): string {
       ...(spec.answered ? ['count() - sum(u) AS answered', 'sum(if(u = 0, b, 0)) AS ab_sum'] : []),
       ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'arraySort(groupArray(b)) AS bs'] : []),
       // uniqExact is exact (uniq is not) and skips NULLs; a leg without an interaction is its own call.
-      ...(spec.calls ? ['uniqExact(i) + count() - count(i) AS calls'] : []),
+      // :TRICKY: over a group whose every i is NULL, 18.16's uniqExact answers NULL, not 0.
+      ...(spec.calls ? ['ifNull(uniqExact(i), 0) + countIf(isNull(i)) AS calls'] : []),
     ].join(', ');
   const outer = [
     'bucket',
