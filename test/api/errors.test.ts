@@ -12,17 +12,10 @@ const call = (id: string, t: number): Call =>
     account_id: 'wide',
     call_id: id,
     call_time: t,
-    call_direction: 'inbound',
-    caller_id_name: null,
     caller_id_number: '+6434123456',
     callee_id_number: '100',
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: 10,
     billing_seconds: 10,
-    ringing_seconds: null,
-    unanswered: false,
-    hangup_cause: null,
   });
 
 /** Asserts one error answer: status, the Kazoo envelope and the exact `data`. */

@@ -45,8 +45,6 @@ function calls(): Call[] {
       caller_id_name: `Caller ${i % 97}`,
       caller_id_number: `+64341234${String(i % 100).padStart(2, '0')}`,
       callee_id_number: '+61412345678',
-      caller_zone_id: null,
-      callee_zone_id: null,
       duration_seconds: i % 600,
       billing_seconds: i % 5 ? i % 600 : 0,
       ringing_seconds: i % 30,

@@ -32,12 +32,9 @@ const call = (i: number, name: string): Call =>
     caller_id_name: name,
     caller_id_number: name,
     callee_id_number: '+61412345678',
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: 10 + i,
     billing_seconds: 10,
     ringing_seconds: 1,
-    unanswered: false,
     hangup_cause: name,
   });
 

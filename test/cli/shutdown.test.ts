@@ -50,12 +50,9 @@ function call(i: number): Call {
     caller_id_name: `Caller ${i % 97} with a longer name to make the lines wide`,
     caller_id_number: '+6434123456',
     callee_id_number: '+61412345678',
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: i % 600,
     billing_seconds: i % 600,
     ringing_seconds: 3,
-    unanswered: false,
     hangup_cause: 'NORMAL_CLEARING',
   });
 }

@@ -23,12 +23,9 @@ const expected = call({
   caller_id_name: 'Alice Example',
   caller_id_number: '+6434123456',
   callee_id_number: '+61412345678',
-  caller_zone_id: null,
-  callee_zone_id: null,
   duration_seconds: 42,
   billing_seconds: 39,
   ringing_seconds: 3,
-  unanswered: false,
   hangup_cause: 'NORMAL_CLEARING',
   // Kazoo's fields both releases carry at the top level of CHANNEL_DESTROY.
   interaction_id: '63867219200-abcdef12',

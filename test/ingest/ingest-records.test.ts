@@ -140,17 +140,9 @@ test('end to end from NDJSON bytes', async () => {
       account_id: 'acc9',
       call_id: 'n2',
       call_time: 1456780790,
-      call_direction: 'inbound',
-      caller_id_name: null,
-      caller_id_number: null,
-      callee_id_number: null,
-      caller_zone_id: null,
-      callee_zone_id: null,
       duration_seconds: 10,
       billing_seconds: 0,
-      ringing_seconds: null,
       unanswered: true,
-      hangup_cause: null,
     }),
   );
   // Per-chunk arrays from readRecordBatches give the same answer (the fast path for the CLI).

@@ -42,7 +42,6 @@ const callA: Call = call({
   account_id: 'acc1',
   call_id: 'call-a@10.0.0.1',
   call_time: 1456780721,
-  call_direction: 'inbound',
   caller_id_name: '=cmd|"/c calc"!A1',
   caller_id_number: '+6434123456',
   callee_id_number: '+15552345678',
@@ -51,7 +50,6 @@ const callA: Call = call({
   duration_seconds: 79,
   billing_seconds: 70,
   ringing_seconds: 9,
-  unanswered: false,
   hangup_cause: 'NORMAL_CLEARING',
   owner_id: 'd860229e',
 });
@@ -63,12 +61,8 @@ const callB: Call = call({
   call_direction: 'outbound',
   caller_id_name: 'Zoë "Z" Ñandú 📞\nline2',
   caller_id_number: '6434123457',
-  callee_id_number: null,
-  caller_zone_id: null,
-  callee_zone_id: null,
   duration_seconds: 5,
   billing_seconds: 0,
-  ringing_seconds: null,
   unanswered: true,
   hangup_cause: 'NO_ANSWER',
 });
@@ -77,16 +71,11 @@ const callD: Call = call({
   call_id: 'call-d',
   call_time: 1456781000,
   call_direction: 'outbound',
-  caller_id_name: null,
-  caller_id_number: null,
   callee_id_number: '+15552345678',
-  caller_zone_id: null,
   callee_zone_id: 350,
   duration_seconds: 0,
   billing_seconds: 0,
-  ringing_seconds: null,
   unanswered: true,
-  hangup_cause: null,
 });
 const badC = (line?: number) => ({ index: 2, line, reason: "duration_seconds: not a non-negative integer: 'abc'" });
 

@@ -22,17 +22,8 @@ function call(account: string, at: string, duration = 60): Call {
     account_id: account,
     call_id: `k${seq++}`,
     call_time: utc(at),
-    call_direction: 'inbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: duration,
     billing_seconds: duration,
-    ringing_seconds: null,
-    unanswered: false,
-    hangup_cause: null,
   });
 }
 /** Calls at `from` and every `step` seconds before `to` (UTC ISO strings). */

@@ -68,12 +68,9 @@ function call(account: string, id: string, t: number, d: number): Call {
     caller_id_name: 'Alice',
     caller_id_number: '+6434123456',
     callee_id_number: '+61412345678',
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: d,
     billing_seconds: d,
     ringing_seconds: 1,
-    unanswered: false,
     hangup_cause: 'NORMAL_CLEARING',
   });
 }

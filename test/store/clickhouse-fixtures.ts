@@ -11,7 +11,6 @@ export function makeCall(account: string, i: number, over: Partial<Call> = {}): 
     caller_id_name: `Caller ${i}`,
     caller_id_number: `+6434120${i % 10}`,
     callee_id_number: `+61400000${i % 7}`,
-    caller_zone_id: null,
     callee_zone_id: 3,
     duration_seconds: i % 90,
     billing_seconds: i % 3 ? i % 90 : 0,

@@ -10,16 +10,9 @@ function call(account: string, id: number, t: number): Call {
     call_id: `c${id}`,
     call_time: t,
     call_direction: id % 2 ? 'inbound' : 'outbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: id % 97,
     billing_seconds: id % 3 ? id % 50 : 0,
-    ringing_seconds: null,
     unanswered: id % 3 === 0,
-    hangup_cause: null,
   });
 }
 

@@ -14,17 +14,10 @@ function call(account: string, id: string, t: number): Call {
     account_id: account,
     call_id: id,
     call_time: t,
-    call_direction: 'inbound',
-    caller_id_name: null,
     caller_id_number: '+6421000000',
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: t % 100,
     billing_seconds: t % 50,
-    ringing_seconds: null,
     unanswered: t % 3 === 0,
-    hangup_cause: null,
   });
 }
 

@@ -26,17 +26,8 @@ function call(id: string): Call {
     account_id: 'acctTimeout',
     call_id: id,
     call_time: 1_700_000_000,
-    call_direction: 'inbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: 10,
     billing_seconds: 5,
-    ringing_seconds: null,
-    unanswered: false,
-    hangup_cause: null,
   });
 }
 

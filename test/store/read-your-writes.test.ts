@@ -25,16 +25,9 @@ function seedCall(i: number): Call {
     call_id: `seed${i}`,
     call_time: T0 + i * 60,
     call_direction: 'outbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: i % 97,
     billing_seconds: i % 50,
-    ringing_seconds: null,
     unanswered: i % 50 === 0,
-    hangup_cause: null,
   });
 }
 

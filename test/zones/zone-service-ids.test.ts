@@ -26,16 +26,10 @@ test('zone ids survive a restart, a rebuild of the default table and a re-zone',
     call_id: 'z1',
     call_time: 1_600_000_000,
     call_direction: 'outbound',
-    caller_id_name: null,
     caller_id_number: '+6434123456',
     callee_id_number: '+61412345678',
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: 5,
     billing_seconds: 5,
-    ringing_seconds: null,
-    unanswered: false,
-    hangup_cause: null,
   });
   await f.store.insertCalls([call]);
 
