@@ -100,7 +100,18 @@ export function cdrToCall(doc: unknown, ctx: CdrContext): CdrResult {
       ringing_seconds: ringing,
       unanswered: billingSeconds === 0,
       hangup_cause: hangupCause,
-      ...kazoo,
+      // Spelled out, not spread: every call gets one object shape, which the store encoders read fast.
+      interaction_id: kazoo.interaction_id,
+      other_leg_call_id: kazoo.other_leg_call_id,
+      bridge_id: kazoo.bridge_id,
+      resource_type: kazoo.resource_type,
+      authorizing_type: kazoo.authorizing_type,
+      authorizing_id: kazoo.authorizing_id,
+      owner_id: kazoo.owner_id,
+      hangup_code: kazoo.hangup_code,
+      disposition: kazoo.disposition,
+      media_server: kazoo.media_server,
+      reseller_id: kazoo.reseller_id,
     },
   };
 }

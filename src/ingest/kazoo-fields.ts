@@ -1,5 +1,5 @@
 import type { Call } from '../core/call.js';
-import { ID, Invalid, text, userPart } from './coerce.js';
+import { ID, Invalid, TEXT, text, userPart } from './coerce.js';
 
 /** The Kazoo fields of a call (SPEC 3.3, schema 4), as read from a CDR. */
 export type KazooFields = Pick<
@@ -17,62 +17,70 @@ export type KazooFields = Pick<
   | 'reseller_id'
 >;
 
+/** A text value from the top level of the CDR, else from its `custom_channel_vars` (first non-empty wins). */
+function either(top: unknown, topKey: string, fromCcv: unknown, ccvKey: string, id: boolean): string | null | Invalid {
+  const v = text(top, topKey, id ? ID : TEXT);
+  if (v !== null) return v;
+  return fromCcv === undefined ? null : text(fromCcv, `custom_channel_vars.${ccvKey}`, id ? ID : TEXT);
+}
+
+const isId = true;
+const notId = false;
+
 /**
- * Where each field is read, first found wins (docs/kazoo-calls.md). Kazoo 4.3's cdr app
- * (applications/cdr/src/cdr_channel_destroy.erl) stores `interaction_id` at the top level, taken out
- * of the channel's `custom_channel_vars.call_interaction_id`, which is where a webhook or a call
- * event still has it. `other_leg_call_id`, `hangup_code`, `disposition` and `media_server` are
- * top-level keys of CHANNEL_DESTROY (ecallmgr_call_events.erl); the others are custom channel vars
- * (ecallmgr_fs_channel.erl reads them from the CCVs). Both places are tried for every field: a
- * webhook payload and a re-exported document may carry either.
+ * The Kazoo fields of a CDR; a value that is not text (or too long) rejects the record, naming the key.
+ * Where each is read (docs/kazoo-calls.md): Kazoo 4.3's cdr app (applications/cdr/src/cdr_channel_destroy.erl)
+ * stores `interaction_id` at the top level, taken out of the channel's
+ * `custom_channel_vars.call_interaction_id`, which is where a webhook or a call event still has it.
+ * `other_leg_call_id`, `hangup_code`, `disposition` and `media_server` are top-level keys of
+ * CHANNEL_DESTROY (ecallmgr_call_events.erl); the others are custom channel vars (ecallmgr_fs_channel.erl
+ * reads them from the CCVs). Both places are tried for every field: a webhook payload and a
+ * re-exported document may carry either.
+ * :TRICKY: spelled out field by field, not a loop over a table: this runs for every record, and
+ * reading `d[key]` with changing keys made the whole conversion about twice as slow.
  */
-const SOURCES: Record<keyof KazooFields, { top: readonly string[]; ccv: readonly string[]; id: boolean }> = {
-  interaction_id: { top: ['interaction_id'], ccv: ['call_interaction_id', 'interaction_id'], id: true },
-  other_leg_call_id: { top: ['other_leg_call_id'], ccv: ['other_leg_call_id'], id: true },
-  bridge_id: { top: ['bridge_id'], ccv: ['bridge_id'], id: true },
-  resource_type: { top: ['resource_type'], ccv: ['resource_type'], id: false },
-  authorizing_type: { top: ['authorizing_type'], ccv: ['authorizing_type'], id: false },
-  authorizing_id: { top: ['authorizing_id'], ccv: ['authorizing_id'], id: true },
-  owner_id: { top: ['owner_id'], ccv: ['owner_id'], id: true },
-  hangup_code: { top: ['hangup_code'], ccv: ['hangup_code'], id: false },
-  disposition: { top: ['disposition'], ccv: ['disposition'], id: false },
-  media_server: { top: ['media_server'], ccv: ['media_server'], id: false },
-  reseller_id: { top: ['reseller_id'], ccv: ['reseller_id'], id: true },
-};
-
-const FIELDS = Object.entries(SOURCES) as [keyof KazooFields, (typeof SOURCES)[keyof KazooFields]][];
-
-/** The Kazoo fields of a CDR; a value that is not text (or too long) rejects the record, naming the key. */
 export function kazooFields(d: Record<string, unknown>, ccv: Record<string, unknown> | undefined): KazooFields | Invalid {
-  const out: Partial<KazooFields> = {};
-  for (const [name, src] of FIELDS) {
-    let value: string | null = null;
-    for (const key of src.top) {
-      const v = text(d[key], key, src.id ? ID : undefined);
-      if (v instanceof Invalid) return v;
-      if ((value = v) !== null) break;
-    }
-    if (value === null && ccv !== undefined) {
-      for (const key of src.ccv) {
-        const v = text(ccv[key], `custom_channel_vars.${key}`, src.id ? ID : undefined);
-        if (v instanceof Invalid) return v;
-        if ((value = v) !== null) break;
-      }
-    }
-    out[name] = value;
-  }
-  return out as KazooFields;
+  const c = ccv ?? {};
+  let interaction = either(d.interaction_id, 'interaction_id', c.call_interaction_id, 'call_interaction_id', isId);
+  if (interaction === null) interaction = either(undefined, '', c.interaction_id, 'interaction_id', isId);
+  if (interaction instanceof Invalid) return interaction;
+  const otherLeg = either(d.other_leg_call_id, 'other_leg_call_id', c.other_leg_call_id, 'other_leg_call_id', isId);
+  if (otherLeg instanceof Invalid) return otherLeg;
+  const bridge = either(d.bridge_id, 'bridge_id', c.bridge_id, 'bridge_id', isId);
+  if (bridge instanceof Invalid) return bridge;
+  const resourceType = either(d.resource_type, 'resource_type', c.resource_type, 'resource_type', notId);
+  if (resourceType instanceof Invalid) return resourceType;
+  const authorizingType = either(d.authorizing_type, 'authorizing_type', c.authorizing_type, 'authorizing_type', notId);
+  if (authorizingType instanceof Invalid) return authorizingType;
+  const authorizingId = either(d.authorizing_id, 'authorizing_id', c.authorizing_id, 'authorizing_id', isId);
+  if (authorizingId instanceof Invalid) return authorizingId;
+  const owner = either(d.owner_id, 'owner_id', c.owner_id, 'owner_id', isId);
+  if (owner instanceof Invalid) return owner;
+  const hangupCode = either(d.hangup_code, 'hangup_code', c.hangup_code, 'hangup_code', notId);
+  if (hangupCode instanceof Invalid) return hangupCode;
+  const disposition = either(d.disposition, 'disposition', c.disposition, 'disposition', notId);
+  if (disposition instanceof Invalid) return disposition;
+  const mediaServer = either(d.media_server, 'media_server', c.media_server, 'media_server', notId);
+  if (mediaServer instanceof Invalid) return mediaServer;
+  const reseller = either(d.reseller_id, 'reseller_id', c.reseller_id, 'reseller_id', isId);
+  if (reseller instanceof Invalid) return reseller;
+  return {
+    interaction_id: interaction,
+    other_leg_call_id: otherLeg,
+    bridge_id: bridge,
+    resource_type: resourceType,
+    authorizing_type: authorizingType,
+    authorizing_id: authorizingId,
+    owner_id: owner,
+    hangup_code: hangupCode,
+    disposition,
+    media_server: mediaServer,
+    reseller_id: reseller,
+  };
 }
 
-/** One candidate source of a number: the field it is read from, and whether it is a SIP address. */
-interface NumberSource {
-  readonly key: string;
-  readonly ccv?: boolean;
-  readonly sip?: boolean;
-}
-
-/**
- * The sources of each number, most reliable first (docs/kazoo-calls.md, "Numbers").
+/*
+ * Numbers: the sources of each, most reliable first (docs/kazoo-calls.md, "Numbers").
  * :TRICKY: Kazoo builds an outbound leg's `to` from the channel's presence id, which is the
  * *caller's* (ecallmgr_util:get_sip_to/2, 4.3), so `to` is never read for an outbound callee.
  * An outbound leg's destination is best in `e164_destination` (the E.164 number stepswitch routed,
@@ -84,43 +92,32 @@ interface NumberSource {
  * The caller is `caller_id_number`, else the user part of `from` (an inbound leg's `from` is the
  * caller's presence id; an outbound leg's is the other leg's caller number, get_sip_from/2).
  */
-const CALLEE: Record<Call['call_direction'], readonly NumberSource[]> = {
-  outbound: [
-    { key: 'e164_destination' },
-    { key: 'e164_destination', ccv: true },
-    { key: 'request', sip: true },
-    { key: 'callee_id_number' },
-  ],
-  inbound: [{ key: 'callee_id_number' }, { key: 'to', sip: true }, { key: 'request', sip: true }],
-};
-const CALLER: readonly NumberSource[] = [{ key: 'caller_id_number' }, { key: 'from', sip: true }];
-
-function firstNumber(
-  d: Record<string, unknown>,
-  ccv: Record<string, unknown> | undefined,
-  sources: readonly NumberSource[],
-): string | null | Invalid {
-  for (const s of sources) {
-    const obj = s.ccv ? ccv : d;
-    if (obj === undefined) continue;
-    const v = text(obj[s.key], s.ccv ? `custom_channel_vars.${s.key}` : s.key);
-    if (v instanceof Invalid) return v;
-    const n = s.sip ? userPart(v) : v;
-    if (n !== null) return n;
-  }
-  return null;
+/** The first number found: a plain value, or the user part of a SIP address. */
+function number(v: unknown, field: string, sip: boolean): string | null | Invalid {
+  const t = text(v, field);
+  return sip && !(t instanceof Invalid) ? userPart(t) : t;
 }
 
-/** The caller's number of a leg (see CALLER). */
+/** The caller's number of a leg (see above). */
 export function callerNumber(d: Record<string, unknown>): string | null | Invalid {
-  return firstNumber(d, undefined, CALLER);
+  const n = number(d.caller_id_number, 'caller_id_number', false);
+  return n !== null ? n : number(d.from, 'from', true);
 }
 
-/** The callee's number of a leg of this direction (see CALLEE). */
+/** The callee's number of a leg of this direction (see above). */
 export function calleeNumber(
   d: Record<string, unknown>,
   ccv: Record<string, unknown> | undefined,
   direction: Call['call_direction'],
 ): string | null | Invalid {
-  return firstNumber(d, ccv, CALLEE[direction]);
+  let n: string | null | Invalid;
+  if (direction === 'outbound') {
+    n = number(d.e164_destination, 'e164_destination', false);
+    if (n === null && ccv !== undefined) n = number(ccv.e164_destination, 'custom_channel_vars.e164_destination', false);
+    if (n === null) n = number(d.request, 'request', true);
+    return n !== null ? n : number(d.callee_id_number, 'callee_id_number', false);
+  }
+  n = number(d.callee_id_number, 'callee_id_number', false);
+  if (n === null) n = number(d.to, 'to', true);
+  return n !== null ? n : number(d.request, 'request', true);
 }
