@@ -83,6 +83,9 @@ export function makeCalls(zones: readonly Zone[]): Call[] {
           ringing_seconds: rng.chance(0.2) ? null : rng.int(40),
           unanswered: billing === 0,
           hangup_cause: pick(CAUSES),
+          // Legs of a few hundred interactions, or none: `calls` counts distinct ones.
+          interaction_id: rng.chance(0.3) ? null : `63724403398-${rng.int(300)}`,
+          resource_type: pick([null, 'offnet-origination', 'offnet-termination', 'onnet-origination']),
         }),
       );
     }
@@ -90,7 +93,7 @@ export function makeCalls(zones: readonly Zone[]): Call[] {
   return calls;
 }
 
-const ALL_METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles'];
+const ALL_METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles', 'calls'];
 const ZONES = ['UTC', 'Pacific/Auckland', 'Asia/Kathmandu', 'America/New_York'];
 const GROUPS = [
   'call_direction',
@@ -102,6 +105,7 @@ const GROUPS = [
   'callee_country',
   'caller_region',
   'callee_region',
+  'resource_type',
 ];
 
 /** The filters exercised: every operator, field-to-field, nested or/and, both zone sides at once. */
