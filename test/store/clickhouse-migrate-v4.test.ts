@@ -8,7 +8,7 @@ import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js'
 import { clickhouseColumnType, CALLS_COLUMNS_DDL, MIGRATIONS, SCHEMA_VERSION_DDL } from '../../src/store/clickhouse/ddl.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { call } from '../helpers/call.js';
-import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-server.js';
+import { startClickHouse, startClickHouseCluster, type ClickHouseServer } from '../helpers/clickhouse-server.js';
 import { freshStore } from '../helpers/store.js';
 
 const CONFIG = { defaultTimezone: 'UTC', dateOrder: 'dmy', weekStart: 'monday' } as const;
@@ -26,22 +26,29 @@ after(async () => {
   await server?.stop();
 });
 
-/** A database as the first release (schema 1) made it: its calls table has the 14 first columns. */
-async function release1Store(database: string): Promise<void> {
-  await admin.command({ query: `CREATE DATABASE ${database}` });
-  const db = createClient({ url: server.url, database });
+/** A database as the first release (schema 1) made it on one server: its calls table has the 14 first columns. */
+async function release1Store(database: string, url = server.url, cluster?: string, rows = true): Promise<void> {
+  const root = createClient({ url, database: 'default' });
+  await root.command({ query: `CREATE DATABASE ${database}` });
+  await root.close();
+  const db = createClient({ url, database });
   const release1Columns = CALL_COLUMN_DEFS.filter((c) => c.since === 1)
     .map((c) => `\n  ${c.name} ${clickhouseColumnType(c)}`)
     .join(',');
   await db.command({ query: SCHEMA_VERSION_DDL });
-  for (const sql of MIGRATIONS[0].statements({ database })) await db.command({ query: sql.replace(CALLS_COLUMNS_DDL, release1Columns) });
+  for (const sql of MIGRATIONS[0].statements({ database, cluster }))
+    await db.command({ query: sql.replace(CALLS_COLUMNS_DDL, release1Columns) });
   await db.command({ query: `INSERT INTO schema_version (version, applied_at) VALUES (1, 0)` });
+  const local = cluster ? 'calls_local' : 'calls';
+  if (!rows) return db.close();
   await db.command({
-    query: `INSERT INTO calls VALUES
+    query: `INSERT INTO ${local} VALUES
       ('acc', 'old-1', 1557184198, 'outbound', 'Front Desk', '+6434123456', '+15132882153', NULL, NULL, 62, 60, NULL, 0, 'NORMAL_CLEARING'),
       ('acc', 'old-2', 1557184300, 'inbound', NULL, '+15132882153', '1001', NULL, NULL, 10, 0, 3, 1, 'NO_ANSWER')`,
   });
-  await db.command({ query: `INSERT INTO call_ids VALUES ('acc', 'old-1', 1557184198), ('acc', 'old-2', 1557184300)` });
+  await db.command({
+    query: `INSERT INTO ${cluster ? 'call_ids_local' : 'call_ids'} VALUES ('acc', 'old-1', 1557184198), ('acc', 'old-2', 1557184300)`,
+  });
   await db.close();
 }
 
@@ -125,5 +132,57 @@ test('a ClickHouse store made by schema 1 upgrades in place to 4: old calls read
     assert.notEqual(service.zoneOf('+15132882153'), null);
   } finally {
     await store.close();
+  }
+});
+
+test('a two-shard cluster made by schema 1 upgrades every server: the _local tables and the Distributed calls get the columns', async () => {
+  const cluster = await startClickHouseCluster();
+  try {
+    // Both old calls live on the shard that cityHash64('acc') picks; the other shard holds none.
+    const hosts = cluster.urls.map((u) => new URL(u).host);
+    const probe = createClient({ url: cluster.urls[0], database: 'default' });
+    const [{ shard }] = (await (
+      await probe.query({ query: `SELECT cityHash64('acc') % ${hosts.length} AS shard`, format: 'JSONEachRow' })
+    ).json()) as { shard: string }[];
+    await probe.close();
+    for (const [i, url] of cluster.urls.entries()) await release1Store('sharded', url, cluster.cluster, i === Number(shard));
+    const store = new ClickHouseStore(`clickhouse://${hosts[0]}/sharded?cluster=${cluster.cluster}&hosts=${hosts.join(',')}`);
+    await store.init();
+    try {
+      for (const url of cluster.urls) {
+        const db = createClient({ url, database: 'sharded' });
+        for (const table of ['calls_local', 'calls']) {
+          const rows = (await (
+            await db.query({
+              query: `SELECT name FROM system.columns WHERE database = 'sharded' AND table = '${table}'`,
+              format: 'JSONEachRow',
+            })
+          ).json()) as { name: string }[];
+          assert.deepEqual(
+            rows.map((r) => r.name),
+            [...CALL_COLUMNS],
+            `${url} ${table}`,
+          );
+        }
+        await db.close();
+      }
+      const old = [];
+      for await (const x of store.exportCalls('acc')) old.push(x);
+      assert.deepEqual(
+        old.map((c) => [c.call_id, c.interaction_id, c.hangup_code]),
+        [
+          ['old-1', null, null],
+          ['old-2', null, null],
+        ],
+      );
+      const fresh = call({ account_id: 'acc', call_id: 'new-1', call_time: 1557184400, interaction_id: '63724403398-af5b9a0e' });
+      assert.deepEqual(await store.insertCalls([fresh, { ...fresh, call_id: 'new-2' }]), { inserted: 2, duplicates: 0 });
+      const answer = await statistics(store, 'acc', 'daily', parseApiQuery({ metrics: ['calls'] }, CONFIG), CONFIG);
+      assert.deepEqual({ total: answer[DAY].total, calls: answer[DAY].calls }, { total: 4, calls: 3 });
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await cluster.stop();
   }
 });
