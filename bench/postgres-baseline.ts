@@ -39,6 +39,17 @@ function toRow(cdr: KazooCdr): CallRow {
     ringing_seconds: Number(cdr.ringing_seconds),
     unanswered: billing === 0,
     hangup_cause: cdr.hangup_cause,
+    interaction_id: null,
+    other_leg_call_id: null,
+    bridge_id: null,
+    resource_type: null,
+    authorizing_type: null,
+    authorizing_id: null,
+    owner_id: null,
+    hangup_code: null,
+    disposition: null,
+    media_server: null,
+    reseller_id: null,
   };
 }
 

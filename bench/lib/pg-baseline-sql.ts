@@ -26,6 +26,17 @@ const SQL_TYPES: Record<CallField, string> = {
   ringing_seconds: 'int',
   unanswered: 'boolean',
   hangup_cause: 'text',
+  interaction_id: 'text',
+  other_leg_call_id: 'text',
+  bridge_id: 'text',
+  resource_type: 'text',
+  authorizing_type: 'text',
+  authorizing_id: 'text',
+  owner_id: 'text',
+  hangup_code: 'text',
+  disposition: 'text',
+  media_server: 'text',
+  reseller_id: 'text',
 };
 
 export const CREATE_TABLE = `CREATE TABLE cdrs (${CALL_COLUMNS.map((c) => `${c} ${SQL_TYPES[c]}`).join(', ')})`;

@@ -1,4 +1,5 @@
 import type { FastifySchema } from 'fastify';
+import { EXPORT_COLUMNS } from '../core/call.js';
 import { allFields, groupableFieldNames } from '../query/fields.js';
 import { allAliases } from '../query/operators.js';
 import { METRICS } from '../query/parse-query.js';
@@ -78,6 +79,12 @@ export function querySchema(): Record<string, unknown> {
 }
 
 const q = { type: 'string', description: 'percent-encoded JSON query (components.schemas.Query)' };
+/** Kazoo crossbar's range parameters, ANDed with `q`'s filters (report/created-range.ts). */
+const createdRange = {
+  created_from: { type: 'integer', description: 'Kazoo range start, gregorian seconds, inclusive: call_time >= it' },
+  created_to: { type: 'integer', description: 'Kazoo range end, gregorian seconds, inclusive: call_time <= it' },
+};
+const recordColumns = `columns, in order: ${EXPORT_COLUMNS.join(', ')}`;
 const queryBody = { $ref: '#/components/schemas/Query' };
 
 export const countriesSchema: RouteSchema = {
@@ -98,7 +105,7 @@ export const statisticsSchema: RouteSchema = {
   summary: 'statistics per local hour, day, week or month',
   tags: ['statistics'],
   params: { type: 'object', properties: { account, period: { type: 'string', enum: [...PERIODS] } } },
-  querystring: { type: 'object', properties: { q } },
+  querystring: { type: 'object', properties: { q, ...createdRange } },
   body: queryBody,
   response: { 200: { description: '{"data": {bucket key: {total, duration_seconds, groups?, ...metrics}}}' } },
 };
@@ -107,9 +114,9 @@ export const csvSchema: RouteSchema = {
   summary: 'matching call records as streamed RFC 4180 CSV',
   tags: ['records'],
   params: { type: 'object', properties: { account } },
-  querystring: { type: 'object', properties: { q } },
+  querystring: { type: 'object', properties: { q, ...createdRange } },
   body: queryBody,
-  response: { 200: { description: 'text/csv, header row, CRLF line ends' } },
+  response: { 200: { description: `text/csv, header row, CRLF line ends; ${recordColumns}` } },
 };
 
 export const jsonSchema: RouteSchema = {
@@ -120,12 +127,13 @@ export const jsonSchema: RouteSchema = {
     type: 'object',
     properties: {
       q,
+      ...createdRange,
       page_size: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 },
       start_key: { type: 'string', description: 'next_start_key of the previous page' },
     },
   },
   body: queryBody,
-  response: { 200: { description: '{"data": [record, ...], "page_size": n, "next_start_key"?: key}' } },
+  response: { 200: { description: `{"data": [record, ...], "page_size": n, "next_start_key"?: key}; a record's ${recordColumns}` } },
 };
 
 export const cdrsSchema: RouteSchema = {

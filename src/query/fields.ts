@@ -67,6 +67,32 @@ const FIELD_LIST: readonly FieldDef[] = [
   def('callee_country', 'text', GROUP, NULLABLE, zone('callee', 'country'), "country of the callee's zone (extension)"),
   def('caller_region', 'text', GROUP, NULLABLE, zone('caller', 'region'), "region of the caller's zone (extension)"),
   def('callee_region', 'text', GROUP, NULLABLE, zone('callee', 'region'), "region of the callee's zone (extension)"),
+  // Kazoo's own fields, under Kazoo's names (docs/kazoo-calls.md says where each comes from).
+  def(
+    'resource_type',
+    'text',
+    GROUP,
+    NULLABLE,
+    col('resource_type'),
+    'Kazoo resource type: offnet-origination, offnet-termination, ... (extension)',
+  ),
+  def(
+    'authorizing_type',
+    'text',
+    GROUP,
+    NULLABLE,
+    col('authorizing_type'),
+    'what authorised the leg: device, account, resource, ... (extension)',
+  ),
+  def('owner_id', 'text', GROUP, NULLABLE, col('owner_id'), 'Kazoo user owning the device (extension)'),
+  def('hangup_code', 'text', GROUP, NULLABLE, col('hangup_code'), 'SIP hangup code, e.g. sip:487 (extension)'),
+  def('disposition', 'text', GROUP, NULLABLE, col('disposition'), 'FreeSWITCH disposition, e.g. ANSWER (extension)'),
+  def('media_server', 'text', GROUP, NULLABLE, col('media_server'), 'FreeSWITCH server that carried the leg (extension)'),
+  def('interaction_id', 'text', NO_GROUP, NULLABLE, col('interaction_id'), 'Kazoo interaction: the call the leg belongs to (extension)'),
+  def('other_leg_call_id', 'text', NO_GROUP, NULLABLE, col('other_leg_call_id'), 'call id of the bridged leg (extension)'),
+  def('bridge_id', 'text', NO_GROUP, NULLABLE, col('bridge_id'), 'Kazoo bridge id (extension)'),
+  def('authorizing_id', 'text', NO_GROUP, NULLABLE, col('authorizing_id'), 'id of what authorised the leg (extension)'),
+  def('reseller_id', 'text', NO_GROUP, NULLABLE, col('reseller_id'), "the account's reseller (extension)"),
 ];
 
 // A Map, not an object: names like `__proto__` or `constructor` must simply be unknown.

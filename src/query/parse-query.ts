@@ -7,7 +7,7 @@ import { echo } from './parse-value.js';
 import { didYouMean } from '../time/index.js';
 
 /** Opt-in extra statistics of SPEC 2.6, in documentation order. */
-export const METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles'] as const;
+export const METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles', 'calls'] as const;
 /** One opt-in metric. */
 export type Metric = (typeof METRICS)[number];
 

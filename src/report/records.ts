@@ -1,3 +1,4 @@
+import { EXPORT_COLUMNS } from '../core/call.js';
 import { CallstatsError } from '../core/errors.js';
 import { regionName } from '../core/zone.js';
 import type { ZoneService } from '../zones/zone-service.js';
@@ -17,26 +18,10 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 10_000;
 
 /**
- * A row of the records query as it leaves the store: canonical (store/canonical-row.ts), so
- * integers are numbers, NULL is null and `unanswered` is the query's 0/1 (booleanAsInteger).
+ * Turns a row of the records query into an export record: local call_time, region names. The row is
+ * canonical (store/canonical-row.ts): integers are numbers, NULL is null and `unanswered` is the
+ * query's 0/1 (booleanAsInteger), so every other column is taken as it is, in EXPORT_COLUMNS order.
  */
-interface StoredRecord {
-  call_id: string;
-  call_time: number;
-  call_direction: string;
-  caller_id_name: string | null;
-  caller_id_number: string | null;
-  caller_zone_id: number | null;
-  callee_id_number: string | null;
-  callee_zone_id: number | null;
-  duration_seconds: number;
-  billing_seconds: number;
-  ringing_seconds: number | null;
-  unanswered: 0 | 1;
-  hangup_cause: string | null;
-}
-
-/** Turns a stored row into an export record: local call_time, region names. */
 export function toRecord(
   stored: Record<string, unknown>,
   zones: ZoneService,
@@ -44,28 +29,18 @@ export function toRecord(
   format: 'kazoo' | 'iso',
   order: DateOrder,
 ): RecordRow {
-  const row = stored as unknown as StoredRecord;
-  const region = (id: number | null) => {
-    const z = zones.zone(id);
+  const region = (id: unknown) => {
+    const z = zones.zone(id as number | null);
     return z ? regionName(z) : null;
   };
-  return {
-    call_id: row.call_id,
-    call_time: formatCallTime(row.call_time, tz, format, order),
-    call_direction: row.call_direction,
-    caller_id_name: row.caller_id_name,
-    caller_id_number: row.caller_id_number,
-    caller_zone_id: row.caller_zone_id,
-    caller_region: region(row.caller_zone_id),
-    callee_id_number: row.callee_id_number,
-    callee_zone_id: row.callee_zone_id,
-    callee_region: region(row.callee_zone_id),
-    duration_seconds: row.duration_seconds,
-    billing_seconds: row.billing_seconds,
-    ringing_seconds: row.ringing_seconds,
-    unanswered: row.unanswered,
-    hangup_cause: row.hangup_cause,
-  };
+  const record: Record<string, string | number | null> = {};
+  for (const c of EXPORT_COLUMNS) {
+    if (c === 'call_time') record[c] = formatCallTime(stored.call_time as number, tz, format, order);
+    else if (c === 'caller_region') record[c] = region(stored.caller_zone_id);
+    else if (c === 'callee_region') record[c] = region(stored.callee_zone_id);
+    else record[c] = (stored[c] ?? null) as string | number | null;
+  }
+  return record as RecordRow;
 }
 
 /** Streams every matching record in export order; aborting `signal` stops the engine's query. */

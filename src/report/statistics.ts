@@ -20,6 +20,8 @@ export interface Stats {
   total: number;
   duration_seconds: { max: number; min: number; median: number; mean: number };
   answered?: number;
+  /** Distinct calls among the legs: Kazoo's interaction_id, a leg without one being its own call. */
+  calls?: number;
   asr?: number;
   acd?: number | null;
   billing_seconds?: { max: number; min: number; median: number; mean: number; sum: number };
@@ -62,6 +64,7 @@ export async function statistics(
     answered: metrics.has('answered') || metrics.has('asr') || metrics.has('acd'),
     billing: metrics.has('billing_seconds'),
     percentiles: metrics.has('percentiles'),
+    calls: metrics.has('calls'),
   };
   const segments = offsetSegments(query.timezone, lo, hi + 1);
   const rows = await store.all(
@@ -183,6 +186,7 @@ function toStats(row: Record<string, unknown>, metrics: ReadonlySet<string>): St
     },
   };
   if (metrics.has('answered')) s.answered = Number(row.answered);
+  if (metrics.has('calls')) s.calls = Number(row.calls);
   if (metrics.has('asr')) s.asr = Number(row.answered) / total;
   if (metrics.has('acd')) s.acd = Number(row.answered) > 0 ? Number(row.ab_sum) / Number(row.answered) : null;
   if (metrics.has('billing_seconds')) {

@@ -25,6 +25,9 @@ export function aggregateStats(source: string, spec: StatsSpec, features: ClickH
     ...dq,
     ...(spec.answered ? ['count() - sum(u) AS answered', 'sum(if(u = 0, b, 0)) AS ab_sum'] : []),
     ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', ...bq] : []),
+    // uniqExact is exact (uniq is not) and skips NULLs; a leg without an interaction is its own call.
+    // :TRICKY: over a group whose every i is NULL, 18.16's uniqExact answers NULL, not 0.
+    ...(spec.calls ? ['ifNull(uniqExact(i), 0) + countIf(isNull(i)) AS calls'] : []),
   ];
   const dQuantile = (p: number, i: number) => (features.exactInclusive ? `toFloat64(dq[${i + 1}])` : exactQuantile('ds', p));
   const outer = [
@@ -41,6 +44,7 @@ export function aggregateStats(source: string, spec: StatsSpec, features: ClickH
     ...(spec.billing
       ? ['b_min', 'b_max', 'b_sum', `${features.exactInclusive ? 'toFloat64(b_med)' : exactQuantile('bs', 0.5)} AS b_median`]
       : []),
+    ...(spec.calls ? ['calls'] : []),
   ].join(', ');
   let rows: string;
   if (spec.grouped && features.groupingSets) {

@@ -64,6 +64,8 @@ export interface StatsSpec {
   billing: boolean;
   /** p90, p95, p99 of `d`. */
   percentiles: boolean;
+  /** Distinct calls: distinct non-null `i` (interaction id) plus the rows whose `i` is NULL. */
+  calls: boolean;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

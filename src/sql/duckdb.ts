@@ -84,6 +84,8 @@ export const duckdbDialect: Dialect = {
       quantiles,
       ...(spec.answered ? ['count(*) - sum(u) AS answered', 'sum(CASE WHEN u = 0 THEN b ELSE 0 END) AS ab_sum'] : []),
       ...(spec.billing ? ['min(b) AS b_min', 'max(b) AS b_max', 'sum(b) AS b_sum', 'quantile_cont(b, 0.5) AS b_median'] : []),
+      // A leg without an interaction is its own call: count(*) - count(i) counts those.
+      ...(spec.calls ? ['count(DISTINCT i) + count(*) - count(i) AS calls'] : []),
     ];
     const groupBy = spec.grouped ? 'GROUPING SETS ((bucket), (bucket, grp))' : 'bucket';
     const outer = [
@@ -98,6 +100,7 @@ export const duckdbDialect: Dialect = {
       ...(spec.percentiles ? ['d_q[2] AS d_p90', 'd_q[3] AS d_p95', 'd_q[4] AS d_p99'] : []),
       ...(spec.answered ? ['answered', 'ab_sum'] : []),
       ...(spec.billing ? ['b_min', 'b_max', 'b_sum', 'b_median'] : []),
+      ...(spec.calls ? ['calls'] : []),
     ];
     return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (${source}) s GROUP BY ${groupBy}) a ORDER BY bucket, is_total DESC, grp`;
   },

@@ -109,7 +109,8 @@ export function matchingRangeQuery(account: string | undefined, filters: AndNode
  * The statistics query. Its source has one row per matching call — bucket (local seconds of the
  * bucket start), grp (group key text or NULL), d, b (durations) and a (1 when answered) — and the
  * dialect aggregates it. Output columns: bucket, grp, is_total, total, d_min, d_max, d_sum, d_median,
- * and as asked answered, ab_sum, b_min, b_max, b_sum, b_median, d_p90, d_p95, d_p99.
+ * and as asked answered, ab_sum, b_min, b_max, b_sum, b_median, d_p90, d_p95, d_p99, calls (with the
+ * source's i, the interaction id).
  */
 export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSql {
   const params = new ParamCollector();
@@ -133,6 +134,7 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
   const extra = [
     ...(input.spec.answered || input.spec.billing ? [`${CALLS_ALIAS}.billing_seconds AS b`] : []),
     ...(input.spec.answered ? [`${dialect.booleanAsInteger(`${CALLS_ALIAS}.unanswered`)} AS u`] : []),
+    ...(input.spec.calls ? [`${CALLS_ALIAS}.${dialect.identifier('interaction_id')} AS i`] : []),
   ];
   const source =
     `SELECT ${[`${bucket} AS bucket`, `${grp} AS grp`, `${CALLS_ALIAS}.duration_seconds AS d`, ...extra].join(', ')} ` +

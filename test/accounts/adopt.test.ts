@@ -4,6 +4,7 @@ import { adoptSubaccount, linkAccount } from '../../src/accounts/adopt.js';
 import type { Store } from '../../src/store/store.js';
 import { freshStore } from '../helpers/store.js';
 import { CHILD, GRANDCHILD, RESELLER, STRANGER } from './fixtures.js';
+import { call } from '../helpers/call.js';
 
 // The adoption rule's cost and its race, on a real DuckDB store: the counts come from a wrapper that
 // forwards every call to the store and only counts them.
@@ -54,22 +55,16 @@ test("an account already in the hook's tree is accepted with no query and no wri
 
 test('a refused account costs its one query once, not once per CDR', async () => {
   await db.store.insertCalls([
-    {
+    call({
       account_id: STRANGER,
       call_id: 'stranger-1',
       call_time: 1_700_000_000,
-      call_direction: 'inbound',
-      caller_id_name: null,
       caller_id_number: '+6434123456',
       callee_id_number: '+61412345678',
-      caller_zone_id: null,
-      callee_zone_id: null,
       duration_seconds: 5,
       billing_seconds: 5,
-      ringing_seconds: null,
-      unanswered: false,
       hangup_cause: 'NORMAL_CLEARING',
-    },
+    }),
   ]);
   const c = counted(db.store);
   const first = await adoptSubaccount(c.store, hook, STRANGER);

@@ -4,24 +4,19 @@ import type { LightMyRequestResponse } from 'fastify';
 import { testApp } from '../helpers/app.js';
 import { createApiKey } from '../../src/accounts/tokens.js';
 import type { Call } from '../../src/core/call.js';
+import { call as baseCall } from '../helpers/call.js';
 
 const BASE = '/v2/accounts/acc1/call_statistics';
-const call = (id: string, t: number): Call => ({
-  account_id: 'wide',
-  call_id: id,
-  call_time: t,
-  call_direction: 'inbound',
-  caller_id_name: null,
-  caller_id_number: '+6434123456',
-  callee_id_number: '100',
-  caller_zone_id: null,
-  callee_zone_id: null,
-  duration_seconds: 10,
-  billing_seconds: 10,
-  ringing_seconds: null,
-  unanswered: false,
-  hangup_cause: null,
-});
+const call = (id: string, t: number): Call =>
+  baseCall({
+    account_id: 'wide',
+    call_id: id,
+    call_time: t,
+    caller_id_number: '+6434123456',
+    callee_id_number: '100',
+    duration_seconds: 10,
+    billing_seconds: 10,
+  });
 
 /** Asserts one error answer: status, the Kazoo envelope and the exact `data`. */
 function assertError(res: LightMyRequestResponse, status: number, message: string, data: unknown): void {
@@ -122,7 +117,7 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
     assertError(res, 400, 'invalid query', {
       q: {
         grouping:
-          "field 'call_time' cannot be grouped by; groupable: call_direction, caller_zone_id, callee_zone_id, unanswered, hangup_cause, caller_country, callee_country, caller_region, callee_region",
+          "field 'call_time' cannot be grouped by; groupable: call_direction, caller_zone_id, callee_zone_id, unanswered, hangup_cause, caller_country, callee_country, caller_region, callee_region, resource_type, authorizing_type, owner_id, hangup_code, disposition, media_server",
       },
     });
   });
@@ -134,7 +129,7 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
     'unknown metric',
     bad(
       { metrics: ['asr', 'mos'] },
-      { 'metrics[1]': "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles" },
+      { 'metrics[1]': "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles, calls" },
     ),
   );
   test('q given twice', async () => {

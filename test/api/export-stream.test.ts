@@ -10,6 +10,7 @@ import type { CompiledSql } from '../../src/store/store.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
+import { call } from '../helpers/call.js';
 
 const N = 200_000;
 
@@ -35,22 +36,22 @@ class CountingStore extends DuckDBStore {
 
 function calls(): Call[] {
   const t0 = Date.UTC(2023, 0, 1) / 1000;
-  return Array.from({ length: N }, (_, i) => ({
-    account_id: 'big',
-    call_id: `c${String(i).padStart(6, '0')}`,
-    call_time: t0 + i * 7,
-    call_direction: i % 3 ? 'outbound' : 'inbound',
-    caller_id_name: `Caller ${i % 97}`,
-    caller_id_number: `+64341234${String(i % 100).padStart(2, '0')}`,
-    callee_id_number: '+61412345678',
-    caller_zone_id: null,
-    callee_zone_id: null,
-    duration_seconds: i % 600,
-    billing_seconds: i % 5 ? i % 600 : 0,
-    ringing_seconds: i % 30,
-    unanswered: i % 5 === 0,
-    hangup_cause: 'NORMAL_CLEARING',
-  }));
+  return Array.from({ length: N }, (_, i) =>
+    call({
+      account_id: 'big',
+      call_id: `c${String(i).padStart(6, '0')}`,
+      call_time: t0 + i * 7,
+      call_direction: i % 3 ? 'outbound' : 'inbound',
+      caller_id_name: `Caller ${i % 97}`,
+      caller_id_number: `+64341234${String(i % 100).padStart(2, '0')}`,
+      callee_id_number: '+61412345678',
+      duration_seconds: i % 600,
+      billing_seconds: i % 5 ? i % 600 : 0,
+      ringing_seconds: i % 30,
+      unanswered: i % 5 === 0,
+      hangup_cause: 'NORMAL_CLEARING',
+    }),
+  );
 }
 
 describe('CSV export streams and stops when the client goes away (SPEC 2.5)', () => {

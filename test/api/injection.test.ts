@@ -4,6 +4,7 @@ import { testApp } from '../helpers/app.js';
 import { createApiKey } from '../../src/accounts/tokens.js';
 import { allFields } from '../../src/query/fields.js';
 import type { Call } from '../../src/core/call.js';
+import { call as baseCall } from '../helpers/call.js';
 
 const NASTY = [
   "'; DROP TABLE calls; --",
@@ -22,22 +23,20 @@ const TEXT_FIELDS = allFields()
   .filter((f) => f.type === 'text')
   .map((f) => f.name);
 
-const call = (i: number, name: string): Call => ({
-  account_id: 'acc1',
-  call_id: `n${i}`,
-  call_time: 1_700_000_000 + i * 60,
-  call_direction: 'outbound',
-  caller_id_name: name,
-  caller_id_number: name,
-  callee_id_number: '+61412345678',
-  caller_zone_id: null,
-  callee_zone_id: null,
-  duration_seconds: 10 + i,
-  billing_seconds: 10,
-  ringing_seconds: 1,
-  unanswered: false,
-  hangup_cause: name,
-});
+const call = (i: number, name: string): Call =>
+  baseCall({
+    account_id: 'acc1',
+    call_id: `n${i}`,
+    call_time: 1_700_000_000 + i * 60,
+    call_direction: 'outbound',
+    caller_id_name: name,
+    caller_id_number: name,
+    callee_id_number: '+61412345678',
+    duration_seconds: 10 + i,
+    billing_seconds: 10,
+    ringing_seconds: 1,
+    hangup_cause: name,
+  });
 
 describe('SQL-looking input is inert (STYLE 2: values are parameters, identifiers come from the registry)', () => {
   let t: Awaited<ReturnType<typeof testApp>>;

@@ -50,14 +50,14 @@ describe('GET /openapi.json describes the API from the route schemas', () => {
     const stats = doc.paths['/v2/accounts/{account}/call_statistics/{period}'];
     assert.deepEqual(
       stats.get.parameters.map((p) => `${p.in}:${p.name}`),
-      ['path:account', 'path:period', 'query:q'],
+      ['path:account', 'path:period', 'query:q', 'query:created_from', 'query:created_to'],
     );
     assert.ok(stats.post.requestBody);
     assert.equal(stats.get.requestBody, undefined);
     const json = doc.paths['/v2/accounts/{account}/call_statistics/json'].get;
     assert.deepEqual(
       json.parameters.map((p) => p.name),
-      ['account', 'q', 'page_size', 'start_key'],
+      ['account', 'q', 'created_from', 'created_to', 'page_size', 'start_key'],
     );
     assert.deepEqual(Object.keys(stats.get.responses).sort(), [
       '200',

@@ -104,14 +104,15 @@ describe('statistics API (SPEC 2.4)', () => {
     const lines = res.body.split('\r\n');
     assert.equal(
       lines[0],
-      'call_id,call_time,call_direction,caller_id_name,caller_id_number,caller_zone_id,caller_region,callee_id_number,callee_zone_id,callee_region,duration_seconds,billing_seconds,ringing_seconds,unanswered,hangup_cause',
+      'call_id,call_time,call_direction,caller_id_name,caller_id_number,caller_zone_id,caller_region,callee_id_number,callee_zone_id,callee_region,duration_seconds,billing_seconds,ringing_seconds,unanswered,hangup_cause,' +
+        'interaction_id,other_leg_call_id,bridge_id,resource_type,authorizing_type,authorizing_id,owner_id,hangup_code,disposition,media_server,reseller_id',
     );
     const zones = await t.store.listZones();
     const nz = zones.find((z) => z.prefix === '643412')!;
     assert.match(
       lines[1],
       new RegExp(
-        `^"x""1",08:00:00 04/03/2016,outbound,"'=HYPERLINK\\(""http://evil""\\)",\\+6434123456,${nz.id},New Zealand Balclutha,\\+61412345678,\\d+,Australia Mobile,10,0,5,1,NORMAL_CLEARING$`,
+        `^"x""1",08:00:00 04/03/2016,outbound,"'=HYPERLINK\\(""http://evil""\\)",\\+6434123456,${nz.id},New Zealand Balclutha,\\+61412345678,\\d+,Australia Mobile,10,0,5,1,NORMAL_CLEARING,,,,,,,,,,,$`,
       ),
     );
     assert.equal(lines[2], '');

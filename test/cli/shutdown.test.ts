@@ -7,6 +7,7 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { createApiKey } from '../../src/accounts/tokens.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
+import { call as baseCall } from '../helpers/call.js';
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const DEADLINE_S = 2;
@@ -41,7 +42,7 @@ async function serve(
 }
 
 function call(i: number): Call {
-  return {
+  return baseCall({
     account_id: ACCOUNT,
     call_id: `c${String(i).padStart(7, '0')}`,
     call_time: Date.UTC(2024, 0, 1) / 1000 + i,
@@ -49,14 +50,11 @@ function call(i: number): Call {
     caller_id_name: `Caller ${i % 97} with a longer name to make the lines wide`,
     caller_id_number: '+6434123456',
     callee_id_number: '+61412345678',
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: i % 600,
     billing_seconds: i % 600,
     ringing_seconds: 3,
-    unanswered: false,
     hangup_cause: 'NORMAL_CLEARING',
-  };
+  });
 }
 
 function post(url: string, token: string, body: string): Promise<number> {

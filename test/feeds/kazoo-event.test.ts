@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cdrToCall } from '../../src/ingest/cdr-to-call.js';
 import { kazooEventToCdr } from '../../src/ingest/kazoo-event.js';
+import { call } from '../helpers/call.js';
 import { kazoo322ChannelDestroy, kazoo43ChannelDestroy, routingKey } from './fixtures/kazoo-events.js';
 
 const ACCOUNT = '91eb05e5c68d7ca05e7618b6821d2d16';
@@ -15,28 +16,45 @@ function toCall(event: unknown) {
   return cdrToCall(r.doc, noZones);
 }
 
-const expected = {
+const expected = call({
   account_id: ACCOUNT,
   call_id: 'abc.123@10.0.0.1',
   call_time: 1_700_000_000,
   caller_id_name: 'Alice Example',
   caller_id_number: '+6434123456',
   callee_id_number: '+61412345678',
-  caller_zone_id: null,
-  callee_zone_id: null,
   duration_seconds: 42,
   billing_seconds: 39,
   ringing_seconds: 3,
-  unanswered: false,
   hangup_cause: 'NORMAL_CLEARING',
-};
+  // Kazoo's fields both releases carry at the top level of CHANNEL_DESTROY.
+  interaction_id: '63867219200-abcdef12',
+  other_leg_call_id: 'abc.123@10.0.0.1-b',
+  hangup_code: 'sip:200',
+  disposition: 'SEND_BYE',
+  media_server: 'fs1.example.net',
+});
 
 test('a Kazoo 3.22 CHANNEL_DESTROY (durations as strings) becomes the same call as its CDR', () => {
-  assert.deepEqual(toCall(kazoo322ChannelDestroy(spec)), { ok: true, call: { ...expected, call_direction: 'inbound' } });
+  // 3.22's device leg: who authorised it, in Custom-Channel-Vars.
+  assert.deepEqual(toCall(kazoo322ChannelDestroy(spec)), {
+    ok: true,
+    call: {
+      ...expected,
+      call_direction: 'inbound',
+      authorizing_type: 'device',
+      authorizing_id: '0123456789abcdef0123456789abcdef',
+      owner_id: 'fedcba9876543210fedcba9876543210',
+    },
+  });
 });
 
 test('a Kazoo 4.3 CHANNEL_DESTROY (durations as integers) becomes the same call as its CDR', () => {
-  assert.deepEqual(toCall(kazoo43ChannelDestroy(spec)), { ok: true, call: { ...expected, call_direction: 'outbound' } });
+  // 4.3's offnet leg: resource type and reseller in Custom-Channel-Vars.
+  assert.deepEqual(toCall(kazoo43ChannelDestroy(spec)), {
+    ok: true,
+    call: { ...expected, call_direction: 'outbound', resource_type: 'offnet-termination', reseller_id: '00000000000000000000000000000001' },
+  });
 });
 
 test('Title-Dash keys are normalised at every depth, as kz_json:normalize_jobj does', () => {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
-import { SCHEMA_VERSION } from '../../src/store/duckdb/schema.js';
+import { MIGRATIONS } from '../../src/store/duckdb/schema.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 
 /**
@@ -13,7 +14,9 @@ import { ZoneService } from '../../src/zones/zone-service.js';
 export async function freshStore(
   defaultCountry?: string,
 ): Promise<{ store: DuckDBStore; zones: ZoneService; dir: string; path: string; cleanup(): Promise<void> }> {
-  const template = join(tmpdir(), `callstats-test-template-v1-s${SCHEMA_VERSION}-${process.getuid?.() ?? 0}.duckdb`);
+  // Named by the migrations' own text: worktrees on different schemas never share a template.
+  const schema = createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 12);
+  const template = join(tmpdir(), `callstats-test-template-v1-${schema}-${process.getuid?.() ?? 0}.duckdb`);
   if (!existsSync(template)) {
     const building = `${template}.${process.pid}.tmp`;
     const s = new DuckDBStore(building);

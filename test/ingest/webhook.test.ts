@@ -4,6 +4,7 @@ import { cdrToCall } from '../../src/ingest/cdr-to-call.js';
 import { notACdr } from '../../src/ingest/documents.js';
 import { parseWebhookBody } from '../../src/ingest/webhook.js';
 import { CHANNEL_DESTROY_PAYLOAD, kazooQueryString } from '../fixtures/ingest/kazoo-form.js';
+import { call } from '../helpers/call.js';
 
 /** Fields of a Kazoo channel_destroy webhook payload (base channel event + the destroy extras). */
 const payload = {
@@ -27,22 +28,19 @@ const payload = {
   billing_seconds: '39',
 };
 
-const expectedCall = {
+const expectedCall = call({
   account_id: '91eb05e5c68d7ca05e7618b6821d2d16',
   call_id: 'NDlkNGI3OTZlMDgzNWQxNGYxNTA3NjQ4NDZjNDFkOTc',
   call_time: 63724349409 - 62167219200 - 42,
-  call_direction: 'inbound',
   caller_id_name: 'Test Man',
   caller_id_number: '+15556783945',
   callee_id_number: '+15552345678',
-  caller_zone_id: null,
-  callee_zone_id: null,
   duration_seconds: 42,
   billing_seconds: 39,
   ringing_seconds: 3,
-  unanswered: false,
   hangup_cause: 'NORMAL_CLEARING',
-};
+  hangup_code: 'sip:200',
+});
 const zoneOf = (): null => null;
 
 test('a JSON body, raw or already parsed, becomes the payload', () => {

@@ -197,7 +197,7 @@ test('bad timezone, grouping, time_format, week_start and metrics are refused at
     { metrics: ['asr', 'mos'] },
     'ERR_METRICS',
     'metrics[1]',
-    "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles",
+    "unknown metric 'mos'; expected one of answered, asr, acd, billing_seconds, percentiles, calls",
   );
 });
 

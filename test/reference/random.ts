@@ -5,6 +5,7 @@
  */
 import type { Call } from '../../src/core/call.js';
 import { offsetSegments } from '../../src/time/index.js';
+import { call } from '../helpers/call.js';
 
 export { randomQuery, type RandomQuery } from './random-query.js';
 
@@ -112,6 +113,15 @@ const HANGUP = ['NORMAL_CLEARING', 'ORIGINATOR_CANCEL', 'NO_ANSWER', 'USER_BUSY'
 const NUMBERS = ['+6434123456', '+6421555000', '+14155550100', '+442079460000', '1001', '0064 3 412', '', '+61 2 9999', '911'];
 const DURATIONS = [0, 0, 1, 5, 6, 6, 7, 11, 30, 59, 60, 79, 3600];
 const ID_PREFIXES = ['c', 'C', 'é', '𝔘', 'z', 'a_b', "q'", 'ﬀ', ''];
+// Kazoo's fields. Interaction ids come from a small pool so that legs share calls, across buckets,
+// groups and accounts too; a few differ only in case or by a LIKE wildcard.
+const INTERACTIONS = ['63731095372-8d2b0b1e', '63731095372-8D2B0B1E', '63731095400-00000001', '63731095400-0000000_', 'i%1', 'é-2'];
+const RESOURCE_TYPES = ['offnet-origination', 'offnet-termination', 'onnet-origination', 'onnet-termination', 'Offnet-Termination', ''];
+const AUTHORIZING_TYPES = ['device', 'account', 'resource', 'user', 'callforward'];
+const OWNERS = ['fedcba9876543210fedcba9876543210', '0123456789abcdef0123456789abcdef', 'ü'];
+const HANGUP_CODES = ['sip:200', 'sip:487', 'sip:486', 'sip:404', 'SIP:487'];
+const DISPOSITIONS = ['ANSWER', 'SEND_BYE', 'RECV_BYE', 'ORIGINATOR_CANCEL'];
+const MEDIA_SERVERS = ['fs1.example.net', 'fs2.example.net', 'FS1.example.net'];
 
 function randomText(rng: Rng): string {
   let s = '';
@@ -143,23 +153,36 @@ export function randomCalls(rng: Rng, n: number, zoneIds: readonly number[]): Ca
     const duration = rng.chance(0.8) ? rng.pick(DURATIONS) : rng.int(0, 500);
     const billing = rng.chance(0.35) ? 0 : rng.int(0, duration);
     const nullable = <T>(p: number, v: () => T): T | null => (rng.chance(p) ? null : v());
-    calls.push({
-      account_id: rng.pick(ACCOUNTS),
-      call_id: `${rng.pick(ID_PREFIXES)}${i}`,
-      call_time: randomTime(rng, marks, dense, calls),
-      call_direction: rng.pick(['inbound', 'outbound'] as const),
-      caller_id_name: nullable(0.15, () => randomText(rng)),
-      caller_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
-      callee_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
-      caller_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
-      callee_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
-      duration_seconds: duration,
-      billing_seconds: billing,
-      ringing_seconds: nullable(0.2, () => rng.int(0, 60)),
-      // Mostly the ingest rule (billing 0 ⇔ unanswered), sometimes not, so acd must read `unanswered`.
-      unanswered: rng.chance(0.05) ? billing !== 0 : billing === 0,
-      hangup_cause: nullable(0.2, () => rng.pick(HANGUP)),
-    });
+    calls.push(
+      call({
+        account_id: rng.pick(ACCOUNTS),
+        call_id: `${rng.pick(ID_PREFIXES)}${i}`,
+        call_time: randomTime(rng, marks, dense, calls),
+        call_direction: rng.pick(['inbound', 'outbound'] as const),
+        caller_id_name: nullable(0.15, () => randomText(rng)),
+        caller_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
+        callee_id_number: nullable(0.1, () => rng.pick(NUMBERS)),
+        caller_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
+        callee_zone_id: nullable(0.2, () => rng.pick(zoneIds)),
+        duration_seconds: duration,
+        billing_seconds: billing,
+        ringing_seconds: nullable(0.2, () => rng.int(0, 60)),
+        // Mostly the ingest rule (billing 0 ⇔ unanswered), sometimes not, so acd must read `unanswered`.
+        unanswered: rng.chance(0.05) ? billing !== 0 : billing === 0,
+        hangup_cause: nullable(0.2, () => rng.pick(HANGUP)),
+        interaction_id: nullable(0.3, () => (rng.chance(0.8) ? rng.pick(INTERACTIONS) : `${rng.pick(ID_PREFIXES)}-${rng.int(0, 40)}`)),
+        other_leg_call_id: nullable(0.5, () => `${rng.pick(ID_PREFIXES)}${rng.int(0, n)}`),
+        bridge_id: nullable(0.5, () => rng.pick(INTERACTIONS)),
+        resource_type: nullable(0.3, () => rng.pick(RESOURCE_TYPES)),
+        authorizing_type: nullable(0.3, () => rng.pick(AUTHORIZING_TYPES)),
+        authorizing_id: nullable(0.4, () => rng.pick(OWNERS)),
+        owner_id: nullable(0.4, () => rng.pick(OWNERS)),
+        hangup_code: nullable(0.2, () => rng.pick(HANGUP_CODES)),
+        disposition: nullable(0.2, () => rng.pick(DISPOSITIONS)),
+        media_server: nullable(0.1, () => rng.pick(MEDIA_SERVERS)),
+        reseller_id: nullable(0.5, () => rng.pick(OWNERS)),
+      }),
+    );
   }
   return calls;
 }

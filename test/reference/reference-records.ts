@@ -46,5 +46,16 @@ export function referenceRecords(
       ringing_seconds: c.ringing_seconds,
       unanswered: c.unanswered ? 1 : 0,
       hangup_cause: c.hangup_cause,
+      interaction_id: c.interaction_id,
+      other_leg_call_id: c.other_leg_call_id,
+      bridge_id: c.bridge_id,
+      resource_type: c.resource_type,
+      authorizing_type: c.authorizing_type,
+      authorizing_id: c.authorizing_id,
+      owner_id: c.owner_id,
+      hangup_code: c.hangup_code,
+      disposition: c.disposition,
+      media_server: c.media_server,
+      reseller_id: c.reseller_id,
     }));
 }

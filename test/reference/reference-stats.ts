@@ -80,6 +80,10 @@ export function refStats(calls: readonly Call[], metrics: readonly string[]): St
   const s: Stats = { total: n, duration_seconds: { max: d[n - 1], min: d[0], median: refQuantile(d, 50), mean: sum(d) / n } };
   const answered = calls.filter((c) => !c.unanswered);
   if (metrics.includes('answered')) s.answered = answered.length;
+  if (metrics.includes('calls')) {
+    const interactions = new Set(calls.flatMap((c) => (c.interaction_id === null ? [] : [c.interaction_id])));
+    s.calls = interactions.size + calls.filter((c) => c.interaction_id === null).length;
+  }
   if (metrics.includes('asr')) s.asr = answered.length / n;
   if (metrics.includes('acd')) s.acd = answered.length ? sum(answered.map((c) => c.billing_seconds)) / answered.length : null;
   if (metrics.includes('billing_seconds')) {

@@ -10,6 +10,7 @@ import { parseQuery } from '../../src/query/parse-query.js';
 import { statistics } from '../../src/report/statistics.js';
 import { isValidTimeZone, parseCallTime, type Period } from '../../src/time/index.js';
 import { freshStore } from '../helpers/store.js';
+import { call as baseCall } from '../helpers/call.js';
 
 type Config = { dateOrder: 'dmy' | 'mdy'; weekStart: 'monday' | 'sunday' };
 const DMY: Config = { dateOrder: 'dmy', weekStart: 'monday' };
@@ -17,22 +18,13 @@ const DMY: Config = { dateOrder: 'dmy', weekStart: 'monday' };
 const utc = (iso: string) => Date.parse(iso) / 1000;
 let seq = 0;
 function call(account: string, at: string, duration = 60): Call {
-  return {
+  return baseCall({
     account_id: account,
     call_id: `k${seq++}`,
     call_time: utc(at),
-    call_direction: 'inbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: duration,
     billing_seconds: duration,
-    ringing_seconds: null,
-    unanswered: false,
-    hangup_cause: null,
-  };
+  });
 }
 /** Calls at `from` and every `step` seconds before `to` (UTC ISO strings). */
 function every(account: string, from: string, to: string, step = 3600): Call[] {

@@ -12,6 +12,7 @@ import { parseQuery } from '../../src/query/parse-query.js';
 import { MAX_BUCKETS, statistics } from '../../src/report/statistics.js';
 import { isValidTimeZone, parseCallTime, type Period } from '../../src/time/index.js';
 import { freshStore } from '../helpers/store.js';
+import { call } from '../helpers/call.js';
 
 const CONFIG = { dateOrder: 'dmy', weekStart: 'monday' } as const;
 // Kazoo's documented example: six calls from 08:00 04/03/2016 in Pacific/Auckland (+13:00).
@@ -28,22 +29,29 @@ describe('statistics() exact answers (DuckDB)', () => {
     nz = t.zones.zoneOf('+6434123456')!;
     au = t.zones.zoneOf('+61299990000')!;
     // The first call is unanswered; calls alternate direction; zones and causes vary, some missing.
-    const calls: Call[] = DURATIONS.map((d, i) => ({
-      account_id: 'kazoo',
-      call_id: `k${i}`,
-      call_time: T0 + i * 300,
-      call_direction: i % 2 ? 'outbound' : 'inbound',
-      caller_id_name: null,
-      caller_id_number: null,
-      callee_id_number: null,
-      caller_zone_id: i < 2 ? nz : i < 3 ? au : null,
-      callee_zone_id: i === 5 ? au : null,
-      duration_seconds: d,
-      billing_seconds: i === 0 ? 0 : d,
-      ringing_seconds: i,
-      unanswered: i === 0,
-      hangup_cause: i === 0 ? 'NO_ANSWER' : i === 1 ? null : 'NORMAL_CLEARING',
-    }));
+    const calls: Call[] = DURATIONS.map((d, i) =>
+      call({
+        account_id: 'kazoo',
+        call_id: `k${i}`,
+        call_time: T0 + i * 300,
+        call_direction: i % 2 ? 'outbound' : 'inbound',
+        caller_zone_id: i < 2 ? nz : i < 3 ? au : null,
+        callee_zone_id: i === 5 ? au : null,
+        duration_seconds: d,
+        billing_seconds: i === 0 ? 0 : d,
+        ringing_seconds: i,
+        unanswered: i === 0,
+        hangup_cause: i === 0 ? 'NO_ANSWER' : i === 1 ? null : 'NORMAL_CLEARING',
+        // Kazoo's fields: two interactions of two legs each (k0+k1, k2+k3), then two legs without one.
+        interaction_id: i < 4 ? `63618364800-ia${Math.floor(i / 2)}` : null,
+        resource_type: i < 4 ? (i % 2 ? 'offnet-termination' : 'offnet-origination') : null,
+        authorizing_type: i % 3 === 0 ? 'device' : 'account',
+        owner_id: i === 4 ? 'user-1' : null,
+        hangup_code: i === 0 ? 'sip:487' : 'sip:200',
+        disposition: i === 0 ? null : 'ANSWER',
+        media_server: i < 3 ? 'fs1.example' : 'fs2.example',
+      }),
+    );
     await t.store.insertCalls(calls);
   });
   after(() => t.cleanup());
@@ -80,6 +88,12 @@ describe('statistics() exact answers (DuckDB)', () => {
       callee_country: { Australia: 1, null: 5 },
       caller_region: { 'New Zealand Balclutha': 2, 'Australia Terrey Hills': 1, null: 3 },
       callee_region: { 'Australia Terrey Hills': 1, null: 5 },
+      resource_type: { 'offnet-origination': 2, 'offnet-termination': 2, null: 2 },
+      authorizing_type: { device: 2, account: 4 },
+      owner_id: { 'user-1': 1, null: 5 },
+      hangup_code: { 'sip:487': 1, 'sip:200': 5 },
+      disposition: { ANSWER: 5, null: 1 },
+      media_server: { 'fs1.example': 3, 'fs2.example': 3 },
     };
     assert.deepEqual(Object.keys(expected).sort(), groupableFieldNames().sort(), 'every groupable field is covered');
     for (const [field, want] of Object.entries(expected)) assert.deepEqual(await groups(field), want, field);
@@ -88,12 +102,13 @@ describe('statistics() exact answers (DuckDB)', () => {
     assert.deepEqual(byRegion['00:00:00 04/03/2016'].groups!['New Zealand Balclutha'], stat(2, 6, 5, 5.5, 5.5));
   });
 
-  test('every metric, exact: answered, asr, acd, billing_seconds, percentiles', async () => {
-    const metrics = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles'];
+  test('every metric, exact: answered, calls, asr, acd, billing_seconds, percentiles', async () => {
+    const metrics = ['answered', 'calls', 'asr', 'acd', 'billing_seconds', 'percentiles'];
     assert.deepEqual(await ask('monthly', { timezone: 'Pacific/Auckland', metrics, time_format: 'iso' }), {
       '2016-03-01T00:00:00+13:00': {
         ...stat(6, 79, 5, 6.5, 19),
         answered: 5,
+        calls: 4,
         asr: 5 / 6,
         acd: 109 / 5,
         billing_seconds: { max: 79, min: 0, median: 6.5, mean: 109 / 6, sum: 109 },
@@ -119,22 +134,14 @@ describe('statistics() exact answers (DuckDB)', () => {
     // docs/filters.md: a zone field is NULL when the call has no zone; an id the table does not
     // hold (a deleted zone, calls copied from another store) must not become a region " ".
     await t.store.insertCalls([
-      {
+      call({
         account_id: 'ghost',
         call_id: 'g1',
         call_time: T0,
-        call_direction: 'inbound',
-        caller_id_name: null,
-        caller_id_number: null,
-        callee_id_number: null,
         caller_zone_id: 2_000_000_000,
-        callee_zone_id: null,
         duration_seconds: 1,
         billing_seconds: 1,
-        ringing_seconds: null,
-        unanswered: false,
-        hangup_cause: null,
-      },
+      }),
     ]);
     for (const grouping of ['caller_country', 'caller_region']) {
       const answer = await ask('daily', { grouping }, 'ghost');
@@ -144,22 +151,14 @@ describe('statistics() exact answers (DuckDB)', () => {
   });
 
   test(`more than ${MAX_BUCKETS} buckets is a 400 that says to narrow call_time`, async () => {
-    const far = (id: string, year: number): Call => ({
-      account_id: 'wide',
-      call_id: id,
-      call_time: Date.UTC(year, 0, 1) / 1000,
-      call_direction: 'inbound',
-      caller_id_name: null,
-      caller_id_number: null,
-      callee_id_number: null,
-      caller_zone_id: null,
-      callee_zone_id: null,
-      duration_seconds: 1,
-      billing_seconds: 1,
-      ringing_seconds: null,
-      unanswered: false,
-      hangup_cause: null,
-    });
+    const far = (id: string, year: number): Call =>
+      call({
+        account_id: 'wide',
+        call_id: id,
+        call_time: Date.UTC(year, 0, 1) / 1000,
+        duration_seconds: 1,
+        billing_seconds: 1,
+      });
     await t.store.insertCalls([far('a', 2000), far('b', 2012)]); // ~105,000 hours apart
     await assert.rejects(ask('hourly', {}, 'wide'), (e: unknown) => {
       assert.ok(e instanceof CallstatsError);

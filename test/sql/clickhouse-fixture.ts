@@ -5,6 +5,7 @@ import type { FilterNode } from '../../src/query/ast.js';
 import { createRequire } from 'node:module';
 import { chdbDir, onChdb, type ChdbDir } from '../helpers/chdb.js';
 import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse-server.js';
+import { CALLS_COLUMNS_DDL } from '../../src/store/clickhouse/ddl.js';
 import { FIXTURE_CALLS, FIXTURE_ZONES } from './fixture-rows.js';
 
 /** A throw-away ClickHouse server holding the calls/zones tables and the five fixture calls. */
@@ -61,10 +62,7 @@ export async function clickhouseFixture(): Promise<ClickHouseFixture> {
   }
   // Column types of the store's calls table (src/store/clickhouse/ddl.ts) and of its zones view.
   await client.command({
-    query: `CREATE TABLE calls (account_id String, call_id String, call_time Int64,
-      call_direction Enum8('inbound' = 1, 'outbound' = 2), caller_id_name Nullable(String), caller_id_number Nullable(String),
-      callee_id_number Nullable(String), caller_zone_id Nullable(Int32), callee_zone_id Nullable(Int32), duration_seconds Int32,
-      billing_seconds Int32, ringing_seconds Nullable(Int32), unanswered UInt8, hangup_cause Nullable(String))
+    query: `CREATE TABLE calls (${CALLS_COLUMNS_DDL})
       ENGINE = MergeTree ORDER BY (account_id, call_time, call_id)`,
   });
   await client.command({

@@ -3,17 +3,18 @@ import { compileWhere, requiredZoneJoins } from '../../src/sql/compile-filter.js
 import { duckdbDialect } from '../../src/sql/duckdb.js';
 import { zoneJoinSql } from '../../src/sql/field-sql.js';
 import type { FilterNode } from '../../src/query/ast.js';
+import { CALL_COLUMN_DEFS } from '../../src/core/call.js';
+import { duckdbColumnType } from '../../src/store/duckdb/schema.js';
 import { FIXTURE_CALLS, FIXTURE_ZONES } from './fixture-rows.js';
 
 /** A fresh in-memory DuckDB holding the calls/zones tables and the five fixture calls. */
 export async function fixtureDb(): Promise<DuckDBConnection> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
-  await conn.run(`CREATE TABLE calls (account_id VARCHAR, call_id VARCHAR, call_time BIGINT, call_direction VARCHAR,
-    caller_id_name VARCHAR, caller_id_number VARCHAR, callee_id_number VARCHAR, caller_zone_id INTEGER, callee_zone_id INTEGER,
-    duration_seconds INTEGER, billing_seconds INTEGER, ringing_seconds INTEGER, unanswered BOOLEAN, hangup_cause VARCHAR)`);
+  await conn.run(`CREATE TABLE calls (${CALL_COLUMN_DEFS.map((c) => `${c.name} ${duckdbColumnType(c)}`).join(', ')})`);
   await conn.run('CREATE TABLE zones (id INTEGER, prefix VARCHAR, country VARCHAR, description VARCHAR, source VARCHAR, active BOOLEAN)');
-  for (const row of FIXTURE_CALLS) await insert(conn, 'calls', row);
+  // In the table's column order (the registry's), whatever order the literal spells.
+  for (const row of FIXTURE_CALLS) await insert(conn, 'calls', Object.fromEntries(CALL_COLUMN_DEFS.map((c) => [c.name, row[c.name]])));
   for (const row of FIXTURE_ZONES) await insert(conn, 'zones', row);
   return conn;
 }

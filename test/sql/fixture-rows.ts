@@ -2,24 +2,11 @@
  * The rows both SQL fixtures load (duckdb-fixture.ts, clickhouse-fixture.ts): five calls chosen to
  * exercise NULLs, zones with and without a description, quotes, backslashes and case.
  */
+import type { Call } from '../../src/core/call.js';
+import { call as baseCall } from '../helpers/call.js';
 
-/** One calls row, in the column order of the calls table. */
-export interface FixtureCall {
-  account_id: string;
-  call_id: string;
-  call_time: number;
-  call_direction: 'inbound' | 'outbound';
-  caller_id_name: string | null;
-  caller_id_number: string | null;
-  callee_id_number: string | null;
-  caller_zone_id: number | null;
-  callee_zone_id: number | null;
-  duration_seconds: number;
-  billing_seconds: number;
-  ringing_seconds: number | null;
-  unanswered: boolean;
-  hangup_cause: string | null;
-}
+/** One calls row. */
+export type FixtureCall = Call;
 
 type Row = [
   call_id: string,
@@ -40,7 +27,7 @@ type Row = [
 const call = (...r: Row): FixtureCall => {
   const [call_id, call_time, call_direction, caller_id_name, caller_id_number, callee_id_number, caller_zone_id, callee_zone_id] = r;
   const [, , , , , , , , duration_seconds, billing_seconds, ringing_seconds, unanswered, hangup_cause] = r;
-  return {
+  return baseCall({
     account_id: 'acc',
     call_id,
     call_time,
@@ -55,7 +42,7 @@ const call = (...r: Row): FixtureCall => {
     ringing_seconds,
     unanswered,
     hangup_cause,
-  };
+  });
 };
 
 export const FIXTURE_CALLS: readonly FixtureCall[] = [

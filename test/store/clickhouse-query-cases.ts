@@ -14,6 +14,7 @@ import { statistics } from '../../src/report/statistics.js';
 import type { ZoneService } from '../../src/zones/zone-service.js';
 import type { Store } from '../../src/store/store.js';
 import { PERIODS } from '../../src/time/index.js';
+import { call } from '../helpers/call.js';
 
 export const CONFIG = loadConfig({ CALLSTATS_STORE: 'duckdb:unused' });
 export const ACCOUNTS = ['acc-main', 'acc-other'] as const;
@@ -66,28 +67,33 @@ export function makeCalls(zones: readonly Zone[]): Call[] {
       const billing = rng.chance(0.3) ? 0 : Math.min(duration, rng.int(4000));
       // Every tenth call shares its second with the previous one: call_id breaks the tie.
       const time = i % 10 === 9 ? calls[calls.length - 1].call_time : from + rng.int(to - from);
-      calls.push({
-        account_id: i % 7 === 0 ? ACCOUNTS[1] : ACCOUNTS[0],
-        call_id: `${pick(['id', 'ID', 'z', 'a?b', "q'"])}-${(i * 7919) % 1000}-${i}`,
-        call_time: time,
-        call_direction: rng.chance(0.5) ? 'inbound' : 'outbound',
-        caller_id_name: pick(NAMES),
-        caller_id_number: rng.chance(0.1) ? null : `+64${rng.int(1000)}`,
-        callee_id_number: rng.chance(0.1) ? null : `+61${rng.int(1000)}`,
-        caller_zone_id: pick(zoneIds),
-        callee_zone_id: pick(zoneIds),
-        duration_seconds: duration,
-        billing_seconds: billing,
-        ringing_seconds: rng.chance(0.2) ? null : rng.int(40),
-        unanswered: billing === 0,
-        hangup_cause: pick(CAUSES),
-      });
+      calls.push(
+        call({
+          account_id: i % 7 === 0 ? ACCOUNTS[1] : ACCOUNTS[0],
+          call_id: `${pick(['id', 'ID', 'z', 'a?b', "q'"])}-${(i * 7919) % 1000}-${i}`,
+          call_time: time,
+          call_direction: rng.chance(0.5) ? 'inbound' : 'outbound',
+          caller_id_name: pick(NAMES),
+          caller_id_number: rng.chance(0.1) ? null : `+64${rng.int(1000)}`,
+          callee_id_number: rng.chance(0.1) ? null : `+61${rng.int(1000)}`,
+          caller_zone_id: pick(zoneIds),
+          callee_zone_id: pick(zoneIds),
+          duration_seconds: duration,
+          billing_seconds: billing,
+          ringing_seconds: rng.chance(0.2) ? null : rng.int(40),
+          unanswered: billing === 0,
+          hangup_cause: pick(CAUSES),
+          // Legs of a few hundred interactions, or none: `calls` counts distinct ones.
+          interaction_id: rng.chance(0.3) ? null : `63724403398-${rng.int(300)}`,
+          resource_type: pick([null, 'offnet-origination', 'offnet-termination', 'onnet-origination']),
+        }),
+      );
     }
   }
   return calls;
 }
 
-const ALL_METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles'];
+const ALL_METRICS = ['answered', 'asr', 'acd', 'billing_seconds', 'percentiles', 'calls'];
 const ZONES = ['UTC', 'Pacific/Auckland', 'Asia/Kathmandu', 'America/New_York'];
 const GROUPS = [
   'call_direction',
@@ -99,6 +105,7 @@ const GROUPS = [
   'callee_country',
   'caller_region',
   'callee_region',
+  'resource_type',
 ];
 
 /** The filters exercised: every operator, field-to-field, nested or/and, both zone sides at once. */

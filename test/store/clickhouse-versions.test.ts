@@ -16,7 +16,7 @@ test('features follow the server version: none on 18.16 or unknown, quantilesExa
   assert.deepEqual(clickhouseFeatures('26.7.2.1'), { groupingSets: true, exactInclusive: true });
 });
 
-const grouped = { grouped: true, answered: false, billing: false, percentiles: false };
+const grouped = { grouped: true, answered: false, billing: false, percentiles: false, calls: false };
 
 test('18.16 aggregation: per-bucket and per-group GROUP BYs in a UNION ALL, medians from sorted arrays', () => {
   const median = (a: string) =>

@@ -18,9 +18,13 @@ after(async () => {
   await server?.stop();
 });
 
-test('init twice is harmless and records schema version 1', async () => {
+test('init twice is harmless and records schema version 4 (1, then the Kazoo columns)', async () => {
   await store.init();
-  assert.deepEqual(await store.all({ sql: 'SELECT max(version) AS v FROM schema_version', params: [] }), [{ v: 1 }]);
+  assert.deepEqual(await store.all({ sql: 'SELECT max(version) AS v FROM schema_version', params: [] }), [{ v: 4 }]);
+  assert.deepEqual(await store.all({ sql: 'SELECT version FROM schema_version ORDER BY version', params: [] }), [
+    { version: 1 },
+    { version: 4 },
+  ]);
 });
 
 test('re-sent and overlapping batches never count twice; duplicates are reported exactly', async () => {

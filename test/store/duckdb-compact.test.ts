@@ -2,24 +2,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
 import { freshStore } from '../helpers/store.js';
+import { call as baseCall } from '../helpers/call.js';
 
 function call(account: string, id: number, t: number): Call {
-  return {
+  return baseCall({
     account_id: account,
     call_id: `c${id}`,
     call_time: t,
     call_direction: id % 2 ? 'inbound' : 'outbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: id % 97,
     billing_seconds: id % 3 ? id % 50 : 0,
-    ringing_seconds: null,
     unanswered: id % 3 === 0,
-    hangup_cause: null,
-  };
+  });
 }
 
 describe('DuckDB compaction', () => {

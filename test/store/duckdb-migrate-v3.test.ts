@@ -7,24 +7,18 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/duckdb/schema.js';
 import type { Call } from '../../src/core/call.js';
+import { call as baseCall } from '../helpers/call.js';
 
 function call(account: string, id: string, t: number): Call {
-  return {
+  return baseCall({
     account_id: account,
     call_id: id,
     call_time: t,
-    call_direction: 'inbound',
-    caller_id_name: null,
     caller_id_number: '+6421000000',
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: t % 100,
     billing_seconds: t % 50,
-    ringing_seconds: null,
     unanswered: t % 3 === 0,
-    hangup_cause: null,
-  };
+  });
 }
 
 test('migration 3 drops the calls key index, keeps every call in sorted order, and duplicates are still refused', async () => {

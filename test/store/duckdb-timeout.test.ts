@@ -10,6 +10,7 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
+import { call as baseCall } from '../helpers/call.js';
 
 const TIMEOUT_MS = 1000;
 /** The 503 must come within the timeout and this margin (a loaded 2-core machine). */
@@ -21,22 +22,13 @@ const SLOW = {
 };
 
 function call(id: string): Call {
-  return {
+  return baseCall({
     account_id: 'acctTimeout',
     call_id: id,
     call_time: 1_700_000_000,
-    call_direction: 'inbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: 10,
     billing_seconds: 5,
-    ringing_seconds: null,
-    unanswered: false,
-    hangup_cause: null,
-  };
+  });
 }
 
 /** How long `work` took to fail, and with what. */

@@ -9,6 +9,7 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
+import { call } from '../helpers/call.js';
 
 const ACCOUNT = 'acct00000000000000000000000000a1';
 const T0 = Date.UTC(2024, 0, 1) / 1000;
@@ -19,22 +20,15 @@ const ROUNDS = 12;
 const POLLERS = 4;
 
 function seedCall(i: number): Call {
-  return {
+  return call({
     account_id: ACCOUNT,
     call_id: `seed${i}`,
     call_time: T0 + i * 60,
     call_direction: 'outbound',
-    caller_id_name: null,
-    caller_id_number: null,
-    callee_id_number: null,
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: i % 97,
     billing_seconds: i % 50,
-    ringing_seconds: null,
     unanswered: i % 50 === 0,
-    hangup_cause: null,
-  };
+  });
 }
 
 describe('read your writes on the embedded store', () => {

@@ -4,6 +4,7 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { freshStore } from '../helpers/store.js';
 import type { Call } from '../../src/core/call.js';
+import { call as baseCall } from '../helpers/call.js';
 
 const prefixes = ['643412', '61412', '1212', '4420'];
 
@@ -20,22 +21,16 @@ test('zone ids survive a restart, a rebuild of the default table and a re-zone',
   );
   const total = (await f.store.listZones()).length;
 
-  const call: Call = {
+  const call: Call = baseCall({
     account_id: 'a',
     call_id: 'z1',
     call_time: 1_600_000_000,
     call_direction: 'outbound',
-    caller_id_name: null,
     caller_id_number: '+6434123456',
     callee_id_number: '+61412345678',
-    caller_zone_id: null,
-    callee_zone_id: null,
     duration_seconds: 5,
     billing_seconds: 5,
-    ringing_seconds: null,
-    unanswered: false,
-    hangup_cause: null,
-  };
+  });
   await f.store.insertCalls([call]);
 
   const rebuilt = await f.zones.rebuildDefault(f.store);

@@ -6,6 +6,7 @@ import { csvChunks, recordsPage } from '../../report/records.js';
 import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../../report/request.js';
 import { statistics } from '../../report/statistics.js';
 import { accountIsEmpty } from '../../report/account-empty.js';
+import { withCreatedRange } from '../../report/created-range.js';
 import { success } from '../envelope.js';
 import { csvSchema, docOnly, jsonSchema, statisticsSchema } from '../schemas.js';
 
@@ -19,9 +20,9 @@ function rawQuery(request: FastifyRequest): unknown {
   return q;
 }
 
-/** Parses the request's query with the configured defaults. */
+/** Parses the request's query with the configured defaults, and Kazoo's created_from/created_to. */
 export function requestQuery(app: FastifyInstance, request: FastifyRequest): ParsedQuery {
-  return parseApiQuery(rawQuery(request), app.ctx.config);
+  return withCreatedRange(parseApiQuery(rawQuery(request), app.ctx.config), request.query as Record<string, unknown>);
 }
 
 /** SPEC 2.4–2.5: statistics per period, and the matching records as CSV or JSON pages. */

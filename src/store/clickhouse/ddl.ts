@@ -3,6 +3,8 @@
  * current releases, and is idempotent (IF NOT EXISTS), so a migration cut short by a crash re-runs.
  */
 
+import { CALL_COLUMN_DEFS, CALLS_SCHEMA_VERSION, columnsAddedIn, type CallColumnDef } from '../../core/call.js';
+
 /** Table names as seen by queries; in cluster mode `calls`/`call_ids` are Distributed tables over `*_local`. */
 export interface Layout {
   database: string;
@@ -25,24 +27,26 @@ export function callTableEngine(layout: Layout, table: string): string {
   return `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${layout.database}/${table}', '{replica}')`;
 }
 
-export const SCHEMA_VERSION = 1;
+/**
+ * :TRICKY: ClickHouse numbers its migrations with the calls schema version of core/call.ts, which
+ * DuckDB shares: 1 is the first release, 2 and 3 were DuckDB-only changes, 4 added Kazoo's fields.
+ */
+export const SCHEMA_VERSION = CALLS_SCHEMA_VERSION;
 
-/** Columns of the calls table, in CALL_COLUMNS order. */
-export const CALLS_COLUMNS_DDL = `
-  account_id String,
-  call_id String,
-  call_time Int64,
-  call_direction Enum8('inbound' = 1, 'outbound' = 2),
-  caller_id_name Nullable(String),
-  caller_id_number Nullable(String),
-  callee_id_number Nullable(String),
-  caller_zone_id Nullable(Int32),
-  callee_zone_id Nullable(Int32),
-  duration_seconds Int32,
-  billing_seconds Int32,
-  ringing_seconds Nullable(Int32),
-  unanswered UInt8,
-  hangup_cause Nullable(String)`;
+/** ClickHouse's type of a calls column (core/call.ts). 18.16 has no Bool: booleans are UInt8 0/1. */
+export function clickhouseColumnType(c: CallColumnDef): string {
+  const type = {
+    text: 'String',
+    direction: "Enum8('inbound' = 1, 'outbound' = 2)",
+    int32: 'Int32',
+    int64: 'Int64',
+    boolean: 'UInt8',
+  }[c.kind];
+  return c.nullable ? `Nullable(${type})` : type;
+}
+
+/** Columns of the calls table, in CALL_COLUMNS order, from the registry. */
+export const CALLS_COLUMNS_DDL = CALL_COLUMN_DEFS.map((c) => `\n  ${c.name} ${clickhouseColumnType(c)}`).join(',');
 
 /** The table that stores rows on this server: the table itself, or its `_local` shard in cluster mode. */
 export function localTable(layout: Layout, table: 'calls' | 'call_ids'): string {
@@ -58,6 +62,8 @@ export const SCHEMA_VERSION_DDL = `CREATE TABLE IF NOT EXISTS schema_version (
 export interface Migration {
   version: number;
   statements(layout: Layout): string[];
+  /** Calls columns to add to these tables where missing, after the statements. */
+  addColumns?: { tables(layout: Layout): string[]; columns: readonly CallColumnDef[] };
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -129,4 +135,33 @@ ENGINE = Distributed(${layout.cluster}, ${layout.database}, ${table}_local, city
       return statements;
     },
   },
+  ...addedColumnMigrations(),
 ];
+
+/**
+ * Versions 4 and later add the registry's new columns to a store made before them. A new store's
+ * calls table already has every column (CREATE ... IF NOT EXISTS in 1 reads CALLS_COLUMNS_DDL).
+ * :TRICKY: 18.16 has no ADD COLUMN IF NOT EXISTS, so the runner (schema.ts) reads the columns a
+ * table has and adds only the missing ones; a migration cut short therefore re-runs cleanly. Old
+ * calls read NULL. In cluster mode the Distributed table has its own column list and is altered too.
+ */
+function addedColumnMigrations(): Migration[] {
+  const out: Migration[] = [];
+  for (let version = 4; version <= CALLS_SCHEMA_VERSION; version++) {
+    out.push({
+      version,
+      statements: () => [],
+      addColumns: {
+        tables: (layout) => (layout.cluster ? [localTable(layout, 'calls'), 'calls'] : ['calls']),
+        columns: columnsAddedIn(version),
+      },
+    });
+  }
+  return out;
+}
+
+/** The ALTER adding `columns` to `table`, or undefined when there are none. */
+export function addColumnsSql(table: string, columns: readonly CallColumnDef[]): string | undefined {
+  if (columns.length === 0) return undefined;
+  return `ALTER TABLE ${table} ${columns.map((c) => `ADD COLUMN ${c.name} ${clickhouseColumnType(c)}`).join(', ')}`;
+}

@@ -1,7 +1,7 @@
 import type { Connection } from './connection.js';
-import { MIGRATIONS, SCHEMA_VERSION_DDL, type Layout } from './ddl.js';
 import { ensureAccountSchema } from './keys.js';
 import { clickhouseString } from './literal.js';
+import { addColumnsSql, MIGRATIONS, SCHEMA_VERSION_DDL, type Layout } from './ddl.js';
 
 /**
  * Brings every server of the store to the current schema. Fills in `layout.replicated` for a cluster
@@ -56,6 +56,19 @@ export async function migrate(admin: Connection, conn: Connection, layout: Layou
   for (const migration of MIGRATIONS) {
     if (migration.version <= v) continue;
     for (const statement of migration.statements(layout)) await conn.command(statement);
+    if (migration.addColumns) {
+      for (const table of migration.addColumns.tables(layout)) {
+        const present = await conn.rows<{ name: string }>(
+          `SELECT name FROM system.columns WHERE database = currentDatabase() AND table = '${table}'`,
+        );
+        const have = new Set(present.map((r) => r.name));
+        const sql = addColumnsSql(
+          table,
+          migration.addColumns.columns.filter((c) => !have.has(c.name)),
+        );
+        if (sql) await conn.command(sql);
+      }
+    }
     await conn.command(`INSERT INTO schema_version (version, applied_at) VALUES (${migration.version}, ${Math.floor(Date.now() / 1000)})`);
   }
   await ensureAccountSchema(conn);

@@ -1,4 +1,4 @@
-import type { Call } from '../../core/call.js';
+import { CALL_COLUMN_DEFS, type Call, type ColumnKind } from '../../core/call.js';
 
 /**
  * TabSeparated encoding. The JS client has no RowBinary, and TSV is the cheapest text format for the
@@ -20,10 +20,6 @@ export function tsvString(value: string): string {
   return SPECIAL.test(value) ? escapeSlow(value) : value;
 }
 
-function nullableString(value: string | null): string {
-  return value === null ? '\\N' : SPECIAL.test(value) ? escapeSlow(value) : value;
-}
-
 function badInteger(field: string, value: unknown): Error {
   return new Error(`${field} must be an integer, not ${String(value)}`);
 }
@@ -33,10 +29,6 @@ function badInteger(field: string, value: unknown): Error {
 function int32(value: number, field: string): number {
   if ((value | 0) !== value) throw badInteger(field, value);
   return value;
-}
-
-function nullableInt32(value: number | null, field: string): number | string {
-  return value === null ? '\\N' : int32(value, field);
 }
 
 function int64(value: number, field: string): number {
@@ -63,6 +55,35 @@ function joinRows(fields: (string | number)[]): string {
   return fields.length === 0 ? '' : fields.join('\t') + '\n';
 }
 
+/** The TSV expression of one column of `c` (core/call.ts kinds); NULL is `\\N`. */
+function fieldExpression(name: string, kind: ColumnKind, nullable: boolean): string {
+  const v = `c.${name}`;
+  const value = {
+    text: `tsvString(${v})`,
+    direction: `direction(${v})`,
+    int32: `int32(${v}, '${name}')`,
+    int64: `int64(${v}, '${name}')`,
+    boolean: `(${v} ? 1 : 0)`,
+  }[kind];
+  return nullable ? `(${v} === null || ${v} === undefined ? '\\\\N' : ${value})` : value;
+}
+
+/**
+ * Appends one call's fields to `f` (CALL_COLUMNS order), compiled once from the column registry.
+ * :TRICKY: generated, not a loop over the registry: a loop reads `c[name]` with a changing key,
+ * which V8 cannot specialise, and encoded about 2.3x slower than these straight-line property
+ * reads (docs/clickhouse.md, "Insert throughput"). Names are registry identifiers (checked).
+ */
+const appendRow = ((): ((c: Call, f: (string | number)[]) => void) => {
+  for (const c of CALL_COLUMN_DEFS) if (!/^[a-z_][a-z0-9_]*$/.test(c.name)) throw new Error(`bad column name ${c.name}`);
+  const [first, ...rest] = CALL_COLUMN_DEFS;
+  const body =
+    `startRow(f, ${fieldExpression(first.name, first.kind, first.nullable)});\n` +
+    `f.push(${rest.map((c) => fieldExpression(c.name, c.kind, c.nullable)).join(',\n  ')});`;
+  const make = new Function('tsvString', 'direction', 'int32', 'int64', 'startRow', `return function appendRow(c, f) {\n${body}\n};`);
+  return make(tsvString, direction, int32, int64, startRow) as (c: Call, f: (string | number)[]) => void;
+})();
+
 /**
  * The calls rows of a batch (CALL_COLUMNS order) as one TSV text.
  * :TRICKY: built as one array of values and one join, not `row + '\t' + ...` per field: each `+`
@@ -71,24 +92,7 @@ function joinRows(fields: (string | number)[]): string {
  */
 export function callsTsv(calls: readonly Call[]): string {
   const f: (string | number)[] = [];
-  for (const c of calls) {
-    startRow(f, tsvString(c.account_id));
-    f.push(
-      tsvString(c.call_id),
-      int64(c.call_time, 'call_time'),
-      direction(c.call_direction),
-      nullableString(c.caller_id_name),
-      nullableString(c.caller_id_number),
-      nullableString(c.callee_id_number),
-      nullableInt32(c.caller_zone_id, 'caller_zone_id'),
-      nullableInt32(c.callee_zone_id, 'callee_zone_id'),
-      int32(c.duration_seconds, 'duration_seconds'),
-      int32(c.billing_seconds, 'billing_seconds'),
-      nullableInt32(c.ringing_seconds, 'ringing_seconds'),
-      c.unanswered ? 1 : 0,
-      nullableString(c.hangup_cause),
-    );
-  }
+  for (const c of calls) appendRow(c, f);
   return joinRows(f);
 }
 

@@ -1,3 +1,24 @@
+import { CALLS_SCHEMA_VERSION, columnsAddedIn, type CallColumnDef } from '../../core/call.js';
+
+/** DuckDB's type of a calls column (core/call.ts), with NOT NULL where the registry says so. */
+export function duckdbColumnType(c: CallColumnDef): string {
+  const type = { text: 'VARCHAR', direction: 'VARCHAR', int32: 'INTEGER', int64: 'BIGINT', boolean: 'BOOLEAN' }[c.kind];
+  return c.nullable ? type : `${type} NOT NULL`;
+}
+
+/**
+ * The migrations after 3 come from the column registry: version v adds the columns whose `since` is v,
+ * nullable, so every stored call reads NULL for them (ALTER TABLE ... ADD COLUMN is a metadata change
+ * in DuckDB: no rewrite of the calls).
+ */
+function addedColumnMigrations(): string[][] {
+  const out: string[][] = [];
+  for (let v = 4; v <= CALLS_SCHEMA_VERSION; v++) {
+    out.push(columnsAddedIn(v).map((c) => `ALTER TABLE calls ADD COLUMN IF NOT EXISTS ${c.name} ${duckdbColumnType(c)}`));
+  }
+  return out;
+}
+
 /**
  * DuckDB schema and migrations. Each migration is a list of statements applied in one
  * transaction; `schema_version` records the last one applied. Never edit a released migration:
@@ -74,6 +95,8 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE calls_v3 RENAME TO calls`,
     `UPDATE store_meta SET value = (SELECT count(*) FROM calls) WHERE key = 'sorted_rows'`,
   ],
+  // 4 and later: the columns the registry added (interaction_id, resource_type ... in 4).
+  ...addedColumnMigrations(),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
