@@ -321,7 +321,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'compact',
-    summary: "re-sort the embedded store's calls by account and time (faster reads)",
+    summary: "sort the embedded store's newly stored calls by account and time (faster reads)",
     synopsis: '',
     flags: {},
     examples: ['callstats compact'],

@@ -38,6 +38,10 @@ export interface Config {
   kazooToken: string | undefined;
   /** `CALLSTATS_LOG_LEVEL` (default `warn`): pino log level of `serve`. */
   logLevel: string;
+  /** `CALLSTATS_MAINTENANCE_CALLS` (default 100000; `0` disables): `serve` sorts the new calls once this many wait. */
+  maintenanceCalls: number;
+  /** `CALLSTATS_MAINTENANCE_IDLE` (s, default 30): `serve` sorts waiting new calls once none arrived for this long. */
+  maintenanceIdleMs: number;
 }
 
 /** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
@@ -84,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     duckdbMemory: env.CALLSTATS_DUCKDB_MEMORY,
     importWorkers: Number(env.CALLSTATS_IMPORT_WORKERS ?? Math.min(2, availableParallelism())),
     logLevel: env.CALLSTATS_LOG_LEVEL ?? 'warn',
+    maintenanceCalls: envCount(env, 'CALLSTATS_MAINTENANCE_CALLS', 100_000),
+    maintenanceIdleMs: envSeconds(env, 'CALLSTATS_MAINTENANCE_IDLE', 30) * 1000,
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,
@@ -99,5 +105,14 @@ function envSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, not '${raw}'`);
+  return n;
+}
+
+/** A non-negative whole number from the environment, or the default. */
+function envCount(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not '${raw}'`);
   return n;
 }
