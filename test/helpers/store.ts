@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
-import { SCHEMA_VERSION } from '../../src/store/duckdb/schema.js';
+import { createHash } from 'node:crypto';
+import { MIGRATIONS } from '../../src/store/duckdb/schema.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 
 /**
@@ -13,7 +14,10 @@ import { ZoneService } from '../../src/zones/zone-service.js';
 export async function freshStore(
   defaultCountry?: string,
 ): Promise<{ store: DuckDBStore; zones: ZoneService; dir: string; path: string; cleanup(): Promise<void> }> {
-  const template = join(tmpdir(), `callstats-test-template-v1-s${SCHEMA_VERSION}-${process.getuid?.() ?? 0}.duckdb`);
+  // Named by the migrations' text, not only their count: two branches may each add a different
+  // migration with the same number, and the machine's /tmp is shared.
+  const schema = createHash('sha1').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 12);
+  const template = join(tmpdir(), `callstats-test-template-v1-s${schema}-${process.getuid?.() ?? 0}.duckdb`);
   if (!existsSync(template)) {
     const building = `${template}.${process.pid}.tmp`;
     const s = new DuckDBStore(building);

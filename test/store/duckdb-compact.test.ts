@@ -1,6 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../src/core/call.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
+import { MIGRATIONS } from '../../src/store/duckdb/schema.js';
 import { freshStore } from '../helpers/store.js';
 
 function call(account: string, id: number, t: number): Call {
@@ -84,4 +90,46 @@ describe('DuckDB compaction (incremental maintenance)', () => {
     assert.equal(await f.store.countCalls(), 5701);
     assert.deepEqual((await f.store.compact()).rows, 0, 'an empty tail is a no-op');
   });
+});
+
+test('migration 4 moves the calls stored since the last compaction into the tail; the sorted ones stay', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callstats-migrate-v4-'));
+  const path = join(dir, 'old.duckdb');
+  try {
+    // A store as schema 3 left it: three calls compacted, then two more appended.
+    const db = await DuckDBInstance.create(path);
+    const c = await db.connect();
+    await c.run('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    for (const [i, m] of MIGRATIONS.slice(0, 3).entries()) {
+      for (const stmt of m) await c.run(stmt);
+      await c.run('INSERT INTO schema_version VALUES ($1)', [i + 1]);
+    }
+    const insert = (account: string, id: string, t: number) =>
+      c.run(`INSERT INTO calls VALUES ($1, $2, $3, 'inbound', NULL, NULL, NULL, NULL, NULL, 10, 5, NULL, false, NULL)`, [account, id, t]);
+    await insert('a', 'c1', 100);
+    await insert('a', 'c2', 200);
+    await insert('b', 'c3', 50);
+    await c.run(`UPDATE store_meta SET value = 3 WHERE key = 'sorted_rows'`);
+    await insert('a', 'c4', 10);
+    await insert('b', 'c5', 5);
+    c.closeSync();
+    db.closeSync();
+
+    const store = new DuckDBStore(path);
+    await store.init();
+    try {
+      const ids = async (table: string) =>
+        (await store.all({ sql: `SELECT call_id FROM ${table} ORDER BY rowid`, params: [] })).map((r) => r.call_id);
+      assert.deepEqual(await ids('calls_sorted'), ['c1', 'c2', 'c3']);
+      assert.deepEqual(await ids('calls_tail'), ['c4', 'c5']);
+      assert.equal(await store.unsortedCalls(), 2);
+      assert.equal(await store.countCalls(), 5);
+      assert.equal((await store.compact()).rows, 2);
+      assert.deepEqual(await ids('calls_sorted'), ['c1', 'c2', 'c3', 'c4', 'c5']);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -74,9 +74,10 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE calls_v3 RENAME TO calls`,
     `UPDATE store_meta SET value = (SELECT count(*) FROM calls) WHERE key = 'sorted_rows'`,
   ],
-  // 4: sorted calls and a small unsorted tail, read as one view (maintenance.ts says why). Calls
-  // stored before it that compaction had not sorted yet stay in calls_sorted, where they cost what
-  // they cost before; every later call lands in calls_tail.
+  // 4: sorted calls and a small unsorted tail, read as one view (maintenance.ts says why). The
+  // calls stored since the last compaction move to the tail, so the next maintenance step sorts
+  // them: until schema 4 calls were only appended (migration 3 and compact rewrote whole tables),
+  // so row ids are dense and those calls are the rows from `sorted_rows` on.
   [
     `ALTER TABLE calls RENAME TO calls_sorted`,
     `CREATE TABLE calls_tail (
@@ -95,6 +96,8 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
       unanswered BOOLEAN NOT NULL,
       hangup_cause VARCHAR
     )`,
+    `INSERT INTO calls_tail SELECT * FROM calls_sorted WHERE rowid >= (SELECT value FROM store_meta WHERE key = 'sorted_rows') ORDER BY rowid`,
+    `DELETE FROM calls_sorted WHERE rowid >= (SELECT value FROM store_meta WHERE key = 'sorted_rows')`,
     `CREATE VIEW calls AS SELECT * FROM calls_sorted UNION ALL SELECT * FROM calls_tail`,
   ],
 ];
