@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/core/config.js';
 import type { Call } from '../../src/core/call.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
+import { startMaintenance } from '../../src/cli/maintenance-loop.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 
@@ -190,4 +191,44 @@ describe('DuckDB incremental maintenance', () => {
       rmSync(path, { force: true });
     }
   });
+});
+
+test("serve's maintenance runs after CALLSTATS_MAINTENANCE_CALLS new calls, and after CALLSTATS_MAINTENANCE_IDLE with fewer", async () => {
+  const config = loadConfig({ CALLSTATS_MAINTENANCE_CALLS: '5000', CALLSTATS_MAINTENANCE_IDLE: '3' });
+  assert.deepEqual([config.maintenanceCalls, config.maintenanceIdleMs], [5000, 3000]);
+  assert.deepEqual([loadConfig({}).maintenanceCalls, loadConfig({}).maintenanceIdleMs], [100_000, 30_000]);
+  assert.throws(() => loadConfig({ CALLSTATS_MAINTENANCE_CALLS: '-1' }), /CALLSTATS_MAINTENANCE_CALLS must be a whole number/);
+  const f = await freshStore();
+  const lines: string[] = [];
+  const loop = startMaintenance(f.store, { calls: config.maintenanceCalls, idleMs: config.maintenanceIdleMs }, (l) => lines.push(l));
+  const until = async (what: string, ok: () => Promise<boolean>, ms: number) => {
+    const end = Date.now() + ms;
+    while (!(await ok())) {
+      if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms (${lines.join('; ')})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  try {
+    // 6,000 calls: over the count, sorted at the next look (once a second).
+    const startedCount = Date.now();
+    await f.store.insertCalls(Array.from({ length: 6000 }, (_, i) => seedCall(i)));
+    await until('count trigger', async () => (await f.store.unsortedCalls()) === 0, 2900);
+    assert.ok(Date.now() - startedCount < 2900, 'before the idle time could have passed');
+    // 10 calls: under the count; sorted once none arrived for 3 s, not before.
+    await f.store.insertCalls(Array.from({ length: 10 }, (_, i) => seedCall(10_000 + i)));
+    const startedIdle = Date.now();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await f.store.unsortedCalls(), 10, 'not sorted while the idle time has not passed');
+    await until('idle trigger', async () => (await f.store.unsortedCalls()) === 0, 8000);
+    assert.ok(Date.now() - startedIdle >= 3000);
+    assert.equal(await f.store.countCalls(), 6010);
+    assert.deepEqual(
+      lines.map((l) => l.replace(/ in [\d.]+ s$/, '')),
+      ['callstats: maintenance sorted 6000 new calls', 'callstats: maintenance sorted 10 new calls'],
+    );
+  } finally {
+    loop.stop();
+    await loop.current();
+    await f.cleanup();
+  }
 });
