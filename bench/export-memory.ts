@@ -43,7 +43,7 @@ if (!existsSync(file)) {
 
 const lines: string[] = [];
 if (which.includes('duckdb')) {
-  const cli = prepareCli(root, join(work, `dist-${process.pid}`), 'build');
+  const cli = prepareCli(root, join(root, 'bench/out', `dist-${process.pid}`), 'build');
   const location = `duckdb:${join(work, 'export-2m.duckdb')}`;
   rmSync(join(work, 'export-2m.duckdb'), { force: true });
   rmSync(join(work, 'export-2m.duckdb.wal'), { force: true });

@@ -33,7 +33,8 @@ const q = {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const store = new DuckDBStore(file, { memoryLimit: '2GB' });
+// PROFILE_THREADS=N: DuckDB's threads (default 2, as serve).
+const store = new DuckDBStore(file, { memoryLimit: '2GB', threads: Number(process.env.PROFILE_THREADS ?? 2) });
 await store.init();
 const zones = await ZoneService.open(store, undefined);
 const config = { ...loadConfig({}), rateLimit: 0 };
