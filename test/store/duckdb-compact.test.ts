@@ -133,3 +133,27 @@ test('migration 4 moves the calls stored since the last compaction into the tail
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a tail larger than a run is sorted in runs of at most that many calls, oldest calls first', async () => {
+  const f = await freshStore();
+  try {
+    const calls: Call[] = [];
+    for (let i = 0; i < 2500; i++) calls.push(call(`acct${i % 7}`, i, 1_600_000_000 + ((i * 7919) % 2500) * 60));
+    for (let i = 0; i < 2500; i += 500) await f.store.insertCalls(calls.slice(i, i + 500));
+    const r = await f.store.compact(1000);
+    assert.equal(r.rows, 2500);
+    assert.equal(await f.store.unsortedCalls(), 0);
+    const physical = await f.store.all({ sql: 'SELECT account_id, call_time, call_id FROM calls_sorted ORDER BY rowid', params: [] });
+    const runs = [physical.slice(0, 1000), physical.slice(1000, 2000), physical.slice(2000)];
+    for (const [k, run] of runs.entries()) {
+      assert.deepEqual(run, sortedCopy(run), `run ${k} is sorted`);
+      const ids = new Set(calls.slice(k * 1000, k * 1000 + 1000).map((c) => c.call_id));
+      assert.ok(
+        run.every((row) => ids.has(String(row.call_id))),
+        `run ${k} holds the calls stored ${k * 1000}..${k * 1000 + 999}`,
+      );
+    }
+  } finally {
+    await f.cleanup();
+  }
+});

@@ -73,8 +73,8 @@ export class DuckDBStore implements Store {
   }
 
   /** One incremental maintenance step (maintenance.ts): the tail becomes a sorted run; ingest does not wait. */
-  compact(): Promise<{ rows: number; seconds: number }> {
-    return moveTail(this.db);
+  compact(maxRunRows?: number): Promise<{ rows: number; seconds: number }> {
+    return moveTail(this.db, maxRunRows);
   }
 
   async unsortedCalls(): Promise<number> {

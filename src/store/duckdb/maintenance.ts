@@ -26,23 +26,48 @@ export interface MaintenanceResult {
  * an update of a row that an open transaction deleted commit, and the update would be lost, so
  * those take `maintenanceLock` too.
  */
-export async function moveTail(db: Database): Promise<MaintenanceResult> {
+export async function moveTail(db: Database, maxRunRows = MAX_RUN_ROWS): Promise<MaintenanceResult> {
+  const started = performance.now();
+  let rows = 0;
+  for (;;) {
+    const moved = await moveRun(db, maxRunRows);
+    rows += moved;
+    if (moved < maxRunRows) break;
+  }
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Most calls one run takes: a bulk import's tail is sorted in runs of this size, so one sort's
+ * memory stays bounded and each run still spans several row groups (122,880 rows each) that a
+ * per-account question can skip.
+ */
+export const MAX_RUN_ROWS = 1_000_000;
+
+/** Moves the oldest `maxRows` calls of the tail (all, when fewer) into one sorted run; returns how many. */
+async function moveRun(db: Database, maxRows: number): Promise<number> {
   return db.maintenanceLock.run(async () => {
-    const started = performance.now();
     if (db.reopening) await db.reopening.catch(() => undefined);
     const instance = db.instance;
-    if (!instance) return { rows: 0, seconds: 0 };
+    if (!instance) return 0;
     const c = await instance.connect();
     let rows = 0;
     try {
       await c.run('BEGIN TRANSACTION');
       try {
+        // :TRICKY: the first `maxRows` rows by row id. A batch committed after this transaction
+        // began is appended after every row it sees, so its row ids are higher and it is never
+        // cut (no checkpoint renumbers row ids while this transaction is open).
+        const [cut] = (
+          await c.runAndReadAll(`SELECT rowid AS r FROM calls_tail ORDER BY rowid LIMIT 1 OFFSET ${Math.floor(maxRows)}`)
+        ).getRowObjectsJS();
+        const part = cut === undefined ? '' : ` WHERE rowid < ${String(cut.r)}`;
         // preserve_insertion_order is off (a global setting, and reads are faster without it);
         // DuckDB still appends an ORDER BY's rows in order, and order is only speed, never answers.
         rows = Number(
-          (await c.run('INSERT INTO calls_sorted SELECT * FROM calls_tail ORDER BY account_id, call_time, call_id')).rowsChanged,
+          (await c.run(`INSERT INTO calls_sorted SELECT * FROM calls_tail${part} ORDER BY account_id, call_time, call_id`)).rowsChanged,
         );
-        const deleted = rows === 0 ? 0 : Number((await c.run('DELETE FROM calls_tail')).rowsChanged);
+        const deleted = rows === 0 ? 0 : Number((await c.run(`DELETE FROM calls_tail${part}`)).rowsChanged);
         if (deleted !== rows) throw new Error(`maintenance moved ${rows} calls but removed ${deleted} from the tail`);
         if (rows === 0) await c.run('ROLLBACK');
         else await c.run('COMMIT');
@@ -60,7 +85,7 @@ export async function moveTail(db: Database): Promise<MaintenanceResult> {
     } finally {
       closeQuietly(c);
     }
-    return { rows, seconds: (performance.now() - started) / 1000 };
+    return rows;
   });
 }
 
