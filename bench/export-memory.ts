@@ -7,7 +7,7 @@
  *   node --import tsx bench/export-memory.ts CDRS.ndjson WORKDIR [duckdb,postgres]
  */
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -45,10 +45,12 @@ const lines: string[] = [];
 if (which.includes('duckdb')) {
   const cli = prepareCli(root, join(root, 'bench/out', `dist-${process.pid}`), 'build');
   const location = `duckdb:${join(work, 'export-2m.duckdb')}`;
-  rmSync(join(work, 'export-2m.duckdb'), { force: true });
-  rmSync(join(work, 'export-2m.duckdb.wal'), { force: true });
-  const imp = await cliImport(cli, location, file, 'export-memory import');
-  log(`export-memory: imported ${imp.accepted} calls`);
+  // A store left by an earlier run is reused (its calls are sorted already, so serve starts with no
+  // maintenance to do and the export is measured on its own); delete it to measure from an import.
+  if (!existsSync(join(work, 'export-2m.duckdb'))) {
+    const imp = await cliImport(cli, location, file, 'export-memory import');
+    log(`export-memory: imported ${imp.accepted} calls`);
+  }
   const server = await cliServe(cli, location, 'export-memory');
   try {
     const token = server.firstKey ?? (await cliCreateKey(cli, location));
