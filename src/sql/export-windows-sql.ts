@@ -27,7 +27,7 @@ export function exportSlicesQuery(
   // call_time - lo is never negative here, so truncating division is the floor.
   const k = dialect.intDiv(`(${t} - ${int(range[0])})`, int(slot));
   return {
-    sql: `SELECT ${k} AS k, count(*) AS n FROM ${fromSql(filters, undefined, dialect)} WHERE ${where} GROUP BY 1 ORDER BY 1`,
+    sql: `SELECT ${k} AS k, count(*) AS n FROM ${fromSql(filters, undefined, dialect)} WHERE ${where} GROUP BY k ORDER BY k`,
     params: params.values,
   };
 }
