@@ -10,29 +10,7 @@ import { timedStore } from '../store/timed-store.js';
 import { loadDemo } from './demo.js';
 import { startAmqpFeed, type AmqpFeed } from '../feeds/amqp-feed.js';
 import type { Store } from '../store/store.js';
-
-/** Compacts in the background when many calls arrived since the last compaction (reads stay available). */
-async function compactIfNeeded(store: Store, log: (line: string) => void, metrics: Metrics): Promise<void> {
-  if (!store.compact || !store.unsortedCalls) return;
-  let unsorted: number;
-  try {
-    unsorted = await store.unsortedCalls();
-    const total = await store.countCalls();
-    if (unsorted < 100_000 || unsorted < total * 0.1) return;
-  } catch (err) {
-    log(`callstats: could not check whether the store needs compacting: ${(err as Error).message}`);
-    return;
-  }
-  try {
-    log(`callstats: compacting ${unsorted} newly stored calls in the background ...`);
-    const r = await store.compact();
-    metrics.compacted(r.seconds);
-    log(`callstats: compacted ${r.rows} calls in ${r.seconds.toFixed(1)} s`);
-  } catch (err) {
-    metrics.compacted(undefined);
-    log(`callstats: compaction failed (the store is unchanged): ${(err as Error).message}`);
-  }
-}
+import { startMaintenance, type MaintenanceLoop } from './maintenance-loop.js';
 
 export interface ServeOptions {
   config: Config;
@@ -90,13 +68,15 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
     log(`callstats: created an all-accounts API key (shown once, keep it): ${admin.token}`);
     log(`  try: curl -H 'X-Auth-Token: ${admin.token}' ${url}/v2/accounts/ACCOUNT_ID/call_statistics/countries`);
   }
-  const compaction = compactIfNeeded(store, log, metrics);
+  const maintenance = startMaintenance(store, { calls: config.maintenanceCalls, idleMs: config.maintenanceIdleMs }, log, (seconds) =>
+    metrics.compacted(seconds),
+  );
   const amqpUrl = opts.amqpUrl ?? config.amqpUrl;
   const feed = amqpUrl ? startFeed(amqpUrl, config, store, zones, log, metrics) : undefined;
   if (feed) metrics.watchFeed(() => feed.stats);
   let closing: Promise<void> | undefined;
   const close = () =>
-    (closing ??= Promise.all([feed?.stop(), drain(app, store, compaction, config.shutdownTimeoutMs, removeHandle, log, feed)]).then(
+    (closing ??= Promise.all([feed?.stop(), drain(app, store, maintenance, config.shutdownTimeoutMs, removeHandle, log, feed)]).then(
       () => undefined,
     ));
   return { close, url };
@@ -112,7 +92,7 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
 async function drain(
   app: Awaited<ReturnType<typeof buildApp>>,
   store: Store,
-  compaction: Promise<void>,
+  maintenance: MaintenanceLoop,
   deadlineMs: number,
   removeHandle: () => void,
   log: (line: string) => void,
@@ -121,8 +101,7 @@ async function drain(
   const started = Date.now();
   removeHandle();
   app.drain.closing = true;
-  let compacting = true;
-  void compaction.then(() => (compacting = false));
+  maintenance.stop();
   const closed = app.close();
   let timer: NodeJS.Timeout | undefined;
   const inTime = await Promise.race([
@@ -138,17 +117,17 @@ async function drain(
   // its connection is gone, so its answer would reach nobody. A short grace, then the store closes.
   await app.drain.idle(inTime ? deadlineMs : 750);
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
-  // The background compaction is one transaction: waited for until the deadline, else left
-  // uncommitted. Closing the store under it blocks the event loop until it ends (observed: over
-  // 90 s), so the process then exits without closing: every acknowledged batch is committed in
-  // the WAL, which DuckDB replays on the next open, and the store is as it was before compacting.
+  // A maintenance step is one transaction: waited for until the deadline, else left uncommitted.
+  // Closing the store under it blocks the event loop until it ends, so the process then exits
+  // without closing: every acknowledged batch is committed in the WAL, which DuckDB replays on the
+  // next open, and the unfinished step leaves no trace (the new calls stay in the tail).
   const left = Math.max(0, deadlineMs - (Date.now() - started));
-  await Promise.race([compaction, new Promise((resolve) => setTimeout(resolve, left).unref())]);
-  if (compacting || app.drain.pending > 0) {
+  await Promise.race([maintenance.current(), new Promise((resolve) => setTimeout(resolve, left).unref())]);
+  if (maintenance.busy || app.drain.pending > 0) {
     // The same holds for a cut request's store call that outlived the grace.
     log(
-      compacting
-        ? 'callstats: the background compaction is still running; leaving it uncommitted (the store is unchanged by it)'
+      maintenance.busy
+        ? 'callstats: a maintenance step is still running; leaving it uncommitted (the store is unchanged by it)'
         : `callstats: ${app.drain.pending} cut requests still hold the store; exiting without closing it (the WAL holds every acknowledged batch)`,
     );
     return;

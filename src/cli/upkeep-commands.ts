@@ -35,7 +35,7 @@ export const UPKEEP_COMMANDS: readonly Command[] = [
   },
   {
     name: 'compact',
-    summary: "re-sort the embedded store's calls by account and time (faster reads)",
+    summary: "sort the embedded store's newly stored calls by account and time (faster reads)",
     synopsis: '',
     flags: {},
     examples: ['callstats compact'],

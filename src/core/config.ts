@@ -42,6 +42,10 @@ export interface Config {
   publicUrl: string | undefined;
   /** `CALLSTATS_METRICS_TOKEN`: when set, `GET /metrics` needs `Authorization: Bearer <it>`. */
   metricsToken: string | undefined;
+  /** `CALLSTATS_MAINTENANCE_CALLS` (default 100000; `0` disables): `serve` sorts the new calls once this many wait. */
+  maintenanceCalls: number;
+  /** `CALLSTATS_MAINTENANCE_IDLE` (s, default 30): `serve` sorts waiting new calls once none arrived for this long. */
+  maintenanceIdleMs: number;
 }
 
 /** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
@@ -89,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importWorkers: Number(env.CALLSTATS_IMPORT_WORKERS ?? Math.min(2, availableParallelism())),
     logLevel: env.CALLSTATS_LOG_LEVEL || 'info',
     metricsToken: env.CALLSTATS_METRICS_TOKEN || undefined,
+    maintenanceCalls: envCount(env, 'CALLSTATS_MAINTENANCE_CALLS', 100_000),
+    maintenanceIdleMs: envSeconds(env, 'CALLSTATS_MAINTENANCE_IDLE', 30) * 1000,
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,
@@ -120,5 +126,14 @@ function envSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, not '${raw}'`);
+  return n;
+}
+
+/** A non-negative whole number from the environment, or the default. */
+function envCount(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not '${raw}'`);
   return n;
 }

@@ -10,6 +10,7 @@ import { csvLinesQuery } from '../sql/csv-sql.js';
 import { callTimeWindow } from './statistics.js';
 import { boundedCallTimeFilters, clampCallTimeFilters } from './time-bounds.js';
 import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
+import { EXPORT_WINDOW_ROWS, exportWindows } from './export-windows.js';
 import type { ParsedQuery } from '../query/parse-query.js';
 
 export type { RecordRow } from './csv.js';
@@ -68,11 +69,12 @@ export async function* csvChunks(
   query: ParsedQuery,
   order: DateOrder,
   signal?: AbortSignal,
+  windowRows = EXPORT_WINDOW_ROWS,
 ): AsyncGenerator<string> {
   // The header travels with the first lines, so nothing is yielded before the store has answered:
   // a caller that awaits the first chunk learns of a failing store before it has sent anything.
   let header = CSV_HEADER;
-  for await (const chunk of joined(csvLines(store, zones, account, query, order, signal))) {
+  for await (const chunk of joined(csvLines(store, zones, account, query, order, signal, windowRows))) {
     yield header + chunk;
     header = '';
   }
@@ -86,6 +88,7 @@ async function* csvLines(
   query: ParsedQuery,
   order: DateOrder,
   signal?: AbortSignal,
+  windowRows = EXPORT_WINDOW_ROWS,
 ): AsyncGenerator<string> {
   const dialect = getDialect(store.dialect, store.engineVersion);
   if (!dialect.csv) {
@@ -96,10 +99,15 @@ async function* csvLines(
   const window = await callTimeWindow(store, account, filters);
   if (!window) return;
   const [lo, hi] = window.range;
-  const segments = offsetSegments(query.timezone, lo, hi + 1);
-  const sql = csvLinesQuery({ account, filters, segments, range: [lo, hi], format: query.timeFormat, order }, dialect)!;
-  if (store.streamText) yield* store.streamText(sql, signal);
-  else for await (const row of store.stream(sql, signal)) yield row.line as string;
+  // One ordered query per call_time window (export-windows.ts): no sort holds the whole result.
+  for (const [from, to] of await exportWindows(store, account, filters, lo, hi, windowRows)) {
+    const bounded = boundedCallTimeFilters(filters, from, to);
+    const segments = offsetSegments(query.timezone, from, to + 1);
+    const sql = csvLinesQuery({ account, filters: bounded, segments, range: [from, to], format: query.timeFormat, order }, dialect)!;
+    if (store.streamText) yield* store.streamText(sql, signal);
+    else for await (const row of store.stream(sql, signal)) yield row.line as string;
+    if (signal?.aborted) return;
+  }
 }
 
 /** Joins lines into ~64 KiB chunks: one socket write per chunk, not per call. */

@@ -34,6 +34,11 @@ export interface Dialect {
    */
   callsFrom(joins: ZoneJoins, account: string | undefined): string;
   /**
+   * The tables behind `calls` when it is a view (DuckDB, schema 4: sorted calls and the tail):
+   * min/max over a view is a scan, over each table it comes from column statistics.
+   */
+  callsTables?: readonly string[];
+  /**
    * The grouping expression of a field of `type`: its own type where the engine groups faster on it,
    * with a missing text/enum value as 'null' (statistics.ts makes the API's key text from either).
    */

@@ -66,6 +66,7 @@ export const duckdbDialect: Dialect = {
     // A naive TIMESTAMP (no zone) from local seconds: truncating it is plain calendar math.
     return `CAST(epoch(date_trunc('month', make_timestamp(CAST(${local} AS BIGINT) * 1000000))) AS BIGINT)`;
   },
+  callsTables: ['calls_sorted', 'calls_tail'],
   callsFrom(joins) {
     // The account test stays in WHERE: DuckDB's optimiser pushes it below the joins itself.
     return `${duckdbDialect.identifier('calls')} ${CALLS_ALIAS} ${zoneJoinSql(joins, duckdbDialect)}`.trim();

@@ -92,7 +92,9 @@ export interface StatsQueryInput {
  * call_time bounds (see statistics.ts), so a request runs one query, not two.
  */
 export function tableRangeQuery(dialect: Dialect): CompiledSql {
-  return { sql: `SELECT min(call_time) AS lo, max(call_time) AS hi FROM ${dialect.identifier('calls')}`, params: [] };
+  const range = (table: string) => `SELECT min(call_time) AS lo, max(call_time) AS hi FROM ${dialect.identifier(table)}`;
+  if (!dialect.callsTables) return { sql: range('calls'), params: [] };
+  return { sql: `SELECT min(lo) AS lo, max(hi) AS hi FROM (${dialect.callsTables.map(range).join(' UNION ALL ')}) r`, params: [] };
 }
 
 /** First and last call_time of the matching calls: the precise range, when the cheap one is too wide. */

@@ -13,8 +13,6 @@ import { MIGRATIONS } from './schema.js';
 export interface DuckDBStoreOptions {
   /** DuckDB's own memory limit; the process RSS budget includes it. */
   memoryLimit?: string;
-  /** Memory for `compact()` (sorting the whole calls table). */
-  compactMemoryLimit?: string;
   threads?: number;
   /**
    * `CALLSTATS_QUERY_TIMEOUT` in ms (default 30 s): the longest a query, an insert or a key lookup
@@ -36,6 +34,8 @@ export class Database {
   private writer: DuckDBConnection | undefined;
   /** Writes go through one connection, one transaction at a time. */
   readonly writeLock = new Mutex();
+  /** One maintenance step at a time, and never beside a write that updates stored calls (maintenance.ts). */
+  readonly maintenanceLock = new Mutex();
   readonly pool = new ReadPool();
   /** Counts instances opened; a connection of an older one is closed on release, never pooled. */
   epoch = 0;
@@ -44,7 +44,7 @@ export class Database {
   /** Set by close(): no reopen after that. */
   closed = false;
   /**
-   * Bumped after every write and when the calls table is replaced (compact) or the instance is
+   * Bumped after every write and maintenance step (maintenance.ts) and when the instance is
    * reopened: prepared statements from before are dropped (prepared.ts says why).
    */
   generation = 0;

@@ -17,6 +17,7 @@ import type { Mutex } from '../mutex.js';
 import { Credentials } from './credentials.js';
 import { Database, type DuckDBStoreOptions } from './database.js';
 import { duckdbAccountCounts, duckdbExportCalls } from './export-calls.js';
+import { moveTail, TAIL_COUNT_SQL } from './maintenance.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
 import * as zones from './zones.js';
@@ -29,7 +30,7 @@ export type { DuckDBStoreOptions } from './database.js';
  * The embedded store: one DuckDB file. One process may open it for writing at a time (DuckDB's
  * rule); see docs/architecture.md for how the CLI reaches a running server instead. This class only
  * routes: lifecycle and reopen in database.ts, the read pool and prepared statements in reads.ts,
- * writes and compaction in writes.ts, zones in zones.ts, keys and tokens in credentials.ts.
+ * writes in writes.ts, maintenance (sorting new calls) in maintenance.ts, zones in zones.ts, keys and tokens in credentials.ts.
  */
 export class DuckDBStore implements Store {
   readonly dialect = 'duckdb' as const;
@@ -76,11 +77,9 @@ export class DuckDBStore implements Store {
     return this.writes.insertCalls(calls);
   }
 
-  async compact(): Promise<{ rows: number; seconds: number }> {
-    const started = Date.now();
-    await this.writes.compact();
-    const rows = await this.countCalls();
-    return { rows, seconds: (Date.now() - started) / 1000 };
+  /** One incremental maintenance step (maintenance.ts): the tail becomes a sorted run; ingest does not wait. */
+  compact(maxRunRows?: number): Promise<{ rows: number; seconds: number }> {
+    return moveTail(this.db, maxRunRows);
   }
 
   prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
@@ -92,11 +91,8 @@ export class DuckDBStore implements Store {
   }
 
   async unsortedCalls(): Promise<number> {
-    const [row] = await this.all({
-      sql: `SELECT (SELECT count(*) FROM calls) - (SELECT value FROM store_meta WHERE key = 'sorted_rows') AS n`,
-      params: [],
-    });
-    return Math.max(0, Number(row.n));
+    const [row] = await this.all({ sql: TAIL_COUNT_SQL, params: [] });
+    return Number(row.n);
   }
 
   async countCalls(accountId?: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { CALLS_SCHEMA_VERSION, columnsAddedIn, type CallColumnDef } from '../../core/call.js';
+import { CALL_COLUMN_DEFS, CALLS_SCHEMA_VERSION, columnsAddedIn, type CallColumnDef } from '../../core/call.js';
 
 /** DuckDB's type of a calls column (core/call.ts), with NOT NULL where the registry says so. */
 export function duckdbColumnType(c: CallColumnDef): string {
@@ -6,15 +6,42 @@ export function duckdbColumnType(c: CallColumnDef): string {
   return c.nullable ? type : `${type} NOT NULL`;
 }
 
+/** The version that split calls into `calls_sorted` and `calls_tail` behind a `calls` view. */
+const SPLIT_VERSION = 5;
+
+/** The registry's columns as of schema `version`, in table order. */
+function columnsUpTo(version: number): readonly CallColumnDef[] {
+  return CALL_COLUMN_DEFS.filter((c) => c.since <= version);
+}
+
+function names(version: number): string {
+  return columnsUpTo(version)
+    .map((c) => c.name)
+    .join(', ');
+}
+
+/** The `calls` view over both tables, with the columns of schema `version` (both tables have them in this order). */
+function callsView(version: number): string {
+  return `CREATE OR REPLACE VIEW calls AS SELECT ${names(version)} FROM calls_sorted UNION ALL SELECT ${names(version)} FROM calls_tail`;
+}
+
 /**
- * The migrations after 3 come from the column registry: version v adds the columns whose `since` is v,
- * nullable, so every stored call reads NULL for them (ALTER TABLE ... ADD COLUMN is a metadata change
- * in DuckDB: no rewrite of the calls).
+ * Version v's new registry columns on `tables`, nullable, so every stored call reads NULL for them
+ * (ALTER TABLE ... ADD COLUMN is a metadata change in DuckDB: no rewrite of the calls).
  */
-function addedColumnMigrations(): string[][] {
+function addedColumns(version: number, tables: readonly string[]): string[] {
+  return tables.flatMap((t) =>
+    columnsAddedIn(version).map((c) => `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${c.name} ${duckdbColumnType(c)}`),
+  );
+}
+
+/** The migrations after the split come from the column registry: both tables gain the column, the view is re-made. */
+function laterColumnMigrations(): string[][] {
+  if (columnsAddedIn(SPLIT_VERSION).length > 0)
+    throw new Error(`schema ${SPLIT_VERSION} adds no columns: give new columns a later 'since'`);
   const out: string[][] = [];
-  for (let v = 4; v <= CALLS_SCHEMA_VERSION; v++) {
-    out.push(columnsAddedIn(v).map((c) => `ALTER TABLE calls ADD COLUMN IF NOT EXISTS ${c.name} ${duckdbColumnType(c)}`));
+  for (let v = SPLIT_VERSION + 1; v <= CALLS_SCHEMA_VERSION; v++) {
+    out.push([...addedColumns(v, ['calls_sorted', 'calls_tail']), callsView(v)]);
   }
   return out;
 }
@@ -95,8 +122,23 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE calls_v3 RENAME TO calls`,
     `UPDATE store_meta SET value = (SELECT count(*) FROM calls) WHERE key = 'sorted_rows'`,
   ],
-  // 4 and later: the columns the registry added (interaction_id, resource_type ... in 4).
-  ...addedColumnMigrations(),
+  // 4: the columns the registry added in 4 (interaction_id, resource_type, ...), on the one calls table.
+  addedColumns(4, ['calls']),
+  // 5: sorted calls and a small unsorted tail, read as one view (maintenance.ts says why). The
+  // calls stored since the last compaction move to the tail, so the next maintenance step sorts
+  // them: until schema 5 calls were only appended (migration 3 and compact rewrote whole tables),
+  // so row ids are dense and those calls are the rows from `sorted_rows` on.
+  [
+    `ALTER TABLE calls RENAME TO calls_sorted`,
+    `CREATE TABLE calls_tail (${columnsUpTo(5)
+      .map((c) => `${c.name} ${duckdbColumnType(c)}`)
+      .join(', ')})`,
+    `INSERT INTO calls_tail SELECT ${names(5)} FROM calls_sorted WHERE rowid >= (SELECT value FROM store_meta WHERE key = 'sorted_rows') ORDER BY rowid`,
+    `DELETE FROM calls_sorted WHERE rowid >= (SELECT value FROM store_meta WHERE key = 'sorted_rows')`,
+    callsView(5),
+  ],
+  // 6 and later: each version's new registry columns, on both tables, and the view over them.
+  ...laterColumnMigrations(),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,7 +6,7 @@ import type { Database } from './database.js';
 import { Deadline } from './deadline.js';
 import { classifyFault, faultError } from './faults.js';
 
-/** Writes of the embedded store: one transaction at a time on the writer connection, and compaction. */
+/** Writes of the embedded store: one transaction at a time on the writer connection (maintenance in maintenance.ts). */
 export class Writes {
   constructor(private readonly db: Database) {}
 
@@ -60,92 +60,29 @@ export class Writes {
     }
   }
 
+  /** Runs `fn` while no maintenance step runs (maintenance.ts), for writes that update stored calls. */
+  apartFromMaintenance<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.maintenanceLock.run(fn);
+  }
+
   async insertCalls(calls: readonly Call[]): Promise<InsertResult> {
     if (calls.length === 0) return { inserted: 0, duplicates: 0 };
     const unique = dedupeBatch(calls);
     const inserted = await this.transaction(async (w) => {
-      await w.run('CREATE TEMP TABLE IF NOT EXISTS staging_calls AS SELECT * FROM calls LIMIT 0');
+      await w.run('CREATE TEMP TABLE IF NOT EXISTS staging_calls AS SELECT * FROM calls_tail LIMIT 0');
       await w.run('DELETE FROM staging_calls');
       await appendCalls(w, 'staging_calls', unique);
       // :TRICKY: calls has no key index (migration 3): a re-sent call is found by this anti-join,
       // inside the batch's transaction and under the write lock, so no other insert can race it.
       // It costs one scan of account_id/call_id (~0.25 s at 10M calls, pruned to the batch's
-      // accounts by zone maps once compacted) per batch instead of an index probe per call.
-      const result = await w.run(`INSERT INTO calls SELECT s.* FROM staging_calls s
+      // accounts by zone maps once compacted) per batch instead of an index probe per call. New
+      // calls land in the small unsorted tail; maintenance.ts moves them into sorted runs.
+      const result = await w.run(`INSERT INTO calls_tail SELECT s.* FROM staging_calls s
         WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.account_id = s.account_id AND c.call_id = s.call_id)`);
       const n = Number(result.rowsChanged);
       await w.run('DELETE FROM staging_calls');
       return n;
     });
     return { inserted, duplicates: calls.length - inserted };
-  }
-
-  /** Rewrites the calls in (account, time) order under the write lock; not bounded by the query timeout. */
-  async compact(): Promise<void> {
-    const db = this.db;
-    await db.writeLock.run(async () => {
-      const w = await db.writerLocked();
-      try {
-        await this.rewriteSorted(w);
-      } catch (err) {
-        const { kind } = classifyFault(err);
-        if (kind === 'invalidated' || kind === 'durable') await db.reopenLocked().catch(() => undefined);
-        throw faultError(err, db.memoryLimit);
-      } finally {
-        db.generation++;
-      }
-    });
-  }
-
-  /** compact(): the calls rewritten in (account, time) order, then a checkpoint. */
-  private async rewriteSorted(w: DuckDBConnection): Promise<void> {
-    // The copy gets the calls table's own DDL (columns and NOT NULLs) under a new name.
-    const ddl = String(
-      (await w.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'calls'`)).getRowObjectsJS()[0]
-        .sql,
-    ).replace(/^CREATE TABLE calls\s*\(/i, 'CREATE TABLE calls_sorted(');
-    // :TRICKY: sorting the whole table needs more memory than ingest does; the rewrite spills
-    // to `<file>.tmp`, and order is only kept with preserve_insertion_order.
-    await w.run(`SET preserve_insertion_order = true`);
-    await w.run(`SET memory_limit = '${this.db.options.compactMemoryLimit ?? '4GB'}'`);
-    try {
-      await w.run('BEGIN TRANSACTION');
-      try {
-        await w.run('DROP TABLE IF EXISTS calls_sorted');
-        await w.run(ddl);
-        await w.run('INSERT INTO calls_sorted SELECT * FROM calls ORDER BY account_id, call_time, call_id');
-        await w.run('DROP TABLE calls');
-        await w.run('ALTER TABLE calls_sorted RENAME TO calls');
-        await w.run(`UPDATE store_meta SET value = (SELECT count(*) FROM calls) WHERE key = 'sorted_rows'`);
-        await w.run('COMMIT');
-      } catch (err) {
-        await w.run('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-      await checkpointSoon(w);
-    } finally {
-      // On an invalidated instance these fail too; the reopen starts from the instance's options.
-      await w.run(`SET preserve_insertion_order = false`).catch(() => undefined);
-      await w.run(`SET memory_limit = '${this.db.memoryLimit}'`).catch(() => undefined);
-    }
-  }
-}
-
-/**
- * CHECKPOINT after compaction, tried again while DuckDB says other transactions are active.
- * :TRICKY: readers of a busy server can keep DuckDB refusing ("there are other write transactions
- * active"); the compaction itself is committed by then (the WAL holds it), so after a few tries it
- * is left to the next automatic checkpoint instead of failing a job that already succeeded.
- * FORCE CHECKPOINT is not used: it aborts the clients' queries.
- */
-async function checkpointSoon(w: DuckDBConnection): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      return void (await w.run('CHECKPOINT'));
-    } catch (err) {
-      if (!/other write transactions active/i.test((err as Error).message)) throw err;
-      if (tries >= 50) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 }

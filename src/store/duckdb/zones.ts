@@ -73,20 +73,29 @@ export async function distinctNumbers(reads: Reads, column: ZoneNumberColumn): P
 
 export async function applyZones(writes: Writes, column: ZoneNumberColumn, map: readonly NumberZone[]): Promise<number> {
   const zoneColumn = column === 'caller_id_number' ? 'caller_zone_id' : 'callee_zone_id';
-  return writes.transaction(async (w) => {
-    await w.run('CREATE TEMP TABLE IF NOT EXISTS staging_numbers (number VARCHAR, zone_id INTEGER)');
-    await w.run('DELETE FROM staging_numbers');
-    const a = await w.createAppender('staging_numbers', 'main', 'temp');
-    for (const m of map) {
-      a.appendVarchar(m.number);
-      if (m.zone_id === null) a.appendNull();
-      else a.appendInteger(m.zone_id);
-      a.endRow();
-    }
-    a.closeSync();
-    const result = await w.run(`UPDATE calls SET ${zoneColumn} = s.zone_id FROM staging_numbers s
-      WHERE calls.${column} = s.number AND calls.${zoneColumn} IS DISTINCT FROM s.zone_id`);
-    await w.run('DELETE FROM staging_numbers');
-    return Number(result.rowsChanged);
-  }, false);
+  // :TRICKY: an UPDATE racing maintenance's move of the same rows would be lost (DuckDB lets an
+  // update of a row another open transaction deleted commit), so re-zoning waits for maintenance.
+  return writes.apartFromMaintenance(() =>
+    writes.transaction(async (w) => {
+      await w.run('CREATE TEMP TABLE IF NOT EXISTS staging_numbers (number VARCHAR, zone_id INTEGER)');
+      await w.run('DELETE FROM staging_numbers');
+      const a = await w.createAppender('staging_numbers', 'main', 'temp');
+      for (const m of map) {
+        a.appendVarchar(m.number);
+        if (m.zone_id === null) a.appendNull();
+        else a.appendInteger(m.zone_id);
+        a.endRow();
+      }
+      a.closeSync();
+      let changed = 0;
+      // calls is a view over the sorted calls and the tail (schema.ts 4): both tables are updated.
+      for (const table of ['calls_sorted', 'calls_tail']) {
+        const result = await w.run(`UPDATE ${table} SET ${zoneColumn} = s.zone_id FROM staging_numbers s
+        WHERE ${table}.${column} = s.number AND ${table}.${zoneColumn} IS DISTINCT FROM s.zone_id`);
+        changed += Number(result.rowsChanged);
+      }
+      await w.run('DELETE FROM staging_numbers');
+      return changed;
+    }, false),
+  );
 }
