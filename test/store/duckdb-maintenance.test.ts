@@ -223,6 +223,8 @@ test("serve's maintenance runs after CALLSTATS_MAINTENANCE_CALLS new calls, and 
     await until('idle trigger', async () => (await f.store.unsortedCalls()) === 0, 8000);
     assert.ok(Date.now() - startedIdle >= 3000);
     assert.equal(await f.store.countCalls(), 6010);
+    // The step's line follows its commit, which the tail count above already sees.
+    await until('the second step logged', async () => lines.length >= 2, 3000);
     assert.deepEqual(
       lines.map((l) => l.replace(/ in [\d.]+ s$/, '')),
       ['callstats: maintenance sorted 6000 new calls', 'callstats: maintenance sorted 10 new calls'],
