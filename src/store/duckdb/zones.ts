@@ -88,7 +88,7 @@ export async function applyZones(writes: Writes, column: ZoneNumberColumn, map: 
       }
       a.closeSync();
       let changed = 0;
-      // calls is a view over the sorted calls and the tail (schema.ts 4): both tables are updated.
+      // calls is a view over the sorted calls and the tail (schema.ts 5): both tables are updated.
       for (const table of ['calls_sorted', 'calls_tail']) {
         const result = await w.run(`UPDATE ${table} SET ${zoneColumn} = s.zone_id FROM staging_numbers s
         WHERE ${table}.${column} = s.number AND ${table}.${zoneColumn} IS DISTINCT FROM s.zone_id`);
