@@ -73,7 +73,7 @@ export async function loadCalls(client: Client, rows: Iterable<CallRow> | AsyncI
     if (chunk) yield chunk;
   }
   let t = performance.now();
-  await copyFrom(client, `COPY cdrs (${CALL_COLUMNS.join(', ')}) FROM STDIN`, chunks());
+  await copyFrom(client, `COPY cdrs (${COPY_COLUMNS.join(', ')}) FROM STDIN`, chunks());
   const copyMs = performance.now() - t;
   t = performance.now();
   await client.query('ALTER TABLE cdrs ADD PRIMARY KEY (account_id, call_id)');
@@ -87,7 +87,8 @@ export async function loadCalls(client: Client, rows: Iterable<CallRow> | AsyncI
 }
 
 /**
- * One row in COPY text format, columns in CALL_COLUMNS order. Spelled out rather than
+ * One row in COPY text format, the columns of COPY_COLUMNS (the benchmark's CDRs carry none of
+ * the Kazoo columns added since; those stay NULL). Spelled out rather than
  * `CALL_COLUMNS.map(...).join('\t')`: the generic form made formatting cost more than generating.
  */
 export function copyLine(r: CallRow): string {
@@ -96,7 +97,9 @@ export function copyLine(r: CallRow): string {
 }
 const EXPECTED_ORDER =
   'account_id call_id call_time call_direction caller_id_name caller_id_number callee_id_number caller_zone_id callee_zone_id duration_seconds billing_seconds ringing_seconds unanswered hangup_cause';
-if (CALL_COLUMNS.join(' ') !== EXPECTED_ORDER) throw new Error('CALL_COLUMNS changed: update copyLine');
+/** The columns copyLine writes: the first columns of the registry. */
+const COPY_COLUMNS = EXPECTED_ORDER.split(' ');
+if (CALL_COLUMNS.slice(0, COPY_COLUMNS.length).join(' ') !== EXPECTED_ORDER) throw new Error('CALL_COLUMNS changed: update copyLine');
 
 /** A small filter language, enough for the benchmark's shapes; every value becomes a parameter. */
 export type Filter =
