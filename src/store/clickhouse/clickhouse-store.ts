@@ -167,35 +167,35 @@ export class ClickHouseStore implements Store {
   }
 
   insertKey(key: ApiKeyRecord): Promise<void> {
-    return this.credentials.insertKey(key);
+    return this.credentials.keys.insert(key);
   }
 
   getKey(id: string): Promise<ApiKeyRecord | undefined> {
-    return this.credentials.getKey(id);
+    return this.credentials.keys.get(id);
   }
 
   listKeys(): Promise<ApiKeyRecord[]> {
-    return this.credentials.listKeys();
+    return this.credentials.keys.list();
   }
 
   revokeKey(id: string): Promise<boolean> {
-    return this.credentials.revokeKey(id);
+    return this.credentials.keys.revoke(id);
   }
 
   insertWebhookToken(token: WebhookTokenRecord): Promise<void> {
-    return this.credentials.insertWebhookToken(token);
+    return this.credentials.webhookTokens.insert(token);
   }
 
   getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
-    return this.credentials.getWebhookToken(id);
+    return this.credentials.webhookTokens.get(id);
   }
 
   listWebhookTokens(): Promise<WebhookTokenRecord[]> {
-    return this.credentials.listWebhookTokens();
+    return this.credentials.webhookTokens.list();
   }
 
   revokeWebhookToken(id: string): Promise<boolean> {
-    return this.credentials.revokeWebhookToken(id);
+    return this.credentials.webhookTokens.revoke(id);
   }
 
   addAccountParent(link: AccountParent): Promise<void> {

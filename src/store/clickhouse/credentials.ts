@@ -17,86 +17,78 @@ export interface CredentialTarget {
   write<T>(task: () => Promise<T>): Promise<T>;
 }
 
+/** How one credential table (api_keys or webhook_tokens) is read and written (keys.ts). */
+interface TableAccess<T> {
+  insert(hosts: readonly Connection[], record: T): Promise<void>;
+  get(conn: Connection, id: string): Promise<T | undefined>;
+  list(conn: Connection): Promise<T[]>;
+  revoke(conn: Connection, hosts: readonly Connection[], id: string): Promise<boolean>;
+}
+
+/**
+ * One credential table with the records last read from it, by id (loaded by init, kept current by
+ * every successful look-up): what checks fall back to while the store does not answer, so a forged
+ * token is a 401 even then (docs/clickhouse.md, "Faults").
+ */
+class CachedTable<T extends { id: string; revoked: boolean }> {
+  private cache: Map<string, T> | undefined;
+
+  constructor(
+    private readonly target: CredentialTarget,
+    private readonly access: TableAccess<T>,
+  ) {}
+
+  async insert(record: T): Promise<void> {
+    const hosts = await this.target.hosts();
+    await this.target.write(() => this.access.insert(hosts, record));
+    this.cache?.set(record.id, record);
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    // Known down: answer from the cache at once, so the request's own query can still use its timeout.
+    if (this.target.health.down && this.cache) return this.cache.get(id);
+    try {
+      const record = await this.access.get(this.target.conn, id);
+      if (record) this.cache?.set(id, record);
+      else this.cache?.delete(id);
+      return record;
+    } catch (err) {
+      if (!isUnavailable(err) || !this.cache) throw err;
+      return this.cache.get(id);
+    }
+  }
+
+  async list(): Promise<T[]> {
+    await this.target.health.ready();
+    const list = await this.access.list(this.target.conn);
+    this.cache = new Map(list.map((r) => [r.id, r]));
+    return list;
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const hosts = await this.target.hosts();
+    const revoked = await this.target.write(() => this.access.revoke(this.target.conn, hosts, id));
+    const cached = this.cache?.get(id);
+    if (cached) this.cache!.set(id, { ...cached, revoked: true });
+    return revoked;
+  }
+}
+
+/** Keys, webhook tokens and reseller links of the store. */
 export class Credentials {
-  /**
-   * The keys and webhook tokens last read from the store, by id (loaded by init, kept current by every
-   * successful look-up): what key checks fall back to while the store does not answer, so a forged
-   * token is a 401 even then (docs/clickhouse.md, "Faults").
-   */
-  private keyCache: Map<string, ApiKeyRecord> | undefined;
-  private tokenCache: Map<string, WebhookTokenRecord> | undefined;
+  readonly keys: CachedTable<ApiKeyRecord>;
+  readonly webhookTokens: CachedTable<WebhookTokenRecord>;
   /** Reseller links this process has read or written (`account parent`): a webhook of a known link writes nothing. */
   private readonly knownParents = new Set<string>();
 
-  constructor(private readonly target: CredentialTarget) {}
-
-  async insertKey(key: ApiKeyRecord): Promise<void> {
-    const hosts = await this.target.hosts();
-    await this.target.write(() => keys.insertKey(hosts, key));
-    this.keyCache?.set(key.id, key);
-  }
-
-  async getKey(id: string): Promise<ApiKeyRecord | undefined> {
-    // Known down: answer from the cache at once, so the request's own query can still use its timeout.
-    if (this.target.health.down && this.keyCache) return this.keyCache.get(id);
-    try {
-      const key = await keys.getKey(this.target.conn, id);
-      if (key) this.keyCache?.set(id, key);
-      else this.keyCache?.delete(id);
-      return key;
-    } catch (err) {
-      if (!isUnavailable(err) || !this.keyCache) throw err;
-      return this.keyCache.get(id);
-    }
-  }
-
-  async listKeys(): Promise<ApiKeyRecord[]> {
-    await this.target.health.ready();
-    const list = await keys.listKeys(this.target.conn);
-    this.keyCache = new Map(list.map((k) => [k.id, k]));
-    return list;
-  }
-
-  async revokeKey(id: string): Promise<boolean> {
-    const hosts = await this.target.hosts();
-    const revoked = await this.target.write(() => keys.revokeKey(this.target.conn, hosts, id));
-    const cached = this.keyCache?.get(id);
-    if (cached) this.keyCache!.set(id, { ...cached, revoked: true });
-    return revoked;
-  }
-
-  async insertWebhookToken(token: WebhookTokenRecord): Promise<void> {
-    const hosts = await this.target.hosts();
-    await this.target.write(() => keys.insertWebhookToken(hosts, token));
-    this.tokenCache?.set(token.id, token);
-  }
-
-  async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
-    if (this.target.health.down && this.tokenCache) return this.tokenCache.get(id);
-    try {
-      const token = await keys.getWebhookToken(this.target.conn, id);
-      if (token) this.tokenCache?.set(id, token);
-      else this.tokenCache?.delete(id);
-      return token;
-    } catch (err) {
-      if (!isUnavailable(err) || !this.tokenCache) throw err;
-      return this.tokenCache.get(id);
-    }
-  }
-
-  async listWebhookTokens(): Promise<WebhookTokenRecord[]> {
-    await this.target.health.ready();
-    const list = await keys.listWebhookTokens(this.target.conn);
-    this.tokenCache = new Map(list.map((t) => [t.id, t]));
-    return list;
-  }
-
-  async revokeWebhookToken(id: string): Promise<boolean> {
-    const hosts = await this.target.hosts();
-    const revoked = await this.target.write(() => keys.revokeWebhookToken(this.target.conn, hosts, id));
-    const cached = this.tokenCache?.get(id);
-    if (cached) this.tokenCache!.set(id, { ...cached, revoked: true });
-    return revoked;
+  constructor(private readonly target: CredentialTarget) {
+    this.keys = new CachedTable(target, { insert: keys.insertKey, get: keys.getKey, list: keys.listKeys, revoke: keys.revokeKey });
+    this.webhookTokens = new CachedTable(target, {
+      insert: keys.insertWebhookToken,
+      get: keys.getWebhookToken,
+      list: keys.listWebhookTokens,
+      revoke: keys.revokeWebhookToken,
+    });
   }
 
   async addAccountParent(link: AccountParent): Promise<void> {
