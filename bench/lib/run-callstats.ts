@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../../src/core/config.js';
 import { parseQuery } from '../../src/query/parse-query.js';
 import { statistics } from '../../src/report/statistics.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -188,7 +189,8 @@ export async function runCallstats(
     // after the server has stopped; ClickHouse would not mind, but both are measured the same way.
     const storeCases = cases.filter((c) => c.scope === 'store');
     if (storeCases.length) {
-      const s = await openStore(store.location);
+      const { duckdbMemory, queryTimeoutMs } = loadConfig();
+      const s = await openStore(store.location, { duckdbMemory, queryTimeoutMs });
       try {
         const config = { dateOrder: 'dmy' as const, weekStart: 'monday' as const };
         const parseCtx = { defaultTimezone: 'UTC', isValidTimeZone, parseTime: (v: string, tz: string) => parseCallTime(v, tz, 'dmy') };

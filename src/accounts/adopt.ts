@@ -47,15 +47,14 @@ const SEEN_LIMIT = 10_000;
 const seen = new WeakMap<object, Map<string, string>>();
 
 /** The one bounded query per new account: does it hold calls, a key, a webhook token? */
-async function seenReason(store: Pick<Store, 'all' | 'dialect'>, account: string): Promise<string | undefined> {
-  // DuckDB numbers its placeholders; ClickHouse's are positional `?` (bind-params.ts).
-  const p = store.dialect === 'clickhouse' ? ['?', '?', '?'] : ['$1', '$1', '$1'];
+async function seenReason(store: Pick<Store, 'all'>, account: string): Promise<string | undefined> {
+  // `?` is the placeholder both stores bind in order (docs/architecture.md, "Placeholders").
   const [row] = await store.all({
     sql:
-      `SELECT (SELECT count(*) FROM (SELECT 1 FROM calls WHERE account_id = ${p[0]} LIMIT 1) AS c) AS calls, ` +
-      `(SELECT count(*) FROM api_keys WHERE account = ${p[1]}) AS api_keys, ` +
-      `(SELECT count(*) FROM webhook_tokens WHERE account = ${p[2]}) AS webhook_tokens`,
-    params: store.dialect === 'clickhouse' ? [account, account, account] : [account],
+      'SELECT (SELECT count(*) FROM (SELECT 1 FROM calls WHERE account_id = ? LIMIT 1) AS c) AS calls, ' +
+      '(SELECT count(*) FROM api_keys WHERE account = ?) AS api_keys, ' +
+      '(SELECT count(*) FROM webhook_tokens WHERE account = ?) AS webhook_tokens',
+    params: [account, account, account],
   });
   if (Number(row?.calls) > 0) return 'already has calls stored under it';
   if (Number(row?.api_keys) > 0) return 'has an API key of its own';

@@ -1,4 +1,5 @@
 import type { Call } from '../core/call.js';
+import { loadConfig } from '../core/config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { makeOutput, n, type Output } from './output.js';
@@ -27,10 +28,11 @@ export async function runMigrate(opts: { from: string; to: string; json: boolean
     process.stderr.write('migrate: --from and --to name the same store\n');
     return 2;
   }
-  const from = await openStore(opts.from);
+  const { duckdbMemory, queryTimeoutMs } = loadConfig();
+  const from = await openStore(opts.from, { duckdbMemory, queryTimeoutMs });
   let to: Store | undefined;
   try {
-    to = await openStore(opts.to);
+    to = await openStore(opts.to, { duckdbMemory, queryTimeoutMs });
     const report = await migrate(from, to, out);
     const human = [
       `zones: ${n(report.zones)}; keys copied: ${report.keys.copied} (revoked ${report.keys.revoked}); webhook tokens copied: ${report.webhook_tokens}`,

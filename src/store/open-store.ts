@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
 import { DuckDBStore } from './duckdb/duckdb-store.js';
 import { RemoteStore, type ServerHandle } from './remote/remote-store.js';
@@ -57,15 +56,14 @@ export async function openStore(
   value: string,
   opts: {
     allowRemote?: boolean;
-    /** DuckDB's memory limit; `config.duckdbMemory` (CALLSTATS_DUCKDB_MEMORY) when the caller passes none. */
-    duckdbMemory?: string;
-    /** `config.queryTimeoutMs`; from the config (CALLSTATS_QUERY_TIMEOUT) when the caller passes none. */
-    queryTimeoutMs?: number;
-  } = {},
+    /** DuckDB's memory limit (the caller's `config.duckdbMemory`); none: the store's own default, DUCKDB_MEMORY. */
+    duckdbMemory?: string | undefined;
+    /** The caller's `config.queryTimeoutMs` (CALLSTATS_QUERY_TIMEOUT): the store layer reads no settings. */
+    queryTimeoutMs: number;
+  },
 ): Promise<Store> {
   const location = parseStoreLocation(value);
-  const config = opts.queryTimeoutMs === undefined || opts.duckdbMemory === undefined ? loadConfig() : undefined;
-  const queryTimeoutMs = opts.queryTimeoutMs ?? config!.queryTimeoutMs;
+  const { queryTimeoutMs } = opts;
   if (location.kind === 'clickhouse') {
     const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
     const store = new ClickHouseStore(location.url, { queryTimeoutMs });
@@ -80,7 +78,7 @@ export async function openStore(
       return chdb;
     }
     const store = new DuckDBStore(location.path, {
-      memoryLimit: opts.duckdbMemory ?? config?.duckdbMemory,
+      memoryLimit: opts.duckdbMemory,
       queryTimeoutMs,
     });
     await store.init();

@@ -22,6 +22,17 @@ function twoLines(key: string): string {
   return i > 0 ? `${key.slice(0, i)}\n${key.slice(i + 1)}` : key.replace('T', '\n');
 }
 
+/** The x axis of both charts: bucket indexes labelled with the API's keys. */
+function bucketAxis(keys: readonly string[]): uPlot.Axis {
+  return {
+    space: 90,
+    incrs: [1, 2, 3, 4, 6, 7, 12, 24, 48, 96, 168, 336, 720, 1440, 2880, 8760],
+    values: (_u, splits) => splits.map((i) => (Number.isInteger(i) && keys[i] !== undefined ? twoLines(keys[i]) : '')),
+    size: 48,
+    font: '11px system-ui, sans-serif',
+  };
+}
+
 export interface CallsChart {
   destroy(): void;
   resize(width: number): void;
@@ -65,16 +76,7 @@ export function callsChart(
       x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
     },
-    axes: [
-      {
-        space: 90,
-        incrs: [1, 2, 3, 4, 6, 7, 12, 24, 48, 96, 168, 336, 720, 1440, 2880, 8760],
-        values: (_u, splits) => splits.map((i) => (Number.isInteger(i) && keys[i] !== undefined ? twoLines(keys[i]) : '')),
-        size: 48,
-        font: '11px system-ui, sans-serif',
-      },
-      { label: 'calls', font: '11px system-ui, sans-serif', size: 56 },
-    ],
+    axes: [bucketAxis(keys), { label: 'calls', font: '11px system-ui, sans-serif', size: 56 }],
     series: [
       {},
       ...groups.map((g, j) => ({
@@ -138,13 +140,7 @@ export function ratioChart(el: HTMLElement, answer: Answer, metrics: string[]): 
     cursor: { points: { show: false } },
     scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, ratio: { range: [0, 1] } },
     axes: [
-      {
-        space: 90,
-        incrs: [1, 2, 3, 4, 6, 7, 12, 24, 48, 96, 168, 336, 720, 1440, 2880, 8760],
-        values: (_u, splits) => splits.map((i) => (Number.isInteger(i) && keys[i] !== undefined ? twoLines(keys[i]) : '')),
-        size: 48,
-        font: '11px system-ui, sans-serif',
-      },
+      bucketAxis(keys),
       ...(metrics.includes('asr') ? [{ scale: 'ratio', label: 'ASR', size: 56, font: '11px system-ui, sans-serif' }] : []),
       ...(metrics.includes('acd')
         ? [{ scale: 's', label: 'ACD (s)', side: 1, size: 56, grid: { show: false }, font: '11px system-ui, sans-serif' }]

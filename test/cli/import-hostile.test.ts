@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { runCli } from '../helpers/cli.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
@@ -12,15 +13,6 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 
 const T0 = Date.UTC(2016, 2, 4, 8, 0, 0) / 1000;
 const DEEP_TEXT = '{"a":['.repeat(5000) + '"bottom"' + ']}'.repeat(5000);
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return once(child, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-}
 
 async function storedIds(path: string, account: string): Promise<string[]> {
   const s = new DuckDBStore(path);
@@ -49,7 +41,7 @@ describe('callstats import of hostile files', () => {
     const docs = Array.from({ length: 10_001 }, (_, i) => kazooCdr(`i${String(i).padStart(5, '0')}`, T0 + i));
     docs[7_777] = kazooCdr('i07777', T0, { duration_seconds: 2 ** 31 });
     writeFileSync(file, JSON.stringify(docs));
-    const r = await cli(['import', '--store', `duckdb:${path}`, '--account', 'big00000000000000000000000000001', '--json', file]);
+    const r = await runCli(['import', '--store', `duckdb:${path}`, '--account', 'big00000000000000000000000000001', '--json', file]);
     assert.equal(r.code, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     const out = JSON.parse(r.stdout);

@@ -120,5 +120,11 @@ for (const engine of engines) {
       const streamed = await collect(store.stream({ sql: `SELECT count(*) AS n FROM calls`, params: [] }));
       assert.deepEqual(streamed, [{ n: 4 }]);
     });
+
+    test('store.all binds `?` placeholders in order, a hostile value staying a value (the spelling SQL above the store uses)', async () => {
+      const sql = `SELECT count(*) AS n, ? AS a, '?' AS q FROM calls WHERE account_id = ? AND caller_id_name = ?`;
+      assert.deepEqual(await store.all({ sql, params: ["it's", 'acc-export', 'Caller 0'] }), [{ n: 1, a: "it's", q: '?' }]);
+      assert.deepEqual(await store.all({ sql, params: ['x', "acc-export' OR '1'='1", 'Caller 0'] }), [{ n: 0, a: 'x', q: '?' }]);
+    });
   });
 }

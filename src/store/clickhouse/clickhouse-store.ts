@@ -17,10 +17,10 @@ import type {
 } from '../store.js';
 import { Connection } from './connection.js';
 import { localTable, type Layout } from './ddl.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, isUnavailable, timeoutError } from './faults.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, timeoutError } from './faults.js';
 import { Health } from './health.js';
 import { insertCallsIdempotent } from './insert.js';
-import * as keys from './keys.js';
+import { Credentials } from './credentials.js';
 import { Mutex } from '../mutex.js';
 import { initSchema } from './schema.js';
 import { clickhouseString } from './literal.js';
@@ -57,15 +57,8 @@ export class ClickHouseStore implements Store {
   private readonly health: Health;
   /** Every server of the store (just `conn` for a single server); resolved on first use. */
   private hostList: Connection[] | undefined;
-  /**
-   * The keys and webhook tokens last read from the store, by id (loaded by init, kept current by every
-   * successful look-up): what key checks fall back to while the store does not answer, so a forged
-   * token is a 401 even then (docs/clickhouse.md, "Faults").
-   */
-  private keyCache: Map<string, ApiKeyRecord> | undefined;
-  private tokenCache: Map<string, WebhookTokenRecord> | undefined;
-  /** Reseller links this process has read or written (`account parent`): a webhook of a known link writes nothing. */
-  private readonly knownParents = new Set<string>();
+  /** Keys, webhook tokens and reseller links, with their caches (credentials.ts). */
+  private readonly credentials: Credentials;
 
   /** `url`: `clickhouse://HOST:PORT/DATABASE[?cluster=NAME[&hosts=HOST:PORT,...]]`. */
   constructor(url: string, opts: ClickHouseStoreOptions = {}) {
@@ -85,6 +78,12 @@ export class ClickHouseStore implements Store {
       MAINTENANCE_TIMEOUT_MS,
       this.health,
     );
+    this.credentials = new Credentials({
+      conn: this.conn,
+      health: this.health,
+      hosts: () => this.hosts(),
+      write: (task) => this.write(task),
+    });
   }
 
   async init(): Promise<void> {
@@ -162,91 +161,49 @@ export class ClickHouseStore implements Store {
   async prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
     await this.health.ready();
     const hosts = await this.hosts();
-    return this.writes.run(() => pruneClickHouse({ conn: this.maintenance, hosts, layout: this.layout }, before, accountId ?? undefined, dryRun));
+    return this.writes.run(() =>
+      pruneClickHouse({ conn: this.maintenance, hosts, layout: this.layout }, before, accountId ?? undefined, dryRun),
+    );
   }
 
-  async insertKey(key: ApiKeyRecord): Promise<void> {
-    const hosts = await this.hosts();
-    await this.write(() => keys.insertKey(hosts, key));
-    this.keyCache?.set(key.id, key);
+  insertKey(key: ApiKeyRecord): Promise<void> {
+    return this.credentials.keys.insert(key);
   }
 
-  async getKey(id: string): Promise<ApiKeyRecord | undefined> {
-    // Known down: answer from the cache at once, so the request's own query can still use its timeout.
-    if (this.health.down && this.keyCache) return this.keyCache.get(id);
-    try {
-      const key = await keys.getKey(this.conn, id);
-      if (key) this.keyCache?.set(id, key);
-      else this.keyCache?.delete(id);
-      return key;
-    } catch (err) {
-      if (!isUnavailable(err) || !this.keyCache) throw err;
-      return this.keyCache.get(id);
-    }
+  getKey(id: string): Promise<ApiKeyRecord | undefined> {
+    return this.credentials.keys.get(id);
   }
 
-  async listKeys(): Promise<ApiKeyRecord[]> {
-    await this.health.ready();
-    const list = await keys.listKeys(this.conn);
-    this.keyCache = new Map(list.map((k) => [k.id, k]));
-    return list;
+  listKeys(): Promise<ApiKeyRecord[]> {
+    return this.credentials.keys.list();
   }
 
-  async revokeKey(id: string): Promise<boolean> {
-    const hosts = await this.hosts();
-    const revoked = await this.write(() => keys.revokeKey(this.conn, hosts, id));
-    const cached = this.keyCache?.get(id);
-    if (cached) this.keyCache!.set(id, { ...cached, revoked: true });
-    return revoked;
+  revokeKey(id: string): Promise<boolean> {
+    return this.credentials.keys.revoke(id);
   }
 
-  async insertWebhookToken(token: WebhookTokenRecord): Promise<void> {
-    const hosts = await this.hosts();
-    await this.write(() => keys.insertWebhookToken(hosts, token));
-    this.tokenCache?.set(token.id, token);
+  insertWebhookToken(token: WebhookTokenRecord): Promise<void> {
+    return this.credentials.webhookTokens.insert(token);
   }
 
-  async getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
-    if (this.health.down && this.tokenCache) return this.tokenCache.get(id);
-    try {
-      const token = await keys.getWebhookToken(this.conn, id);
-      if (token) this.tokenCache?.set(id, token);
-      else this.tokenCache?.delete(id);
-      return token;
-    } catch (err) {
-      if (!isUnavailable(err) || !this.tokenCache) throw err;
-      return this.tokenCache.get(id);
-    }
+  getWebhookToken(id: string): Promise<WebhookTokenRecord | undefined> {
+    return this.credentials.webhookTokens.get(id);
   }
 
-  async listWebhookTokens(): Promise<WebhookTokenRecord[]> {
-    await this.health.ready();
-    const list = await keys.listWebhookTokens(this.conn);
-    this.tokenCache = new Map(list.map((t) => [t.id, t]));
-    return list;
+  listWebhookTokens(): Promise<WebhookTokenRecord[]> {
+    return this.credentials.webhookTokens.list();
   }
 
-  async revokeWebhookToken(id: string): Promise<boolean> {
-    const hosts = await this.hosts();
-    const revoked = await this.write(() => keys.revokeWebhookToken(this.conn, hosts, id));
-    const cached = this.tokenCache?.get(id);
-    if (cached) this.tokenCache!.set(id, { ...cached, revoked: true });
-    return revoked;
+  revokeWebhookToken(id: string): Promise<boolean> {
+    return this.credentials.webhookTokens.revoke(id);
   }
 
-  async addAccountParent(link: AccountParent): Promise<void> {
-    const known = `${link.account_id} ${link.parent_id}`;
-    if (this.knownParents.has(known)) return;
-    const hosts = await this.hosts();
-    await this.write(() => keys.addAccountParent(hosts, link));
-    this.knownParents.add(known);
+  addAccountParent(link: AccountParent): Promise<void> {
+    return this.credentials.addAccountParent(link);
   }
 
-  async listAccountParents(): Promise<AccountParent[]> {
-    await this.health.ready();
-    const links = await keys.listAccountParents(this.conn);
-    for (const l of links) this.knownParents.add(`${l.account_id} ${l.parent_id}`);
-    return links;
+  listAccountParents(): Promise<AccountParent[]> {
+    return this.credentials.listAccountParents();
   }
 
   async all(query: CompiledSql): Promise<Record<string, unknown>[]> {
