@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { startClickHouseCluster, type ClickHouseCluster } from '../helpers/clickhouse-server.js';
 import { makeCall } from './clickhouse-fixtures.js';
+import { SCHEMA_VERSION } from '../../src/store/clickhouse/ddl.js';
 
 let cluster: ClickHouseCluster;
 let store: ClickHouseStore;
@@ -30,7 +31,7 @@ test('init twice is harmless on every shard', async () => {
   await store.init();
   for (const url of cluster.urls) {
     assert.equal(await shardRows(url, "SELECT engine FROM system.tables WHERE database = 'callstats' AND name = 'calls'"), 'Distributed');
-    assert.equal(await shardRows(url, 'SELECT max(version) FROM schema_version'), '1');
+    assert.equal(await shardRows(url, 'SELECT max(version) FROM schema_version'), String(SCHEMA_VERSION));
   }
 });
 
