@@ -19,11 +19,19 @@ export function success(request: FastifyRequest, data: unknown): Record<string, 
 }
 
 /** The Kazoo error envelope; the HTTP status always equals `error`. */
+/** The response header naming an error's code (`core/error-codes.ts`). */
+export const ERROR_CODE_HEADER = 'x-callstats-error';
+
 export function failure(reply: FastifyReply, err: CallstatsError): FastifyReply {
-  return reply
-    .code(err.status)
-    .type('application/json')
-    .send({ data: err.data, error: String(err.status), message: err.message, status: 'error', request_id: reply.request.id });
+  return (
+    reply
+      .code(err.status)
+      // The code itself (`ERR_STORE_LOCKED`, …), for clients such as the CLI through a running server
+      // (store/remote), which would otherwise know only the status.
+      .header(ERROR_CODE_HEADER, err.code)
+      .type('application/json')
+      .send({ data: err.data, error: String(err.status), message: err.message, status: 'error', request_id: reply.request.id })
+  );
 }
 
 /** Fastify's own error codes mapped to ours; anything not listed is an internal error. */

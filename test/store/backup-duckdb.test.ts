@@ -136,9 +136,10 @@ describe('backup and restore of the embedded store', () => {
     assert.equal(JSON.parse(held.stderr).error, 'ERR_STORE_LOCKED');
     const notEmpty = await cli(['backup', dir, '--json'], env);
     assert.equal(notEmpty.code, 2);
-    // Through the server the code travels as its status (the envelope has no code): ERR_REMOTE, 400.
+    // Through the server the code travels in the answer's x-callstats-error header: the same code
+    // as a backup taken directly.
     const err = JSON.parse(notEmpty.stderr);
-    assert.deepEqual([err.error, err.message], ['ERR_REMOTE', `backup directory ${dir} is not empty`]);
+    assert.deepEqual([err.error, err.message], ['ERR_BACKUP', `backup directory ${dir} is not empty`]);
   });
 
   test('a backup of a store nobody serves is taken directly; a ClickHouse store is sent to its own tools', async () => {

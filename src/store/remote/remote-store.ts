@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CallstatsError } from '../../core/errors.js';
+import { ERROR_STATUS, type ErrorCode } from '../../core/error-codes.js';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
@@ -51,7 +52,7 @@ export class RemoteStore implements Store {
       });
     }
     const body = (await res.json()) as { result?: T; message?: string; data?: Record<string, unknown> };
-    if (!res.ok) throw new CallstatsError('ERR_REMOTE', body.message ?? `server answered ${res.status}`, body.data ?? {}, res.status);
+    if (!res.ok) throw new CallstatsError(remoteCode(res), body.message ?? `server answered ${res.status}`, body.data ?? {}, res.status);
     return body.result as T;
   }
 
@@ -140,8 +141,18 @@ export class RemoteStore implements Store {
       body: JSON.stringify(query),
       signal,
     });
-    if (!res.ok || !res.body) throw new CallstatsError('ERR_REMOTE', `server answered ${res.status}`, {}, res.status);
+    if (!res.ok || !res.body) throw new CallstatsError(remoteCode(res), `server answered ${res.status}`, {}, res.status);
     const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) });
     for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
   }
+}
+
+/**
+ * The code the server's error answer names (its `x-callstats-error` header, api/envelope.ts), so the
+ * CLI reports `ERR_STORE_LOCKED` or `ERR_ACCOUNT_PARENT` as if it had met it itself; `ERR_REMOTE`
+ * (the server's status kept) when the answer names none this release knows.
+ */
+function remoteCode(res: Response): ErrorCode {
+  const code = res.headers.get('x-callstats-error');
+  return code !== null && code in ERROR_STATUS ? (code as ErrorCode) : 'ERR_REMOTE';
 }
