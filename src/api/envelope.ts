@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorCode } from '../core/error-codes.js';
+import { ERROR_CODE_HEADER, type ErrorCode } from '../core/error-codes.js';
 import { CallstatsError } from '../core/errors.js';
 
 /** The Kazoo success envelope. `auth_token` echoes only what the client sent. */
@@ -19,9 +19,6 @@ export function success(request: FastifyRequest, data: unknown): Record<string, 
 }
 
 /** The Kazoo error envelope; the HTTP status always equals `error`. */
-/** The response header naming an error's code (`core/error-codes.ts`). */
-export const ERROR_CODE_HEADER = 'x-callstats-error';
-
 export function failure(reply: FastifyReply, err: CallstatsError): FastifyReply {
   return (
     reply

@@ -86,3 +86,6 @@ export function statusOf(code: ErrorCode, upstream?: number): number {
   const status = ERROR_STATUS[code];
   return status === 'upstream' ? (upstream ?? 500) : status;
 }
+
+/** The response header that names an error answer's code (api/envelope.ts writes it, store/remote reads it). */
+export const ERROR_CODE_HEADER = 'x-callstats-error';

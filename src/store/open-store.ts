@@ -64,25 +64,18 @@ export async function openStore(
 ): Promise<Store> {
   const location = parseStoreLocation(value);
   const { queryTimeoutMs } = opts;
-  if (location.kind === 'clickhouse') {
-    const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
-    const store = new ClickHouseStore(location.url, { queryTimeoutMs });
+  const open = async (): Promise<Store> => {
+    const store =
+      location.kind === 'duckdb'
+        ? new DuckDBStore(location.path, { memoryLimit: opts.duckdbMemory, queryTimeoutMs })
+        : new (await import('./clickhouse/clickhouse-store.js')).ClickHouseStore(location.url, { queryTimeoutMs });
     await store.init();
     return store;
-  }
+  };
+  // A ClickHouse server is shared by design; a DuckDB file or a chdb directory is held by one process.
+  if (location.kind === 'clickhouse') return open();
   try {
-    if (location.kind === 'chdb') {
-      const { ClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
-      const chdb = new ClickHouseStore(location.url, { queryTimeoutMs });
-      await chdb.init();
-      return chdb;
-    }
-    const store = new DuckDBStore(location.path, {
-      memoryLimit: opts.duckdbMemory,
-      queryTimeoutMs,
-    });
-    await store.init();
-    return store;
+    return await open();
   } catch (err) {
     if (!(err instanceof CallstatsError && err.code === 'ERR_STORE_LOCKED') || !opts.allowRemote) throw err;
     const handle = readServerHandle(location);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CallstatsError } from '../../core/errors.js';
-import { ERROR_STATUS, type ErrorCode } from '../../core/error-codes.js';
+import { ERROR_CODE_HEADER, ERROR_STATUS, type ErrorCode } from '../../core/error-codes.js';
 import type { Call } from '../../core/call.js';
 import type { Zone } from '../../core/zone.js';
 import { duckdbAccountCounts, duckdbExportCalls } from '../duckdb/export-calls.js';
@@ -153,6 +153,6 @@ export class RemoteStore implements Store {
  * (the server's status kept) when the answer names none this release knows.
  */
 function remoteCode(res: Response): ErrorCode {
-  const code = res.headers.get('x-callstats-error');
+  const code = res.headers.get(ERROR_CODE_HEADER);
   return code !== null && code in ERROR_STATUS ? (code as ErrorCode) : 'ERR_REMOTE';
 }
