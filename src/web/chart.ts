@@ -10,7 +10,8 @@ export function color(n: number): string {
 
 /** The groups of an answer in a stable order (sorted), or one pseudo-group for the totals. */
 export function groupsOf(answer: Answer, grouped: boolean): string[] {
-  if (!grouped) return ['calls'];
+  // `total` counts legs (Kazoo writes one CDR per leg); the `calls` metric is the distinct calls.
+  if (!grouped) return ['legs'];
   const seen = new Set<string>();
   for (const b of Object.values(answer)) for (const g of Object.keys(b.groups ?? {})) seen.add(g);
   return [...seen].sort();
@@ -76,7 +77,7 @@ export function callsChart(
       x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
     },
-    axes: [bucketAxis(keys), { label: 'calls', font: '11px system-ui, sans-serif', size: 56 }],
+    axes: [bucketAxis(keys), { label: 'legs', font: '11px system-ui, sans-serif', size: 56 }],
     series: [
       {},
       ...groups.map((g, j) => ({

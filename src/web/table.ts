@@ -10,7 +10,7 @@ interface Column {
 
 function columns(metrics: string[]): Column[] {
   const cols: Column[] = [
-    { label: 'calls', cell: (b) => b.total },
+    { label: 'legs', cell: (b) => b.total },
     { label: 'min', cell: (b) => b.duration_seconds.min },
     { label: 'median', cell: (b) => b.duration_seconds.median },
     { label: 'mean', cell: (b) => b.duration_seconds.mean },
@@ -24,7 +24,7 @@ function columns(metrics: string[]): Column[] {
     );
   if (metrics.includes('answered') || metrics.includes('asr') || metrics.includes('acd'))
     cols.push({ label: 'answered', cell: (b) => b.answered });
-  if (metrics.includes('calls')) cols.push({ label: 'distinct calls', cell: (b) => b.calls });
+  if (metrics.includes('calls')) cols.push({ label: 'calls', cell: (b) => b.calls });
   if (metrics.includes('asr')) cols.push({ label: 'ASR', cell: (b) => b.asr });
   if (metrics.includes('acd')) cols.push({ label: 'ACD (s)', cell: (b) => b.acd });
   if (metrics.includes('billing_seconds'))
@@ -91,13 +91,14 @@ export function renderTable(table: HTMLTableElement, note: HTMLElement, answer: 
 export function bucketSummary(key: string, b: Bucket, metrics: string[]): [string, string][] {
   const lines: [string, string][] = [
     ['bucket', key],
-    ['calls', shown(b.total)],
+    ['legs', shown(b.total)],
     [
       'min / median / mean / max',
       `${b.duration_seconds.min} / ${b.duration_seconds.median} / ${b.duration_seconds.mean} / ${b.duration_seconds.max} s`,
     ],
   ];
   if (b.percentiles) lines.push(['p90 / p95 / p99', `${b.percentiles.p90} / ${b.percentiles.p95} / ${b.percentiles.p99} s`]);
+  if (metrics.includes('calls')) lines.push(['calls', shown(b.calls)]);
   if (metrics.includes('asr')) lines.push(['ASR', shown(b.asr)]);
   if (metrics.includes('acd')) lines.push(['ACD', `${shown(b.acd)} s`]);
   return lines;

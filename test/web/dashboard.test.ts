@@ -107,7 +107,7 @@ describe('the dashboard in Debian chromium, on the demo account (20,000 calls)',
     const key = (await page.getAttribute('#hover', 'data-key'))!;
     const b = (body.data as Answer)[key];
     assert.ok(b, `hovered key ${key} is one of the API's`);
-    assert.equal(await page.textContent('#hover dd[data-field="calls"]'), String(b.total));
+    assert.equal(await page.textContent('#hover dd[data-field="legs"]'), String(b.total));
     const d = b.duration_seconds;
     assert.equal(
       await page.textContent('#hover dd[data-field="min / median / mean / max"]'),
