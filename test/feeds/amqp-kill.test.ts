@@ -11,7 +11,10 @@ let rabbit: RabbitMqServer;
 before(async () => {
   rabbit = await startRabbitMq();
 });
+/** Every listener spawned: a failed test must not leave one running, or this file never ends. */
+const children = new Set<ChildProcess>();
 after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await rabbit?.stop();
 });
 
@@ -20,6 +23,7 @@ async function listener(path: string, queue: string): Promise<{ child: ChildProc
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/feeds/fixtures/listen-child.ts', path, rabbit.url, queue], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(child);
   const out: string[] = [];
   child.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(...d.split('\n').filter(Boolean)));
   await waitFor('listener consuming', () => out.some((l) => l.startsWith('amqp: consuming')), 60_000);
@@ -39,7 +43,7 @@ test('a listen process SIGKILLed twice mid-stream: after restarts every one of 2
   const leftAtKill: number[] = [];
   for (let round = 0; round < 2; round++) {
     // Kill once some batches are stored and acked but the stream is still flowing.
-    await waitFor('some stored', () => l.out.some((x) => /amqp: [1-9]\d* received/.test(x)), 60_000);
+    await waitFor('some stored', () => l.out.some((x) => /amqp: \d+ received, [1-9]\d* stored/.test(x)), 60_000);
     l.child.kill('SIGKILL');
     await exited(l.child);
     const waiting = await queueDepth(rabbit.url, 'kill.cdr');
