@@ -396,6 +396,40 @@ describe('hostile ingest: one tenant’s bad CDR never hurts another', () => {
       console.log(`# 413 after 256 MiB streamed: ${Date.now() - started} ms`);
     });
 
+    test('a client that keeps sending past the limit, reading nothing until it is done, still gets the 413 (lingering close)', async () => {
+      // The reset this pins: the server answered 413 and closed while the client was still sending,
+      // its unread bytes made the kernel reset the connection, and the reset made the client's
+      // kernel drop the 413 it had not read yet (status 0). The client here reads nothing until it
+      // has sent 16 MiB past the limit, so the answer waits unread while the server closes.
+      const account = 'linger00000000000000000000000001';
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.pause();
+      let received = '';
+      const closed = new Promise<void>((resolve) => {
+        socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve());
+      });
+      const chunk = (text: string): string => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+      const write = (data: string): Promise<void> =>
+        new Promise((resolve) => {
+          if (socket.destroyed || socket.write(data)) return resolve();
+          socket.once('drain', () => resolve());
+          socket.once('close', () => resolve());
+        });
+      await write(
+        `POST ${path(account)} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${t.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      await write(chunk(`{"data":[${manyCdrs('li', 3)},`));
+      const pad = chunk(' '.repeat(1024 * 1024));
+      for (let i = 0; i < 256 + 16 && !socket.destroyed; i++) await write(pad);
+      socket.resume();
+      await closed;
+      assert.match(received, /^HTTP\/1\.1 413 /, received.slice(0, 200));
+      assert.equal(await t.store.countCalls(account), 0);
+    });
+
     test('a body cut off by the client stores nothing, even its complete first 10,001 records', async () => {
       const account = 'cutoff00000000000000000000000001';
       const head = `{"data":[${manyCdrs('cut', 10_001)},`;

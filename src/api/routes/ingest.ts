@@ -1,9 +1,11 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { adoptSubaccount, webhookAccount } from '../../accounts/subaccounts.js';
 import { verifyWebhookToken } from '../../accounts/tokens.js';
 import { CallstatsError } from '../../core/errors.js';
 import { cdrToCall, ingestRecords, notACdr, notCdrs, parseWebhookBody, readRecordBatches } from '../../ingest/index.js';
 import { success } from '../envelope.js';
+import { lingerOnClose } from '../linger.js';
 import { cdrsSchema, docOnly, webhookSchema } from '../schemas.js';
 
 /** Largest ingest body (bytes as sent); over it is a 413 and nothing of the request is stored. */
@@ -30,9 +32,11 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
   });
   // A body refused before it was read whole (413, 400 not CDRs, cut off) must not be drained to
   // keep the connection alive — Node would read the rest of a huge upload to discard it — so the
-  // answer closes the connection.
+  // answer closes the connection, lingering (linger.ts) so the client can read the answer.
   app.addHook('onError', async (request, reply) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
+    if (request.raw.complete) return;
+    reply.header('connection', 'close');
+    lingerOnClose(request.raw);
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -124,8 +128,12 @@ function tooLarge(limit: number): CallstatsError {
 /** The body's chunks, failing with a 413 once more than `limit` bytes came, and with a 400 when the client cut it off. */
 async function* limitBytes(stream: NodeJS.ReadableStream, limit: number): AsyncGenerator<Buffer | string> {
   let size = 0;
+  // :TRICKY: not `for await (… of stream)`: leaving that loop destroys the stream, and destroying
+  // an unfinished request destroys its socket, so the 413 (or 400) could be lost before it was
+  // written. The early answer closes the connection itself, lingering (linger.ts).
+  const chunks = (stream as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>;
   try {
-    for await (const c of stream as AsyncIterable<Buffer | string>) {
+    for await (const c of chunks) {
       size += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
       if (size > limit) throw tooLarge(limit);
       yield c;
