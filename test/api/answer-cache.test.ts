@@ -23,7 +23,7 @@ async function cachedApp(bytes: number) {
   return { app, cache, token, fresh };
 }
 
-const query = (period = 'hourly', extra: Record<string, unknown> = {}) =>
+const query = (extra: Record<string, unknown> = {}) =>
   encodeURIComponent(
     JSON.stringify({
       filters: [
@@ -49,7 +49,7 @@ describe('answer cache (docs/api.md, "Answer cache")', () => {
   });
   const ask = (account: string, headers: Record<string, string> = {}, period = 'hourly') =>
     app.inject({
-      url: `/v2/accounts/${account}/call_statistics/${period}?q=${query(period)}`,
+      url: `/v2/accounts/${account}/call_statistics/${period}?q=${query()}`,
       headers: { 'x-auth-token': token, ...headers },
     });
   const total = async (account: string) => {
@@ -189,7 +189,7 @@ describe('answer cache bounds', () => {
     for (const period of ['hourly', 'daily']) {
       const before = probe.cache.stats.bytes;
       const r = await probe.app.inject({
-        url: `/v2/accounts/acctE/call_statistics/${period}?q=${query(period)}`,
+        url: `/v2/accounts/acctE/call_statistics/${period}?q=${query()}`,
         headers: { 'x-auth-token': probe.token },
       });
       assert.equal(r.statusCode, 200);
@@ -202,7 +202,7 @@ describe('answer cache bounds', () => {
     try {
       await app.ctx.store.insertCalls([call({ account_id: 'acctE', call_id: 'e1', call_time: T0 })]);
       const ask = (period: string) =>
-        app.inject({ url: `/v2/accounts/acctE/call_statistics/${period}?q=${query(period)}`, headers: { 'x-auth-token': token } });
+        app.inject({ url: `/v2/accounts/acctE/call_statistics/${period}?q=${query()}`, headers: { 'x-auth-token': token } });
       assert.equal((await ask('hourly')).headers['x-callstats-cache'], 'miss');
       assert.equal((await ask('hourly')).headers['x-callstats-cache'], 'hit');
       assert.equal((await ask('daily')).headers['x-callstats-cache'], 'miss');
