@@ -22,7 +22,8 @@ const seconds = Number(secondsArg);
 const connections = Number(connectionsArg);
 const accounts = (JSON.parse(readFileSync(metaFile, 'utf8')) as { accounts: { id: string }[] }).accounts.map((a) => a.id);
 
-const MONTHS = ['03', '04', '05'];
+// One month (April 2025, as bench/lib/query-mix.ts): every account's dashboard asks it every minute.
+const MONTHS = ['04'];
 const GROUPINGS = [undefined, 'unanswered', 'call_direction'];
 const paths: string[] = [];
 for (const account of accounts)
@@ -103,6 +104,9 @@ const load = (headers: Record<string, string>) =>
     ),
   );
 try {
+  // One pass first, each question once: the figures are of a warm server whose cache (when it has one)
+  // holds what the dashboards asked a minute ago, and no start-up step runs during the timed phases.
+  for (const path of paths) await (await fetch(base + path, { headers: { 'X-Auth-Token': token } })).arrayBuffer();
   for (const [label, headers] of [
     ['no-cache', { 'Cache-Control': 'no-cache' }],
     ['cached', {}],
