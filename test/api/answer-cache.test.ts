@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createApiKey, createWebhookToken } from '../../src/accounts/tokens.js';
 import { loadConfig } from '../../src/core/config.js';
-import { AnswerCache } from '../../src/report/answer-cache.js';
+import { AnswerCache, answerCacheBytes } from '../../src/report/answer-cache.js';
 import { freshStore } from '../helpers/store.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 import { call } from '../helpers/call.js';
@@ -232,6 +232,33 @@ describe('answer cache bounds', () => {
       await app.close();
       await fresh.cleanup();
     }
+  });
+
+  test('/metrics shows the hits, misses, evictions and bytes the cache counted', async () => {
+    const { app, cache, token, fresh } = await cachedApp(1 << 20);
+    try {
+      const ask = () => app.inject({ url: `/v2/accounts/acctM/call_statistics/hourly?q=${query()}`, headers: { 'x-auth-token': token } });
+      await ask();
+      await ask();
+      await ask();
+      const text = (await app.inject({ url: '/metrics' })).body;
+      assert.match(text, /^callstats_answer_cache_hits_total 2$/m);
+      assert.match(text, /^callstats_answer_cache_misses_total 1$/m);
+      assert.match(text, /^callstats_answer_cache_evictions_total 0$/m);
+      assert.match(text, new RegExp(`^callstats_answer_cache_bytes ${cache.stats.bytes}$`, 'm'));
+      assert.ok(cache.stats.bytes > 0);
+    } finally {
+      await app.close();
+      await fresh.cleanup();
+    }
+  });
+
+  test('CALLSTATS_ANSWER_CACHE_MB: unset is 64 MB for a single-writer store and off on a ClickHouse server; 0 is off', () => {
+    assert.equal(answerCacheBytes(loadConfig({}).answerCacheMb, true), 64 * 1024 * 1024);
+    assert.equal(answerCacheBytes(loadConfig({}).answerCacheMb, false), 0);
+    assert.equal(answerCacheBytes(loadConfig({ CALLSTATS_ANSWER_CACHE_MB: '8' }).answerCacheMb, false), 8 * 1024 * 1024);
+    assert.equal(answerCacheBytes(loadConfig({ CALLSTATS_ANSWER_CACHE_MB: '0' }).answerCacheMb, true), 0);
+    assert.throws(() => loadConfig({ CALLSTATS_ANSWER_CACHE_MB: 'lots' }), /CALLSTATS_ANSWER_CACHE_MB must be a number of megabytes/);
   });
 
   test('an answer computed while an overlapping write committed is not stored', () => {
