@@ -17,6 +17,7 @@ import { statsQuery } from '../src/sql/stats-sql.js';
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js';
 import { isValidTimeZone, offsetSegments, parseCallTime, type Period } from '../src/time/index.js';
 import { ZoneService } from '../src/zones/zone-service.js';
+import { AnswerCache } from '../src/report/answer-cache.js';
 import { clampCallTimeFilters } from '../src/report/time-bounds.js';
 import { callTimeBounds } from '../src/query/call-time-bounds.js';
 
@@ -38,7 +39,8 @@ const store = new DuckDBStore(file, { memoryLimit: '2GB', threads: Number(proces
 await store.init();
 const zones = await ZoneService.open(store, undefined);
 const config = { ...loadConfig({}), rateLimit: 0 };
-const app = await buildApp({ store, zones, config, controlToken: 'x' });
+// The answer cache as `serve` has it; the uncached steps send `Cache-Control: no-cache`, as the bench does.
+const app = await buildApp({ store, zones, config, controlToken: 'x', answerCache: new AnswerCache(64 * 1024 * 1024) });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const addr = app.server.address() as { port: number };
 const token = (await createApiKey(store, account)).token;
@@ -65,10 +67,15 @@ const raw = await (store as unknown as { db: { instance: DuckDBInstance } }).db.
 
 const steps: Record<string, () => Promise<unknown>> = {
   'HTTP (fetch, keep-alive)': async () => {
+    const r = await fetch(`http://127.0.0.1:${addr.port}${path}`, { headers: { 'X-Auth-Token': token, 'Cache-Control': 'no-cache' } });
+    return r.text();
+  },
+  'HTTP (fetch, answer cache hit)': async () => {
     const r = await fetch(`http://127.0.0.1:${addr.port}${path}`, { headers: { 'X-Auth-Token': token } });
     return r.text();
   },
-  'Fastify inject (no socket)': async () => (await app.inject({ url: path, headers: { 'X-Auth-Token': token } })).body,
+  'Fastify inject (no socket)': async () =>
+    (await app.inject({ url: path, headers: { 'X-Auth-Token': token, 'Cache-Control': 'no-cache' } })).body,
   'statistics() in-process': () => statistics(store, account, period, parsed, config),
   'JSON.stringify of the answer': async () => JSON.stringify({ data: await statistics(store, account, period, parsed, config) }),
   'store.all(stats SQL)': () => store.all(sql),

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CallstatsError } from '../core/errors.js';
 import { Metrics } from '../core/metrics.js';
 import { timedStore } from '../store/timed-store.js';
+import { writeScopeStore } from '../store/write-scope-store.js';
 import { loggerOptions, registerAccessLog } from './access-log.js';
 import type { AppContext } from './context.js';
 import { failure, toCallstatsError } from './envelope.js';
@@ -58,7 +59,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = ctx.config;
   const limits: HttpLimits = { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, ...options.limits };
   const metrics = options.metrics ?? new Metrics({ defaults: false });
-  const store = timedStore(ctx.store, metrics.observeStore);
+  const cache = ctx.answerCache;
+  // The answer cache is only safe when every write reports to it: this wrapping is a no-op when `serve` did it.
+  const store = timedStore(cache ? writeScopeStore(ctx.store, cache.invalidate) : ctx.store, metrics.observeStore);
+  if (cache) metrics.watchAnswerCache(() => cache.stats);
   const app = Fastify({
     logger: options.logger ? loggerOptions(options.logger) : false,
     // Fastify's own request lines carry the raw URL (a webhook token): access-log.ts writes one redacted line instead.

@@ -1,4 +1,5 @@
 import type { Config } from '../core/config.js';
+import type { AnswerCache } from '../report/answer-cache.js';
 import type { Store } from '../store/store.js';
 import type { ZoneService } from '../zones/zone-service.js';
 
@@ -9,6 +10,11 @@ export interface AppContext {
   config: Config;
   /** When set, `/_local/rpc` accepts this token: the CLI's channel to a running server. */
   controlToken?: string;
+  /**
+   * Statistics answers by query (report/answer-cache.ts). Only safe when every write to `store`
+   * reports to it (store/write-scope-store.ts): `serve` wires both; without it nothing is cached.
+   */
+  answerCache?: AnswerCache;
 }
 
 declare module 'fastify' {

@@ -7,6 +7,8 @@ import { ZoneService } from '../zones/zone-service.js';
 import { openStore, parseStoreLocation, serverHandlePath, writeServerHandle } from '../store/open-store.js';
 import { readHandleFile, staleReason } from '../store/remote/server-handle.js';
 import { timedStore } from '../store/timed-store.js';
+import { writeScopeStore } from '../store/write-scope-store.js';
+import { AnswerCache, answerCacheBytes } from '../report/answer-cache.js';
 import { loadDemo } from './demo.js';
 import { startAmqpFeed, type AmqpFeed } from '../feeds/amqp-feed.js';
 import type { Store } from '../store/store.js';
@@ -40,7 +42,9 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
     log(`callstats: cannot open the store ${redactStore(config.store)}: ${(err as Error)?.message ?? String(err)}`);
     throw err;
   }
-  const store = timedStore(opened, metrics.observeStore);
+  // Every write of this process passes the answer cache's hook, before any other part gets the store.
+  const answerCache = new AnswerCache(answerCacheBytes(config.answerCacheMb, parseStoreLocation(config.store).kind !== 'clickhouse'));
+  const store = writeScopeStore(timedStore(opened, metrics.observeStore), answerCache.invalidate);
   const zones = await ZoneService.open(store, config.defaultCountry);
   if (opts.demoIfEmpty && (await store.countCalls()) === 0) {
     log('callstats: the store is empty; loading the demo account ...');
@@ -50,7 +54,7 @@ export async function runServe(opts: ServeOptions): Promise<{ close(): Promise<v
   const admin = await ensureAdminKey(store);
   const controlToken = randomBytes(24).toString('base64url');
   const logger = { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) };
-  const app = await buildApp({ store, zones, config, controlToken }, { logger, metrics });
+  const app = await buildApp({ store, zones, config, controlToken, answerCache }, { logger, metrics });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

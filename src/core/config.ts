@@ -46,6 +46,11 @@ export interface Config {
   maintenanceCalls: number;
   /** `CALLSTATS_MAINTENANCE_IDLE` (s, default 30): `serve` sorts waiting new calls once none arrived for this long. */
   maintenanceIdleMs: number;
+  /**
+   * `CALLSTATS_ANSWER_CACHE_MB` (`0` disables): bytes of statistics answers `serve` keeps; unset,
+   * 64 where `serve` is the store's only writer (DuckDB, chdb) and off on a ClickHouse server.
+   */
+  answerCacheMb: number | undefined;
 }
 
 /** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: env.CALLSTATS_METRICS_TOKEN || undefined,
     maintenanceCalls: envCount(env, 'CALLSTATS_MAINTENANCE_CALLS', 100_000),
     maintenanceIdleMs: envSeconds(env, 'CALLSTATS_MAINTENANCE_IDLE', 30) * 1000,
+    answerCacheMb: envMegabytes(env, 'CALLSTATS_ANSWER_CACHE_MB'),
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,
@@ -135,5 +141,14 @@ function envCount(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not '${raw}'`);
+  return n;
+}
+
+/** A non-negative number of megabytes from the environment, or undefined when unset. */
+function envMegabytes(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of megabytes (0 disables), not '${raw}'`);
   return n;
 }

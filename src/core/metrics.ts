@@ -147,6 +147,35 @@ export class Metrics {
     counter('callstats_amqp_batches_total', 'AMQP feed: batches committed and acked since start', (f) => f.batches);
   }
 
+  /** The answer cache of `serve` (report/answer-cache.ts): read from `stats` at each scrape. */
+  watchAnswerCache(stats: () => { hits: number; misses: number; evictions: number; bytes: number; entries: number }): void {
+    const registers = [this.registry];
+    const counter = (name: string, help: string, read: (s: ReturnType<typeof stats>) => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read(stats()));
+        },
+      });
+    const gauge = (name: string, help: string, read: (s: ReturnType<typeof stats>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(stats()));
+        },
+      });
+    counter('callstats_answer_cache_hits_total', 'Statistics answers served from the answer cache', (s) => s.hits);
+    counter('callstats_answer_cache_misses_total', 'Statistics answers looked up and not found (computed and stored)', (s) => s.misses);
+    counter('callstats_answer_cache_evictions_total', 'Answers dropped to stay within CALLSTATS_ANSWER_CACHE_MB', (s) => s.evictions);
+    gauge('callstats_answer_cache_bytes', 'Bytes the answer cache holds (its own estimate)', (s) => s.bytes);
+    gauge('callstats_answer_cache_entries', 'Answers the answer cache holds', (s) => s.entries);
+  }
+
   /** The text exposition format (`GET /metrics`). */
   text(): Promise<string> {
     return this.registry.metrics();

@@ -3,7 +3,15 @@ import type { Config } from '../core/config.js';
 import { getDialect } from '../sql/dialects.js';
 import { matchingRangeQuery, statsQuery, tableRangeQuery } from '../sql/stats-sql.js';
 import type { Store } from '../store/store.js';
-import { bucketStartLocal, formatBucketKey, offsetAt, offsetSegments, type Period, type WeekStart } from '../time/index.js';
+import {
+  bucketStartLocal,
+  formatBucketKey,
+  formatKazooLocal,
+  offsetAt,
+  offsetSegments,
+  type Period,
+  type WeekStart,
+} from '../time/index.js';
 import type { ParsedQuery } from '../query/parse-query.js';
 import type { AndNode } from '../query/ast.js';
 import { boundedCallTimeFilters, CALL_TIME_MAX, CALL_TIME_MIN, clampCallTimeFilters, clampedCallTimeBounds } from './time-bounds.js';
@@ -71,12 +79,18 @@ export async function statistics(
     statsQuery({ account, filters, grouping: query.grouping, period, weekStart, segments, range: [lo, hi], spec }, dialect),
   );
   const out: Record<string, Stats> = {};
+  // :TRICKY: a Kazoo key is the local wall clock alone, so it needs no zone lookup; formatBucketKey
+  // would look the zone up per bucket only to validate it, which parseQuery already did.
+  const label =
+    query.timeFormat === 'kazoo'
+      ? (bucket: number) => formatKazooLocal(bucket, config.dateOrder)
+      : (bucket: number) => formatBucketKey(bucket, query.timezone, query.timeFormat, config.dateOrder);
   let key = '';
   for (const row of rows) {
     // Rows are canonical (store/canonical-row.ts): bucket and is_total are numbers on every engine.
     const bucket = row.bucket as number;
     if (row.is_total === 1) {
-      key = formatBucketKey(bucket, query.timezone, query.timeFormat, config.dateOrder);
+      key = label(bucket);
       out[key] = toStats(row, metrics);
       if (spec.grouped) out[key].groups = {};
     } else {

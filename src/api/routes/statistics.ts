@@ -4,10 +4,10 @@ import { CallstatsError } from '../../core/errors.js';
 import type { ParsedQuery } from '../../query/parse-query.js';
 import { csvChunks, recordsPage } from '../../report/records.js';
 import { parseApiQuery, parsePageSize, parsePeriod, parseStartKey } from '../../report/request.js';
-import { statistics } from '../../report/statistics.js';
-import { accountIsEmpty } from '../../report/account-empty.js';
+import { answerKey, statisticsAnswer } from '../../report/answer.js';
+import type { CachedAnswer } from '../../report/answer-cache.js';
 import { withCreatedRange } from '../../report/created-range.js';
-import { success } from '../envelope.js';
+import { success, successText } from '../envelope.js';
 import { csvSchema, docOnly, jsonSchema, statisticsSchema } from '../schemas.js';
 
 const BASE = '/v2/accounts/:account/call_statistics';
@@ -36,11 +36,26 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
     }
     const period = parsePeriod(raw);
     const query = requestQuery(app, request);
-    const data = await statistics(app.ctx.store, request.account, period, query, app.ctx.config);
-    const body = success(request, data);
+    const { store, config, answerCache: cache } = app.ctx;
+    let answer: CachedAnswer | undefined;
+    if (cache?.enabled) {
+      const key = answerKey(request.account, period, query, config);
+      // docs/api.md, "Answer cache": `Cache-Control: no-cache` computes afresh (and refreshes the entry).
+      const fresh = /\bno-cache\b/i.test(String(request.headers['cache-control'] ?? ''));
+      answer = fresh ? undefined : cache.get(key);
+      reply.header('x-callstats-cache', answer ? 'hit' : fresh ? 'bypass' : 'miss');
+      if (!answer) {
+        const ticket = cache.begin();
+        const computed = await statisticsAnswer(store, request.account, period, query, config);
+        cache.put(key, computed.scope, computed.answer, ticket);
+        answer = computed.answer;
+      }
+    } else {
+      answer = (await statisticsAnswer(store, request.account, period, query, config)).answer;
+    }
     // docs/api.md: `account_empty: true` tells a typo'd account id from filters that match nothing.
-    if (await accountIsEmpty(app.ctx.store, request.account, data)) body.account_empty = true;
-    return body;
+    const extra = answer.accountEmpty ? ',"account_empty":true' : '';
+    return reply.type('application/json; charset=utf-8').send(successText(request, answer.data, answer.revision, extra));
   };
 
   const csvHandler = async (request: FastifyRequest, reply: FastifyReply) => {
