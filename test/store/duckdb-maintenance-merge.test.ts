@@ -1,13 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Call } from '../../src/core/call.js';
 import { LARGE_RUN, MERGE_FAN_IN, mergeDue, type RunEntry } from '../../src/store/duckdb/merge-runs.js';
-import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { freshStore } from '../helpers/store.js';
 import { call as baseCall } from '../helpers/call.js';
+import { startMaintenance } from '../../src/cli/maintenance-loop.js';
 
 const MARCH = Date.UTC(2025, 2, 1) / 1000;
 const APRIL = Date.UTC(2025, 3, 1) / 1000;
@@ -135,4 +132,28 @@ describe('DuckDB merge of small runs', () => {
     );
     assert.deepEqual(await f.store.insertCalls([march('s2-', 50)[7]]), { inserted: 0, duplicates: 1 });
   });
+});
+
+test("under a steady trickle that never pauses, serve's maintenance still sorts calls within CALLSTATS_MAINTENANCE_IDLE of the first", async () => {
+  const f = await freshStore();
+  const lines: string[] = [];
+  const loop = startMaintenance(f.store, { calls: 100_000, idleMs: 3000 }, (l) => lines.push(l));
+  try {
+    const started = Date.now();
+    let sortedAt = 0;
+    // One call every 250 ms for 7 s: the tail grows at every look of the loop (once a second).
+    for (let i = 0; Date.now() - started < 7000; i++) {
+      await f.store.insertCalls([call(`t${i}`, MARCH + i * 60, i)]);
+      const [row] = await f.store.all({ sql: 'SELECT count(*) AS n FROM calls_sorted', params: [] });
+      if (!sortedAt && Number(row.n) > 0) sortedAt = Date.now();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(sortedAt > 0, `a step ran while calls kept arriving (${lines.join('; ')})`);
+    const waited = sortedAt - started;
+    assert.ok(waited >= 3000 && waited < 6500, `the first calls were sorted ${waited} ms after they arrived`);
+  } finally {
+    loop.stop();
+    await loop.current();
+    await f.cleanup();
+  }
 });
