@@ -55,7 +55,7 @@ export function startMaintenance(
         busy = true;
         const r = await compact();
         stepDone(r.seconds);
-        const merged = r.merges ? `, merged ${r.merges} runs' worth (${r.mergedRows ?? 0} calls)` : '';
+        const merged = r.merges ? `, then ${r.merges} merges of small runs (${r.mergedRows ?? 0} calls),` : '';
         if (r.rows > 0) log(`callstats: maintenance sorted ${r.rows} new calls${merged} in ${r.seconds.toFixed(1)} s`);
         waitingSince = undefined;
       }
