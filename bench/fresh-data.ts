@@ -140,6 +140,7 @@ async function overImport(s: Server, n: number, file: string): Promise<Ingested>
 async function leg(name: 'http' | 'import') {
   const file = `${source}.fresh-${name}-${process.pid}.duckdb`;
   copyFileSync(source, file);
+  token = ''; // each leg's copy gets its own key
   let s = await open(file);
   const stored = await s.store.countCalls();
   const extra = Math.round(stored * Number(fractionArg));
