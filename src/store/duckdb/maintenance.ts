@@ -1,7 +1,6 @@
 import type { Database } from './database.js';
 import { CALL_COLUMNS, maintenanceTransaction, nextRun } from './maintenance-tx.js';
 import { mergeNext } from './merge-runs.js';
-import { closeQuietly } from './pool.js';
 import { PARTITION_SQL } from './schema.js';
 
 /** What one maintenance step did. */
@@ -47,29 +46,7 @@ export async function moveTail(db: Database, maxRunRows = MAX_RUN_ROWS, merge = 
     merges++;
     mergedRows += m.moved;
   }
-  if (rows > 0 || merges > 0) await checkpoint(db);
   return { rows, seconds: (performance.now() - started) / 1000, merges, mergedRows };
-}
-
-/**
- * Writes the moved calls to the file in their compressed form and drops the deleted rows.
- * :TRICKY: until a checkpoint, the new runs sit uncompressed in memory and the moved-away rows
- * are still scanned and skipped one by one (their deletion is transaction metadata), which kept
- * questions up to ~2× slower than after a restart (docs/performance.md, "Maintenance"). A
- * checkpoint that cannot run now (another transaction is open) is left for DuckDB's own.
- */
-async function checkpoint(db: Database): Promise<void> {
-  const instance = db.instance;
-  if (!instance) return;
-  const c = await instance.connect().catch(() => undefined);
-  if (!c) return;
-  try {
-    await c.run('CHECKPOINT');
-  } catch {
-    // Not now: DuckDB checkpoints by itself once its WAL passes checkpoint_threshold.
-  } finally {
-    closeQuietly(c);
-  }
 }
 
 /**
