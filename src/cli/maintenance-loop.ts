@@ -16,15 +16,18 @@ export interface MaintenanceLoop {
 export interface MaintenanceSchedule {
   /** A step runs once this many new calls wait (CALLSTATS_MAINTENANCE_CALLS; 0: never in the background). */
   calls: number;
-  /** ... or once the waiting calls stopped growing for this long (CALLSTATS_MAINTENANCE_IDLE). */
+  /** ... or once the first waiting call has waited this long (CALLSTATS_MAINTENANCE_IDLE). */
   idleMs: number;
 }
 
 /**
- * Sorts new calls while `serve` runs (store.compact(): one incremental step, maintenance.ts), after
- * `calls` new calls or `idleMs` without new ones. A step never holds the write lock, so ingest
- * goes on meanwhile; one step at a time; a failed step leaves the store as it was and is tried
- * again at the next occasion.
+ * Sorts new calls while `serve` runs (store.compact(): one incremental step and the merges it makes
+ * due, maintenance.ts), once `calls` new calls wait or the first of them has waited `idleMs`.
+ * :TRICKY: the age of the tail, not a pause in it: under a steady trickle (10 calls/s) the tail
+ * never stops growing, and "idle for 30 s" would leave calls unsorted for hours; by age no call
+ * waits longer than `idleMs` plus one step, and the tiered merge (merge-runs.ts) absorbs the
+ * small runs that makes. A step never holds the write lock, so ingest goes on meanwhile; one step
+ * at a time; a failed step leaves the store as it was and is tried again at the next occasion.
  */
 export function startMaintenance(
   store: Store,
@@ -37,8 +40,8 @@ export function startMaintenance(
   let busy = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let lastCount = -1;
-  let lastChange = Date.now();
+  /** When the tail was first seen non-empty since the last step (undefined: empty). */
+  let waitingSince: number | undefined;
   const compact = store.compact?.bind(store);
   const unsorted = store.unsortedCalls?.bind(store);
 
@@ -47,16 +50,14 @@ export function startMaintenance(
     try {
       const n = await unsorted();
       const now = Date.now();
-      if (n !== lastCount) {
-        lastCount = n;
-        lastChange = now;
-      }
-      if (n > 0 && (n >= schedule.calls || now - lastChange >= schedule.idleMs) && !stopped) {
+      waitingSince = n === 0 ? undefined : (waitingSince ?? now);
+      if (n > 0 && (n >= schedule.calls || now - (waitingSince ?? now) >= schedule.idleMs) && !stopped) {
         busy = true;
         const r = await compact();
         stepDone(r.seconds);
-        if (r.rows > 0) log(`callstats: maintenance sorted ${r.rows} new calls in ${r.seconds.toFixed(1)} s`);
-        lastCount = -1;
+        const merged = r.merges ? `, then ${r.merges} merges of small runs (${r.mergedRows ?? 0} calls),` : '';
+        if (r.rows > 0) log(`callstats: maintenance sorted ${r.rows} new calls${merged} in ${r.seconds.toFixed(1)} s`);
+        waitingSince = undefined;
       }
     } catch (err) {
       if (busy) stepDone(undefined);

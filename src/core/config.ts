@@ -44,7 +44,7 @@ export interface Config {
   metricsToken: string | undefined;
   /** `CALLSTATS_MAINTENANCE_CALLS` (default 100000; `0` disables): `serve` sorts the new calls once this many wait. */
   maintenanceCalls: number;
-  /** `CALLSTATS_MAINTENANCE_IDLE` (s, default 30): `serve` sorts waiting new calls once none arrived for this long. */
+  /** `CALLSTATS_MAINTENANCE_IDLE` (s, default 30): `serve` sorts waiting new calls once the first of them has waited this long. */
   maintenanceIdleMs: number;
   /**
    * `CALLSTATS_ANSWER_CACHE_MB` (`0` disables): bytes of statistics answers `serve` keeps; unset,

@@ -136,7 +136,7 @@ export interface Store {
    * Optional maintenance: rewrites the calls in (account_id, call_time) order so per-account
    * time ranges read few blocks. Engines that keep that order themselves (ClickHouse) omit it.
    */
-  compact?(): Promise<{ rows: number; seconds: number }>;
+  compact?(): Promise<{ rows: number; seconds: number; merges?: number; mergedRows?: number }>;
   /** Calls stored since the last compaction (0 where compaction does not apply). */
   unsortedCalls?(): Promise<number>;
   /**

@@ -43,9 +43,9 @@ test('a store made by schema 3 upgrades in place to 4: old calls read NULL Kazoo
       const versions = await store.all({ sql: 'SELECT version FROM schema_version ORDER BY version', params: [] });
       assert.deepEqual(
         versions.map((v) => v.version),
-        [1, 2, 3, 4, 5],
+        [1, 2, 3, 4, 5, 6],
       );
-      assert.equal(SCHEMA_VERSION, 5);
+      assert.equal(SCHEMA_VERSION, 6);
       const columns = await store.all({
         sql: `SELECT column_name FROM duckdb_columns() WHERE table_name = 'calls' ORDER BY column_index`,
         params: [],

@@ -17,7 +17,7 @@ import type { Mutex } from '../mutex.js';
 import { Credentials } from './credentials.js';
 import { Database, type DuckDBStoreOptions } from './database.js';
 import { duckdbAccountCounts, duckdbExportCalls } from './export-calls.js';
-import { moveTail, TAIL_COUNT_SQL } from './maintenance.js';
+import { moveTail, TAIL_COUNT_SQL, type MaintenanceResult } from './maintenance.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
 import * as zones from './zones.js';
@@ -77,9 +77,9 @@ export class DuckDBStore implements Store {
     return this.writes.insertCalls(calls);
   }
 
-  /** One incremental maintenance step (maintenance.ts): the tail becomes a sorted run; ingest does not wait. */
-  compact(maxRunRows?: number): Promise<{ rows: number; seconds: number }> {
-    return moveTail(this.db, maxRunRows);
+  /** One incremental maintenance step (maintenance.ts): the tail becomes sorted runs, small runs merge; ingest does not wait. */
+  compact(maxRunRows?: number, merge?: boolean): Promise<MaintenanceResult> {
+    return moveTail(this.db, maxRunRows, merge);
   }
 
   prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {

@@ -9,6 +9,12 @@ export function duckdbColumnType(c: CallColumnDef): string {
 /** The version that split calls into `calls_sorted` and `calls_tail` behind a `calls` view. */
 const SPLIT_VERSION = 5;
 
+/** The version that keyed sorted runs by month and recorded them in `sorted_runs` (maintenance.ts). */
+const RUNS_VERSION = 6;
+
+/** A call's partition, its UTC month as yyyymm: a run never spans two (maintenance.ts says why). */
+export const PARTITION_SQL = '(year(make_timestamp(call_time * 1000000)) * 100 + month(make_timestamp(call_time * 1000000)))';
+
 /** The registry's columns as of schema `version`, in table order. */
 function columnsUpTo(version: number): readonly CallColumnDef[] {
   return CALL_COLUMN_DEFS.filter((c) => c.since <= version);
@@ -37,10 +43,10 @@ function addedColumns(version: number, tables: readonly string[]): string[] {
 
 /** The migrations after the split come from the column registry: both tables gain the column, the view is re-made. */
 function laterColumnMigrations(): string[][] {
-  if (columnsAddedIn(SPLIT_VERSION).length > 0)
-    throw new Error(`schema ${SPLIT_VERSION} adds no columns: give new columns a later 'since'`);
+  for (const v of [SPLIT_VERSION, RUNS_VERSION])
+    if (columnsAddedIn(v).length > 0) throw new Error(`schema ${v} adds no columns: give new columns a later 'since'`);
   const out: string[][] = [];
-  for (let v = SPLIT_VERSION + 1; v <= CALLS_SCHEMA_VERSION; v++) {
+  for (let v = RUNS_VERSION + 1; v <= CALLS_SCHEMA_VERSION; v++) {
     out.push([...addedColumns(v, ['calls_sorted', 'calls_tail']), callsView(v)]);
   }
   return out;
@@ -137,7 +143,15 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `DELETE FROM calls_sorted WHERE rowid >= (SELECT value FROM store_meta WHERE key = 'sorted_rows')`,
     callsView(5),
   ],
-  // 6 and later: each version's new registry columns, on both tables, and the view over them.
+  // 6: runs keyed by month (maintenance.ts). Each sorted call names its run (`run`, not in the
+  // view); `sorted_runs` lists each run's calls per UTC month, so the merge policy reads a few
+  // hundred rows, never the calls. The calls sorted before are run 0, one entry per month.
+  [
+    `ALTER TABLE calls_sorted ADD COLUMN run BIGINT DEFAULT 0`,
+    `CREATE TABLE sorted_runs (run BIGINT NOT NULL, part INTEGER NOT NULL, calls BIGINT NOT NULL, PRIMARY KEY (run, part))`,
+    `INSERT INTO sorted_runs SELECT 0, ${PARTITION_SQL} AS part, count(*) FROM calls_sorted GROUP BY part`,
+  ],
+  // 7 and later: each version's new registry columns, on both tables, and the view over them.
   ...laterColumnMigrations(),
 ];
 
