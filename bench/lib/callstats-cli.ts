@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, existsSync, rmSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { freePort, runMeasured, waitForHttp } from './proc.js';
 import { fmtInt, log } from './progress.js';
@@ -13,7 +15,8 @@ export interface CliCommand {
 
 /** Environment for every callstats child: no rate limit (benchmarks hammer one key), fixed date order. */
 export function benchEnv(store: string): NodeJS.ProcessEnv {
-  return { ...process.env, CALLSTATS_STORE: store, CALLSTATS_RATE_LIMIT: '0', CALLSTATS_DATE_ORDER: 'dmy', CALLSTATS_HOST: '127.0.0.1' };
+  const { CALLSTATS_METRICS_TOKEN: _metricsToken, ...env } = process.env;
+  return { ...env, CALLSTATS_STORE: store, CALLSTATS_RATE_LIMIT: '0', CALLSTATS_DATE_ORDER: 'dmy', CALLSTATS_HOST: '127.0.0.1' };
 }
 
 /**
@@ -54,11 +57,35 @@ export interface ImportResult {
   peakRss: number;
 }
 
-/** Runs the real `callstats import` on a file and measures it from outside. */
-export async function cliImport(cli: CliCommand, store: string, file: string, label: string): Promise<ImportResult> {
+/**
+ * Writes `file` to `out` `copies` times, copy N > 0 with every `call_id` prefixed `cN-` (streamed:
+ * the 30M leg is the 10M file three times, never a 48 GB file). Only the top-level key matches:
+ * `"other_leg_call_id":"` has `_` before `call_id`, and a quote inside a JSON string is escaped.
+ */
+export async function writeCopies(file: string, copies: number, out: Writable): Promise<void> {
+  for (let c = 0; c < copies; c++) {
+    let rest = '';
+    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const text = rest + (chunk as string);
+      const end = text.lastIndexOf('\n') + 1;
+      rest = text.slice(end);
+      const lines = c === 0 ? text.slice(0, end) : text.slice(0, end).replaceAll('"call_id":"', `"call_id":"c${c}-`);
+      if (!out.write(lines)) await once(out, 'drain');
+    }
+    if (rest) out.write(c === 0 ? rest + '\n' : rest.replaceAll('"call_id":"', `"call_id":"c${c}-`) + '\n');
+  }
+  out.end();
+}
+
+/**
+ * Runs the real `callstats import` on a file and measures it from outside; with `copies` > 1 the
+ * file is piped to `callstats import -` that many times under distinct call ids (one process).
+ */
+export async function cliImport(cli: CliCommand, store: string, file: string, label: string, copies = 1): Promise<ImportResult> {
   let lastLog = 0;
-  const r = await runMeasured(process.execPath, [...cli.args, 'import', '--json', '--store', store, file], {
+  const r = await runMeasured(process.execPath, [...cli.args, 'import', '--json', '--store', store, copies > 1 ? '-' : file], {
     env: benchEnv(store),
+    ...(copies > 1 ? { stdin: (input: Writable) => writeCopies(file, copies, input) } : {}),
     onStderr: (line) => {
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();

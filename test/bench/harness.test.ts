@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBenchArgs } from '../../bench/lib/args.js';
 import { canonicalFromApi, diffCanonical } from '../../bench/lib/canonical.js';
+import { parseResultLine } from '../../bench/lib/legs.js';
+import { freshQuestions } from '../../bench/lib/targets.js';
 
 test('bench flags: sizes accept 1M / 100k / 1_000_000, are sorted and deduplicated; unknown stores are refused', () => {
   const o = parseBenchArgs(['--sizes', '1M,100k,1_000_000', '--stores', 'postgres,duckdb', '--quick']);
@@ -16,6 +18,38 @@ test('bench flags: sizes accept 1M / 100k / 1_000_000, are sorted and deduplicat
   assert.equal(parseBenchArgs([]).concurrencySeconds, 30);
   assert.throws(() => parseBenchArgs(['--stores', 'mysql']), /unknown store 'mysql'/);
   assert.throws(() => parseBenchArgs(['--sizes', '0']), /not a positive whole number/);
+  // Issue 16: the 30M DuckDB leg and the three stand-alone legs are on in a full run, off with --quick / none.
+  assert.deepEqual(parseBenchArgs([]).duckdbSizes, [30_000_000]);
+  assert.deepEqual(parseBenchArgs([]).legs, ['export', 'fresh', 'http-ingest']);
+  assert.deepEqual(parseBenchArgs(['--quick']).duckdbSizes, []);
+  assert.deepEqual(parseBenchArgs(['--duckdb-sizes', '30M,9k', '--legs', 'none']), {
+    ...parseBenchArgs(['--legs', 'none']),
+    duckdbSizes: [9_000, 30_000_000],
+  });
+  assert.throws(() => parseBenchArgs(['--legs', 'export,amqp']), /unknown leg 'amqp'/);
+});
+
+test('bench legs: the RESULT line is the last stdout line, as JSON; anything else is a reason, not a figure', () => {
+  assert.deepEqual(parseResultLine('progress\nRESULT {"cdrsPerSecond":51234.5,"stored":3000}\n'), {
+    result: { cdrsPerSecond: 51234.5, stored: 3000 },
+  });
+  assert.deepEqual(parseResultLine('RESULT {"a":1}\nsomething after\n'), { reason: 'the script printed no RESULT line' });
+  assert.deepEqual(parseResultLine(''), { reason: 'the script printed no RESULT line' });
+  assert.deepEqual(parseResultLine('RESULT [1,2]'), { reason: 'its RESULT line is not a JSON object' });
+  assert.match(parseResultLine('RESULT {oops').reason!, /^its RESULT line is not JSON/);
+});
+
+test('bench fresh-data figures: each question with fresh and afterRestart is found, at the top or one level down', () => {
+  const r = {
+    questions: { 'month-hourly-largest': { before: 9, fresh: 12, afterStep: 10, afterRestart: 8 } },
+    ratios: { 'month-hourly-largest': 1.5 },
+    'like-name': { fresh: 3, afterRestart: 3 },
+    worstIngestMs: 420,
+  };
+  assert.deepEqual(freshQuestions(r), [
+    { id: 'month-hourly-largest', fresh: 12, afterRestart: 8 },
+    { id: 'like-name', fresh: 3, afterRestart: 3 },
+  ]);
 });
 
 test('bench answer check: a Kazoo answer becomes canonical rows, and one differing median is reported', () => {
