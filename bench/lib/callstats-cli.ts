@@ -63,16 +63,35 @@ export interface ImportResult {
  * `"other_leg_call_id":"` has `_` before `call_id`, and a quote inside a JSON string is escaped.
  */
 export async function writeCopies(file: string, copies: number, out: Writable): Promise<void> {
+  const key = Buffer.from('"call_id":"');
+  const put = async (b: Buffer): Promise<void> => {
+    if (!out.write(b)) await once(out, 'drain');
+  };
   for (let c = 0; c < copies; c++) {
-    let rest = '';
-    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const text = rest + (chunk as string);
-      const end = text.lastIndexOf('\n') + 1;
-      rest = text.slice(end);
-      const lines = c === 0 ? text.slice(0, end) : text.slice(0, end).replaceAll('"call_id":"', `"call_id":"c${c}-`);
-      if (!out.write(lines)) await once(out, 'drain');
+    const prefix = Buffer.from(`c${c}-`);
+    // Bytes, not strings: decoding 16 GB per copy as UTF-8 would cost more than the import's own reading.
+    let rest = Buffer.alloc(0);
+    let last = 0x0a;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      if (c === 0) {
+        if (chunk.length) last = chunk[chunk.length - 1];
+        await put(chunk);
+        continue;
+      }
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const end = buf.lastIndexOf(0x0a) + 1;
+      rest = Buffer.from(buf.subarray(end));
+      const parts: Buffer[] = [];
+      let at = 0;
+      for (let hit = buf.indexOf(key, at); hit !== -1 && hit < end; hit = buf.indexOf(key, at)) {
+        parts.push(buf.subarray(at, hit + key.length), prefix);
+        at = hit + key.length;
+      }
+      parts.push(buf.subarray(at, end));
+      await put(Buffer.concat(parts));
     }
-    if (rest) out.write(c === 0 ? rest + '\n' : rest.replaceAll('"call_id":"', `"call_id":"c${c}-`) + '\n');
+    if (rest.length) await put(Buffer.concat([rest, Buffer.from('\n')]));
+    else if (c === 0 && last !== 0x0a) await put(Buffer.from('\n')); // a last line without its newline must not run into the next copy
   }
   out.end();
 }

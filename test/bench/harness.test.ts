@@ -75,8 +75,8 @@ test('bench answer check: a Kazoo answer becomes canonical rows, and one differi
 });
 
 test(
-  'the benchmark harness runs end to end at a tiny size on all three stores and writes a complete table',
-  { timeout: 180_000 },
+  'the benchmark harness runs end to end at a tiny size on all three stores, a 3× DuckDB column and the fresh-data leg, and writes a complete table',
+  { timeout: 480_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-test-'));
     const out = join(dir, 'RESULTS.md');
@@ -92,6 +92,10 @@ test(
           '3000',
           '--stores',
           'duckdb,clickhouse,postgres',
+          '--duckdb-sizes',
+          '9000',
+          '--legs',
+          'fresh',
           '--duration',
           '1',
           '--out',
@@ -112,23 +116,26 @@ test(
       assert.match(md, /## Machine\n\n- \d+ CPUs: .+; [\d.]+ GiB memory/);
       assert.match(md, /PostgreSQL 15\.\d+.*DuckDB v?\d.*ClickHouse (server )?\d/);
 
-      const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'));
+      const [main, rest] = md.split('## 9,000 calls (DuckDB only)');
+      assert.ok(rest, 'the 3× DuckDB column has its own section');
+      const rows = main.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'));
+      const month = (role: string) => `1 month hourly by unanswered, ${role} account`;
       const figures = [
         'Ingest, CDRs/s',
         'Ingest peak RSS',
-        '1 month hourly by unanswered, largest account',
-        '1 month hourly by unanswered, median account',
-        '1 month hourly by unanswered, smallest account',
-        '1 year daily by call_direction',
-        'callee_zone_id in 500 zones',
-        "caller_id_name like '%SON%'",
+        ...['largest', 'median', 'smallest'].flatMap((r) => [`${month(r)} (`, `${month(r)} (`]),
+        '1 year daily by call_direction, largest account, uncached',
+        '1 year daily by call_direction, largest account, cached',
+        'callee_zone_id in 500 zones, largest account, uncached',
+        "caller_id_name like '%SON%', largest account, cached",
         'or(unanswered',
         'whole store (exact median)',
         'CSV export, rows/s',
         'CSV export peak RSS',
-        'clients, requests/s',
-        '… p50 / p99 ms',
-        '… errors + non-2xx',
+        'clients, dashboard mix, uncached: requests/s',
+        '… uncached: p50 / p99 ms',
+        'clients, dashboard mix, cached: requests/s',
+        '… cached: p50 / p99 ms',
       ];
       for (const f of figures) {
         const row = rows.find((r) => r.includes(f));
@@ -141,12 +148,44 @@ test(
           .map((c) => c.trim());
         assert.equal(cells.length, 7, row);
         for (const i of [1, 3, 5]) assert.match(cells[i], /^\d[\d,.]*( \/ \d[\d,.]*)?$/, `${f}: cell ${i} '${cells[i]}'`);
-        if (!f.includes('errors')) for (const i of [2, 4]) assert.match(cells[i], /^×\d/, `${f}: ratio ${i} '${cells[i]}'`);
+        for (const i of [2, 4]) assert.match(cells[i], /^×\d/, `${f}: ratio ${i} '${cells[i]}'`);
       }
+      assert.equal(rows.filter((r) => r.includes(', uncached, p50 / p95 ms')).length, 7, 'seven per-account questions, uncached');
+      assert.equal(rows.filter((r) => r.includes(', cached (asked again, no header), p50 / p95 ms')).length, 7, 'and cached');
+      for (const mode of ['uncached', 'cached'])
+        assert.match(
+          rows.find((r) => r.includes(`… ${mode}: errors + non-2xx`))!,
+          /\| 0 \| – \| 0 \| – \| 0 \|/,
+        );
       assert.match(
-        rows.find((r) => r.includes('errors + non-2xx'))!,
-        /\| 0 \| – \| 0 \| – \| 0 \|/,
+        rows.find((r) => r.includes('answer-cache hit share'))!,
+        /\| (not exposed|\d+ %) \| – \| (not exposed|\d+ %) \| – \| – \|/,
       );
+
+      // The 3× column: DuckDB only, its import is the file three times over, in the scaling table too.
+      assert.match(rest, /\| Ingest, CDRs\/s \| [\d,.]+ \| – \|/);
+      assert.match(md, /\| Figure \| Store \| 3,000 \| 9,000 \(3×\) \| growth \| calls grew \| target \|/);
+      assert.match(md, /\| store-hourly-direction p50 ms \| duckdb \| [\d.]+ \| [\d.]+ \| ×[\d.]+ \| ×3\.0 \| pass \(≤ linear\) \|/);
+
+      // The fresh-data leg ran for real on the 3,000-call DuckDB store: its RESULT line is read, or it
+      // is named as not measured while bench/fresh-data.ts prints none.
+      const legs = md.slice(md.indexOf('## Stand-alone legs'), md.indexOf('## Issue 16 targets'));
+      assert.match(
+        legs,
+        /### fresh\n\n`node --import tsx bench\/fresh-data\.ts \S+bench\.duckdb \S+cdrs-seed20250101-3000\.ndjson \S+\.meta\.json 0\.1`/,
+      );
+      if (readFileSync('bench/fresh-data.ts', 'utf8').includes('RESULT ')) {
+        assert.match(legs, /worstIngestMs/);
+        assert.match(md, /\| fresh data \(10 % more calls, no restart\) ≤ 1\.5× after a restart \| worst \S+: [\d.]+ ms fresh/);
+      } else assert.match(legs, /not measured: the script printed no RESULT line/);
+
+      const targets = md
+        .slice(md.indexOf('## Issue 16 targets'))
+        .split('\n')
+        .filter((l) => l.startsWith('| ') && !l.startsWith('| target'));
+      assert.equal(targets.length, 12, targets.join('\n'));
+      assert.match(targets[targets.length - 1], /30M calls, DuckDB: whole-store hourly exact median ≤ 1\.5 s \| [\d.]+ ms at 9,000 calls/);
+      assert.match(md, /\| export of 2M rows: .* \| not measured: the leg was not run \(--legs\) \|/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
