@@ -140,11 +140,7 @@ export async function runCallstats(
           `${kind}: ${c.id} uncached p50 ${queries[c.id].p50.toFixed(1)} ms, p95 ${queries[c.id].p95.toFixed(1)} ms (${queries[c.id].runs} runs); cached p50 ${cachedQueries[c.id].p50.toFixed(2)} ms`,
         );
       }
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
-    try {
+
       if (ctx.timeExport) {
         log(`${kind}: CSV export of account ${ctx.exportAccount}`);
         const csvPath = `/v2/accounts/${encodeURIComponent(ctx.exportAccount)}/call_statistics/csv?q=${encodeURIComponent(JSON.stringify({ timezone: 'Pacific/Auckland' }))}`;
