@@ -97,7 +97,7 @@ test(
           '--legs',
           'fresh',
           '--duration',
-          '1',
+          '2',
           '--out',
           out,
         ],
@@ -148,7 +148,9 @@ test(
           .map((c) => c.trim());
         assert.equal(cells.length, 7, row);
         for (const i of [1, 3, 5]) assert.match(cells[i], /^\d[\d,.]*( \/ \d[\d,.]*)?$/, `${f}: cell ${i} '${cells[i]}'`);
-        for (const i of [2, 4]) assert.match(cells[i], /^×\d/, `${f}: ratio ${i} '${cells[i]}'`);
+        // A heavily loaded machine may answer no request in the clients' short run: 0 has no ratio.
+        for (const i of [2, 4])
+          assert.match(cells[i], /^0(\.0+)?( \/ 0(\.0+)?)?$/.test(cells[i - 1]) ? /^–$/ : /^×\d/, `${f}: ratio ${i} '${cells[i]}'`);
       }
       assert.equal(rows.filter((r) => r.includes(', uncached, p50 / p95 ms')).length, 7, 'seven per-account questions, uncached');
       assert.equal(rows.filter((r) => r.includes(', cached (asked again, no header), p50 / p95 ms')).length, 7, 'and cached');
