@@ -31,7 +31,7 @@ export interface BenchOptions {
   /**
    * DuckDB-only sizes beyond the data files (issue 16's 30M leg): each is a whole multiple of the
    * largest `--sizes` entry that divides it, imported as that many copies under distinct call ids.
-   * Default 30,000,000 in a full run, none with --quick.
+   * Default 30,000,000 when --sizes has 10M and --quick is off, else none.
    */
   duckdbSizes: number[];
   /** The stand-alone legs run once per bench run (export memory, fresh data, HTTP ingest). */
@@ -92,7 +92,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const legs = list(values.legs);
   for (const l of legs)
     if (!LEG_NAMES.includes(l as LegName)) throw new Error(`--legs: unknown leg '${l}' (${LEG_NAMES.join(', ')}, or none)`);
-  const duckdbSizes = list(values['duckdb-sizes'] ?? (values.quick ? 'none' : '30000000')).map((s) => positiveInt(s, '--duckdb-sizes'));
+  // The 30M leg is the 10M file three times: on by default in a full run that has the 10M size.
+  const fullRun = !values.quick && sizes.includes(10_000_000);
+  const duckdbSizes = list(values['duckdb-sizes'] ?? (fullRun ? '30000000' : 'none')).map((s) => positiveInt(s, '--duckdb-sizes'));
   if (values.cli !== 'build' && values.cli !== 'tsx') throw new Error(`--cli must be build or tsx, not '${values.cli}'`);
   return {
     sizes: [...new Set(sizes)].sort((a, b) => a - b),

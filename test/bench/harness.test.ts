@@ -22,6 +22,7 @@ test('bench flags: sizes accept 1M / 100k / 1_000_000, are sorted and deduplicat
   assert.deepEqual(parseBenchArgs([]).duckdbSizes, [30_000_000]);
   assert.deepEqual(parseBenchArgs([]).legs, ['export', 'fresh', 'http-ingest']);
   assert.deepEqual(parseBenchArgs(['--quick']).duckdbSizes, []);
+  assert.deepEqual(parseBenchArgs(['--sizes', '1M,3M']).duckdbSizes, [], 'no 10M file to copy: no 30M leg unless asked');
   assert.deepEqual(parseBenchArgs(['--duckdb-sizes', '30M,9k', '--legs', 'none']), {
     ...parseBenchArgs(['--legs', 'none']),
     duckdbSizes: [9_000, 30_000_000],
