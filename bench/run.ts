@@ -118,10 +118,12 @@ async function main(): Promise<void> {
         copies: step.copies,
         timeExport: step.copies === 1,
         loadPaths: step.copies === 1 ? mix.map((m) => m.path) : undefined,
-        afterDuckdb:
-          runsLegs && opts.legs.includes('fresh')
-            ? async (duckdbFile) => void legs.push(await runLeg(ROOT, 'fresh', { ...legInput, duckdbFile }))
-            : undefined,
+        // The legs that start from a store use this one (they copy it) before it is removed.
+        afterDuckdb: runsLegs
+          ? async (duckdbFile) => {
+              for (const leg of opts.legs.filter((l) => l !== 'export')) legs.push(await runLeg(ROOT, leg, { ...legInput, duckdbFile }));
+            }
+          : undefined,
       });
       result.stores[kind] = r.result;
       machine.versions[kind === 'duckdb' ? 'DuckDB' : kind === 'chdb' ? 'ClickHouse in-process (chdb)' : 'ClickHouse server'] = r.version;
@@ -135,8 +137,8 @@ async function main(): Promise<void> {
     }
     sizes.push(result);
     if (runsLegs) {
-      if (opts.legs.includes('fresh') && !legs.some((l) => l.leg === 'fresh')) legs.push(await runLeg(ROOT, 'fresh', legInput)); // no DuckDB store: reported as not measured
-      for (const leg of opts.legs.filter((l) => l !== 'fresh')) legs.push(await runLeg(ROOT, leg, legInput));
+      // Without a DuckDB store in the run: fresh is reported as not measured, http-ingest imports its own.
+      for (const leg of opts.legs) if (!legs.some((l) => l.leg === leg)) legs.push(await runLeg(ROOT, leg, legInput));
     }
     // Written after every size, so a long run that is stopped keeps the sizes it finished.
     write(sizes.length < steps.length);

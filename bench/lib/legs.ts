@@ -32,7 +32,7 @@ export interface LegInput {
   stores: string;
 }
 
-/** Each leg's script and arguments (read from the scripts' own usage lines). */
+/** Each leg's script and arguments (from the scripts' own usage lines). */
 const LEGS: Record<LegName, { script: string; args(input: LegInput, work: string): string[] | string }> = {
   // bench/export-memory.ts CDRS.ndjson WORKDIR [duckdb,postgres]: the 1M file becomes one 2M-call account.
   export: { script: 'bench/export-memory.ts', args: (i, work) => [i.ndjson, work, i.stores] },
@@ -41,8 +41,12 @@ const LEGS: Record<LegName, { script: string; args(input: LegInput, work: string
     script: 'bench/fresh-data.ts',
     args: (i) => (i.duckdbFile ? [i.duckdbFile, i.ndjson, i.meta, '0.1'] : 'no DuckDB store in this run to add fresh calls to'),
   },
-  // bench/http-ingest.ts CDRS.ndjson WORKDIR
-  'http-ingest': { script: 'bench/http-ingest.ts', args: (i, work) => [i.ndjson, work] },
+  // bench/http-ingest.ts --cdrs FILE [--store STORE.duckdb] [--work DIR]: posts 200,000 CDRs to a copy of
+  // the run's store (without one it imports the file first).
+  'http-ingest': {
+    script: 'bench/http-ingest.ts',
+    args: (i, work) => ['--cdrs', i.ndjson, ...(i.duckdbFile ? ['--store', i.duckdbFile] : []), '--work', work],
+  },
 };
 
 /** The JSON of a `RESULT {…}` last line of `stdout`, or a reason why there is none. */

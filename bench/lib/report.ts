@@ -176,28 +176,34 @@ export function renderResults(machine: Machine, sizes: SizeResult[], args: strin
   return out.join('\n');
 }
 
-/** Each leg's RESULT as a list (nested objects one line each), or why it was not measured. */
+/** Each leg's RESULT as nested bullets, or why it was not measured. */
 function legSections(legs: LegOutcome[]): string[] {
   if (!legs.length) return ['_No legs in this run (`--legs none`)._'];
   const out: string[] = [];
-  const show = (v: unknown): string =>
-    typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 100) / 100)) : JSON.stringify(v);
   for (const l of legs) {
     out.push(`### ${l.leg}`, '', `\`${l.command}\`${l.seconds ? ` (${l.seconds.toFixed(0)} s)` : ''}`, '');
     if (!l.result) {
       out.push(`not measured: ${l.reason}`, '');
       continue;
     }
-    for (const [k, v] of Object.entries(l.result)) {
-      if (v !== null && typeof v === 'object' && !Array.isArray(v))
-        out.push(
-          `- ${k}: ${Object.entries(v as Record<string, unknown>)
-            .map(([k2, v2]) => `${k2} ${show(v2)}`)
-            .join(', ')}`,
-        );
-      else out.push(`- ${k}: ${show(v)}`);
-    }
+    out.push(...bullets(l.result, 0));
     out.push('');
+  }
+  return out;
+}
+
+/** A RESULT object as nested bullets: flat values on one line, objects one level deeper. */
+function bullets(o: Record<string, unknown>, depth: number): string[] {
+  const pad = '  '.repeat(depth);
+  const show = (v: unknown): string =>
+    typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 100) / 100)) : JSON.stringify(v);
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const flat = Object.entries(o).filter(([, v]) => !isObject(v) && !(Array.isArray(v) && v.some(isObject)));
+  const out: string[] = flat.length ? [`${pad}- ${flat.map(([k, v]) => `${k} ${show(v)}`).join(', ')}`] : [];
+  for (const [k, v] of Object.entries(o)) {
+    if (isObject(v)) out.push(`${pad}- ${k}:`, ...bullets(v, depth + 1));
+    else if (Array.isArray(v) && v.some(isObject))
+      v.forEach((item, i) => out.push(`${pad}- ${k}[${i}]:`, ...(isObject(item) ? bullets(item, depth + 1) : [`${pad}  - ${show(item)}`])));
   }
   return out;
 }
