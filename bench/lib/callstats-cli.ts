@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, existsSync, rmSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { freePort, runMeasured, waitForHttp } from './proc.js';
 import { fmtInt, log } from './progress.js';
@@ -11,9 +13,23 @@ export interface CliCommand {
   describe: string;
 }
 
-/** Environment for every callstats child: no rate limit (benchmarks hammer one key), fixed date order. */
-export function benchEnv(store: string): NodeJS.ProcessEnv {
-  return { ...process.env, CALLSTATS_STORE: store, CALLSTATS_RATE_LIMIT: '0', CALLSTATS_DATE_ORDER: 'dmy', CALLSTATS_HOST: '127.0.0.1' };
+/**
+ * Environment for every callstats child: no rate limit (benchmarks hammer one key), fixed date
+ * order, `/metrics` open (the cache hit counter). `bulk` (import, compact): an hour of
+ * CALLSTATS_QUERY_TIMEOUT instead of 30 s, which bounds a request, not an operator's bulk load.
+ */
+export function benchEnv(store: string, bulk = false): NodeJS.ProcessEnv {
+  const { CALLSTATS_METRICS_TOKEN: _metricsToken, ...env } = process.env;
+  return {
+    ...env,
+    CALLSTATS_STORE: store,
+    CALLSTATS_RATE_LIMIT: '0',
+    CALLSTATS_DATE_ORDER: 'dmy',
+    CALLSTATS_HOST: '127.0.0.1',
+    // :TRICKY: seen at load 25: `callstats import` of 1M CDRs into DuckDB failed with ERR_STORE_TIMEOUT
+    // (one store call over 30 s), and a 30M import or compaction may take longer on a quiet machine.
+    ...(bulk ? { CALLSTATS_QUERY_TIMEOUT: '3600' } : {}),
+  };
 }
 
 /**
@@ -54,11 +70,54 @@ export interface ImportResult {
   peakRss: number;
 }
 
-/** Runs the real `callstats import` on a file and measures it from outside. */
-export async function cliImport(cli: CliCommand, store: string, file: string, label: string): Promise<ImportResult> {
+/**
+ * Writes `file` to `out` `copies` times, copy N > 0 with every `call_id` prefixed `cN-` (streamed:
+ * the 30M leg is the 10M file three times, never a 48 GB file). Only the top-level key matches:
+ * `"other_leg_call_id":"` has `_` before `call_id`, and a quote inside a JSON string is escaped.
+ */
+export async function writeCopies(file: string, copies: number, out: Writable): Promise<void> {
+  const key = Buffer.from('"call_id":"');
+  const put = async (b: Buffer): Promise<void> => {
+    if (!out.write(b)) await once(out, 'drain');
+  };
+  for (let c = 0; c < copies; c++) {
+    const prefix = Buffer.from(`c${c}-`);
+    // Bytes, not strings: decoding 16 GB per copy as UTF-8 would cost more than the import's own reading.
+    let rest = Buffer.alloc(0);
+    let last = 0x0a;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      if (c === 0) {
+        if (chunk.length) last = chunk[chunk.length - 1];
+        await put(chunk);
+        continue;
+      }
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const end = buf.lastIndexOf(0x0a) + 1;
+      rest = Buffer.from(buf.subarray(end));
+      const parts: Buffer[] = [];
+      let at = 0;
+      for (let hit = buf.indexOf(key, at); hit !== -1 && hit < end; hit = buf.indexOf(key, at)) {
+        parts.push(buf.subarray(at, hit + key.length), prefix);
+        at = hit + key.length;
+      }
+      parts.push(buf.subarray(at, end));
+      await put(Buffer.concat(parts));
+    }
+    if (rest.length) await put(Buffer.concat([rest, Buffer.from('\n')]));
+    else if (c === 0 && last !== 0x0a) await put(Buffer.from('\n')); // a last line without its newline must not run into the next copy
+  }
+  out.end();
+}
+
+/**
+ * Runs the real `callstats import` on a file and measures it from outside; with `copies` > 1 the
+ * file is piped to `callstats import -` that many times under distinct call ids (one process).
+ */
+export async function cliImport(cli: CliCommand, store: string, file: string, label: string, copies = 1): Promise<ImportResult> {
   let lastLog = 0;
-  const r = await runMeasured(process.execPath, [...cli.args, 'import', '--json', '--store', store, file], {
-    env: benchEnv(store),
+  const r = await runMeasured(process.execPath, [...cli.args, 'import', '--json', '--store', store, copies > 1 ? '-' : file], {
+    env: benchEnv(store, true),
+    ...(copies > 1 ? { stdin: (input: Writable) => writeCopies(file, copies, input) } : {}),
     onStderr: (line) => {
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
@@ -76,7 +135,7 @@ export async function cliImport(cli: CliCommand, store: string, file: string, la
 
 /** Runs `callstats compact` (DuckDB: re-sorts calls by account and time) and returns its wall seconds. */
 export async function cliCompact(cli: CliCommand, store: string, label: string): Promise<{ seconds: number; peakRss: number }> {
-  const r = await runMeasured(process.execPath, [...cli.args, 'compact', '--json', '--store', store], { env: benchEnv(store) });
+  const r = await runMeasured(process.execPath, [...cli.args, 'compact', '--json', '--store', store], { env: benchEnv(store, true) });
   if (r.code !== 0) throw new Error(`${label}: callstats compact exited with ${r.code}: ${r.stderr.slice(-2000)}`);
   log(`${label}: compacted in ${r.seconds.toFixed(1)} s, peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MiB`);
   return { seconds: r.seconds, peakRss: r.peakRss };

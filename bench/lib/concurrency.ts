@@ -27,8 +27,21 @@ type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, result
 // autocannon ships no types; it is loaded through require so the strict lint needs none.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-/** `connections` HTTP clients cycling through `paths` for `seconds` (autocannon, keep-alive, one request in flight each). */
-export function httpLoad(base: string, paths: string[], token: string, connections: number, seconds: number): Promise<LoadResult> {
+/**
+ * `connections` HTTP clients for `seconds` (autocannon, keep-alive, one request in flight each),
+ * each request taking the next of `paths` from one shared counter, so the clients ask different
+ * questions at the same moment rather than all starting at the first. `headers` go on every request
+ * (`Cache-Control: no-cache` for the uncached run).
+ */
+export function httpLoad(
+  base: string,
+  paths: string[],
+  token: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
+  let next = 0;
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -37,8 +50,13 @@ export function httpLoad(base: string, paths: string[], token: string, connectio
         pipelining: 1,
         duration: seconds,
         timeout: 30,
-        headers: { 'X-Auth-Token': token },
-        requests: paths.map((path) => ({ method: 'GET', path })),
+        headers: { 'X-Auth-Token': token, ...headers },
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[next++ % paths.length] }),
+          },
+        ],
       },
       (err, r) => {
         if (err) return reject(err);
@@ -57,7 +75,7 @@ export function httpLoad(base: string, paths: string[], token: string, connectio
   });
 }
 
-/** The baseline's equivalent: `connections` pooled PostgreSQL clients cycling through the same questions' SQL. */
+/** The baseline's equivalent: `connections` pooled PostgreSQL clients taking the same questions' SQL from one shared counter. */
 export async function pgLoad(
   pool: pg.Pool,
   queries: { text: string; values: unknown[] }[],
@@ -66,12 +84,13 @@ export async function pgLoad(
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let next = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: connections }, async (_, c) => {
-      for (let i = c; performance.now() < deadline; i++) {
-        const q = queries[i % queries.length];
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < deadline) {
+        const q = queries[next++ % queries.length];
         const t = performance.now();
         try {
           await pool.query(q.text, q.values);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Writable } from 'node:stream';
 
 /** Peak and current resident set size of a process, in bytes, from /proc (Linux). */
 export function memoryOf(pid: number): { hwm: number; rss: number } | undefined {
@@ -64,10 +65,12 @@ export interface ChildResult {
 export async function runMeasured(
   command: string,
   args: string[],
-  opts: SpawnOptions & { onStderr?: (line: string) => void } = {},
+  opts: SpawnOptions & { onStderr?: (line: string) => void; stdin?: (input: Writable) => Promise<void> } = {},
 ): Promise<ChildResult> {
   const started = performance.now();
-  const child = spawn(command, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { ...opts, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  // A writer that fails (the child exited early: EPIPE) shows up as the child's exit code, not here.
+  const feeding = opts.stdin ? opts.stdin(child.stdin!).catch(() => undefined) : Promise.resolve();
   const watch = child.pid === undefined ? undefined : watchMemory(child.pid);
   let stdout = '';
   let stderr = '';
@@ -86,6 +89,7 @@ export async function runMeasured(
     child.once('exit', (c) => resolve(c));
   });
   const mem = watch?.stop() ?? { peak: NaN };
+  await feeding;
   await new Promise<void>((resolve) => (child.stdout!.readableEnded ? resolve() : child.stdout!.once('end', () => resolve())));
   return { code, stdout, stderr, seconds: (performance.now() - started) / 1000, peakRss: mem.peak };
 }

@@ -4,6 +4,9 @@ import type { Filter, Period, StatsRequest } from './pg-baseline-sql.js';
 
 /** The time zone every benchmark question is asked in: DST and a fall-back inside the chosen month. */
 export const BENCH_TZ = 'Pacific/Auckland';
+/** The classes that must keep ≥ 10× the baseline (issue 16): a year of the largest account, and the whole store. */
+export const LARGE_CLASSES = new Set(['year-daily-direction', 'zones-500', 'like-name', 'or-3', 'store-hourly-direction']);
+
 /** The one-month window: April 2025 in BENCH_TZ (NZ daylight saving ends on 6 April). */
 const MONTH = { year: 2025, month: 4 };
 
@@ -47,8 +50,7 @@ const pad = (n: number): string => String(n).padStart(2, '0');
  * The month as callstats is asked (local wall-clock text, the server resolves it in the zone) and
  * as the baseline is asked (UTC instants computed here): two independent routes that must agree.
  */
-function monthWindow(): { kazoo: unknown[]; pg: Filter[] } {
-  const { year, month } = MONTH;
+function monthWindow(year = MONTH.year, month = MONTH.month): { kazoo: unknown[]; pg: Filter[] } {
   const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
   const utc = (y: number, m: number): string => new Date(localToUtc(Date.UTC(y, m - 1, 1) / 1000, BENCH_TZ) * 1000).toISOString();
   return {
@@ -61,6 +63,31 @@ function monthWindow(): { kazoo: unknown[]; pg: Filter[] } {
       { op: 'lt', field: 'call_time', value: utc(next.year, next.month) },
     ],
   };
+}
+
+/** The groupings a dashboard asks for: none, the two flags, and a zone one. */
+const DASHBOARD_GROUPINGS = [undefined, 'unanswered', 'call_direction', 'callee_zone_id'] as const;
+
+/**
+ * The 32 clients' mix (issue 16): dashboard-shaped questions over every account — one month
+ * (two months per account, spread over the year), hourly and daily, four groupings — so a run
+ * repeats each question a few times (as dashboards do) without being only cache hits. Ordered so
+ * that consecutive requests are different accounts.
+ */
+export function dashboardMix(ds: Dataset): { path: string; pg: StatsRequest }[] {
+  const out: { path: string; pg: StatsRequest }[] = [];
+  for (const monthShift of [0, 6])
+    for (const period of ['hourly', 'daily'] as const)
+      for (const grouping of DASHBOARD_GROUPINGS)
+        ds.accounts.forEach((acc, i) => {
+          const w = monthWindow(2025, ((i + monthShift) % 12) + 1);
+          const q = { filters: w.kazoo, ...(grouping ? { grouping } : {}), timezone: BENCH_TZ };
+          out.push({
+            path: `/v2/accounts/${encodeURIComponent(acc.id)}/call_statistics/${period}?q=${encodeURIComponent(JSON.stringify(q))}`,
+            pg: { period, timezone: BENCH_TZ, accountId: acc.id, filters: w.pg, ...(grouping ? { grouping } : {}) },
+          });
+        });
+  return out;
 }
 
 /** Accounts of various sizes: the largest, one in the middle, the smallest. */

@@ -1,40 +1,16 @@
 import os from 'node:os';
 import type { StoreName } from './args.js';
 import type { Machine } from './machine.js';
+import type { LegOutcome } from './legs.js';
+import { figures, fmt, type Figure } from './figures.js';
+import { issueTargets, targetsTable } from './targets.js';
 import type { SizeResult, StoreResult } from './results.js';
 
-const MiB = 2 ** 20;
 const STORE_TITLE: Record<StoreName, string> = {
   duckdb: 'DuckDB (embedded)',
   clickhouse: 'ClickHouse',
   chdb: 'ClickHouse 26.x in-process (chdb)',
   postgres: 'PostgreSQL 15 baseline',
-};
-
-/** One row of the results table: how to read a figure from a store's result, and its targets. */
-interface Figure {
-  name: string;
-  unit: string;
-  /** `lower`: smaller is better (times, memory); `higher`: throughput. */
-  better: 'lower' | 'higher';
-  value(r: StoreResult): number | undefined;
-  /** Optional second number shown after a slash (p95 after p50). */
-  second?(r: StoreResult): number | undefined;
-  targets: Target[];
-}
-
-interface Target {
-  store: StoreName;
-  text: string;
-  ok(value: number, ratio: number | undefined): boolean;
-}
-
-const fmt = (v: number | undefined, unit: string): string => {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  if (unit === 'MiB') return (v / MiB).toFixed(0);
-  if (unit === 'ms') return v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0);
-  if (unit === '/s') return v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
-  return String(Math.round(v * 100) / 100);
 };
 
 /** Ratio to the baseline, oriented so that > 1 always means callstats is better. */
@@ -44,97 +20,9 @@ function ratio(value: number | undefined, pg: number | undefined, better: 'lower
 }
 const fmtRatio = (r: number | undefined): string => (r === undefined ? '–' : `×${r >= 10 ? r.toFixed(0) : r.toFixed(1)}`);
 
-function figures(size: SizeResult): Figure[] {
-  const q = (id: string) => (r: StoreResult) => r.queries[id]?.p50;
-  const q95 = (id: string) => (r: StoreResult) => r.queries[id]?.p95;
-  const out: Figure[] = [
-    {
-      name: 'Ingest, CDRs/s',
-      unit: '/s',
-      better: 'higher',
-      value: (r) => r.ingest.perSecond,
-      targets: [
-        { store: 'duckdb', text: '≥ 200,000/s', ok: (v) => v >= 200_000 },
-        { store: 'clickhouse', text: '≥ 100,000/s', ok: (v) => v >= 100_000 },
-      ],
-    },
-    {
-      name: 'Ingest peak RSS, MiB',
-      unit: 'MiB',
-      better: 'lower',
-      value: (r) => r.ingest.peakRss,
-      targets: [{ store: 'duckdb', text: '≤ 300 MB', ok: (v) => v <= 300e6 }],
-    },
-  ];
-  for (const c of size.cases) {
-    const targets: Target[] = [];
-    if (c.scope === 'account') targets.push({ store: 'duckdb', text: '≥ 5× PG', ok: (_v, r) => r !== undefined && r >= 5 });
-    if (c.id.startsWith('month-hourly')) targets.push({ store: 'duckdb', text: 'p50 ≤ 15 ms', ok: (v) => v <= 15 });
-    if (c.scope === 'store') {
-      targets.push({ store: 'duckdb', text: '≥ 5× PG', ok: (_v, r) => r !== undefined && r >= 5 });
-      targets.push({ store: 'duckdb', text: '≤ 600 ms (at 10M)', ok: (v) => v <= 600 });
-      targets.push({ store: 'clickhouse', text: '≥ 10× PG', ok: (_v, r) => r !== undefined && r >= 10 });
-      targets.push({ store: 'clickhouse', text: '≤ 300 ms (at 10M)', ok: (v) => v <= 300 });
-    }
-    out.push({
-      name: `${c.label}${c.scope === 'store' ? ' †' : ''}, p50 / p95 ms`,
-      unit: 'ms',
-      better: 'lower',
-      value: q(c.id),
-      second: q95(c.id),
-      targets,
-    });
-  }
-  out.push(
-    {
-      name: 'CSV export, rows/s',
-      unit: '/s',
-      better: 'higher',
-      value: (r) => r.export.perSecond,
-      targets: [{ store: 'duckdb', text: '≥ 500,000/s', ok: (v) => v >= 500_000 }],
-    },
-    {
-      name: 'CSV export peak RSS, MiB',
-      unit: 'MiB',
-      better: 'lower',
-      value: (r) => r.export.peakRss,
-      targets: [{ store: 'duckdb', text: '≤ 300 MB', ok: (v) => v <= 300e6 }],
-    },
-    {
-      name: `${size.stores.duckdb?.concurrency.connections ?? size.stores.clickhouse?.concurrency.connections ?? 32} clients, requests/s`,
-      unit: '/s',
-      better: 'higher',
-      value: (r) => r.concurrency.rps,
-      targets: [],
-    },
-    {
-      name: '… p50 / p99 ms',
-      unit: 'ms',
-      better: 'lower',
-      value: (r) => r.concurrency.p99,
-      second: undefined,
-      targets: [
-        { store: 'duckdb', text: 'p99 ≤ 100 ms', ok: (v) => v <= 100 },
-        { store: 'clickhouse', text: 'p99 ≤ 100 ms', ok: (v) => v <= 100 },
-      ],
-    },
-    {
-      name: '… errors + non-2xx',
-      unit: '',
-      better: 'lower',
-      value: (r) => r.concurrency.errors + r.concurrency.non2xx,
-      targets: [
-        { store: 'duckdb', text: '= 0', ok: (v) => v === 0 },
-        { store: 'clickhouse', text: '= 0', ok: (v) => v === 0 },
-      ],
-    },
-  );
-  return out;
-}
-
 function cell(f: Figure, r: StoreResult | undefined): string {
   if (!r) return '–';
-  if (f.name.startsWith('… p50 / p99')) return `${fmt(r.concurrency.p50, 'ms')} / ${fmt(r.concurrency.p99, 'ms')}`;
+  if (f.cell) return f.cell(r);
   const v = fmt(f.value(r), f.unit);
   return f.second ? `${v} / ${fmt(f.second(r), f.unit)}` : v;
 }
@@ -152,7 +40,7 @@ export function sizeTable(size: SizeResult): { markdown: string; verdicts: { tex
     for (const s of stores) {
       const r = size.stores[s]!;
       const v = f.value(r);
-      const rt = ratio(v, pg ? f.value(pg) : undefined, f.better);
+      const rt = f.noRatio ? undefined : ratio(v, pg ? f.value(pg) : undefined, f.better);
       row.push(cell(f, r), fmtRatio(rt));
       for (const t of f.targets.filter((t) => t.store === s)) {
         const ok = v !== undefined && Number.isFinite(v) && t.ok(v, rt);
@@ -170,45 +58,55 @@ export function sizeTable(size: SizeResult): { markdown: string; verdicts: { tex
   return { markdown: lines.join('\n'), verdicts };
 }
 
-/** Each figure's p50 (or throughput) across the sizes, per store, with the growth from the first size to the last. */
+/**
+ * Each figure's p50 (or throughput) across the sizes, per store, with the growth from its first
+ * measured size to its last (the 30M column has DuckDB only).
+ */
 export function scalingTable(sizes: SizeResult[]): string {
   if (sizes.length < 2) return '_One size only: run with several `--sizes` for the scaling curve._';
   const first = sizes[0];
-  const last = sizes[sizes.length - 1];
-  const sizeGrowth = last.size / first.size;
-  const head = ['Figure', 'Store', ...sizes.map((s) => s.size.toLocaleString('en-US')), 'growth', 'target'];
+  const head = [
+    'Figure',
+    'Store',
+    ...sizes.map((s) => `${s.size.toLocaleString('en-US')}${s.copies > 1 ? ` (${s.copies}×)` : ''}`),
+    'growth',
+    'calls grew',
+    'target',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? ':--' : '--:')).join('|')}|`];
-  const rows: { name: string; unit: string; get: (r: StoreResult) => number | undefined; kind: 'time' | 'rate' | 'mem'; id?: string }[] = [
-    { name: 'Ingest CDRs/s', unit: '/s', get: (r) => r.ingest.perSecond, kind: 'rate' },
-    { name: 'Ingest peak RSS MiB', unit: 'MiB', get: (r) => r.ingest.peakRss, kind: 'mem' },
+  const rows: { name: string; unit: string; get: (r: StoreResult) => number | undefined; id?: string }[] = [
+    { name: 'Ingest CDRs/s', unit: '/s', get: (r) => r.ingest.perSecond },
+    { name: 'Ingest peak RSS MiB', unit: 'MiB', get: (r) => r.ingest.peakRss },
     ...first.cases.map((c) => ({
-      name: `${c.id} p50 ms`,
+      name: `${c.id} p50 ms${c.scope === 'account' ? ' (uncached)' : ''}`,
       unit: 'ms',
       get: (r: StoreResult) => r.queries[c.id]?.p50,
-      kind: 'time' as const,
       id: c.id,
     })),
-    { name: 'Export rows/s', unit: '/s', get: (r) => r.export.perSecond, kind: 'rate' },
-    { name: 'Export peak RSS MiB', unit: 'MiB', get: (r) => r.export.peakRss, kind: 'mem' },
-    { name: 'Concurrent p99 ms', unit: 'ms', get: (r) => r.concurrency.p99, kind: 'time' },
+    { name: 'Export rows/s', unit: '/s', get: (r) => r.export?.perSecond },
+    { name: 'Export peak RSS MiB', unit: 'MiB', get: (r) => r.export?.peakRss },
+    { name: 'Clients p99 ms (uncached)', unit: 'ms', get: (r) => r.concurrency?.p99 },
   ];
   for (const row of rows) {
     for (const store of ['duckdb', 'clickhouse', 'chdb', 'postgres'] as const) {
-      if (!sizes.every((s) => s.stores[store])) continue;
-      const vals = sizes.map((s) => row.get(s.stores[store]!));
-      const g = vals[vals.length - 1]! / vals[0]!;
+      const vals = sizes.map((s) => (s.stores[store] ? row.get(s.stores[store]) : undefined));
+      const at = vals.map((v, i) => (v !== undefined && Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
+      if (at.length < 2) continue;
+      const [i0, i1] = [at[0], at[at.length - 1]];
+      const g = vals[i1]! / vals[i0]!;
+      const calls = sizes[i1].size / sizes[i0].size;
       let target = '';
-      if (row.id === 'store-hourly-direction' && store !== 'postgres') target = g <= sizeGrowth ? 'pass (≤ linear)' : '**miss** (> linear)';
+      if (row.id === 'store-hourly-direction' && store !== 'postgres') target = g <= calls ? 'pass (≤ linear)' : '**miss** (> linear)';
       lines.push(
-        `| ${row.name} | ${store} | ${vals.map((v) => fmt(v, row.unit)).join(' | ')} | ×${Number.isFinite(g) ? g.toFixed(2) : '–'} | ${target} |`,
+        `| ${row.name} | ${store} | ${vals.map((v) => fmt(v, row.unit)).join(' | ')} | ×${Number.isFinite(g) ? g.toFixed(2) : '–'} | ×${calls.toFixed(1)} | ${target} |`,
       );
     }
   }
-  return `Calls grow ×${sizeGrowth.toFixed(1)} from the first size to the last; every account grows in proportion (Zipf shares stay fixed).\n\n${lines.join('\n')}`;
+  return `Growth is from each row's first measured size to its last; every account grows in proportion (Zipf shares stay fixed; the 30M column is the 10M file three times under distinct call ids).\n\n${lines.join('\n')}`;
 }
 
 /** The whole RESULTS.md. */
-export function renderResults(machine: Machine, sizes: SizeResult[], args: string): string {
+export function renderResults(machine: Machine, sizes: SizeResult[], args: string, legs: LegOutcome[] = []): string {
   const out: string[] = [];
   out.push('# callstats benchmark results', '');
   out.push(
@@ -230,12 +128,14 @@ export function renderResults(machine: Machine, sizes: SizeResult[], args: strin
   );
   out.push(`- callstats ${machine.commit}, run as \`${machine.cli}\``, '');
   for (const s of sizes) {
-    out.push(`## ${s.size.toLocaleString('en-US')} calls`, '');
+    out.push(`## ${s.size.toLocaleString('en-US')} calls${s.copies > 1 ? ' (DuckDB only)' : ''}`, '');
     const c = s.check;
     out.push(
-      c.compared.length
-        ? `**Answer check ${c.passed ? 'passed' : 'FAILED'}**: before timing, every question's answer (bucket local start, group, total, min, max, mean, median) was compared with ${c.reference === 'postgres' ? 'PostgreSQL' : c.reference}'s: ${c.compared.map((x) => `${x.store} ${x.cases} questions, ${x.rows.toLocaleString('en-US')} rows identical`).join('; ')}.`
-        : '**Answer check: not run** (only one store in this run).',
+      s.copies > 1
+        ? `The data file of ${(s.size / s.copies).toLocaleString('en-US')} calls imported ${s.copies} times under distinct call ids (every account grows in proportion). **No PostgreSQL and no answer check at this size** (loading 30M rows into the baseline alone would take longer than the whole bench may), no CSV export (the 2M-row export leg measures memory) and no concurrent clients.`
+        : c.compared.length
+          ? `**Answer check ${c.passed ? 'passed' : 'FAILED'}**: before timing, every question's answer (bucket local start, group, total, min, max, mean, median) was compared with ${c.reference === 'postgres' ? 'PostgreSQL' : c.reference}'s: ${c.compared.map((x) => `${x.store} ${x.cases} questions, ${x.rows.toLocaleString('en-US')} rows identical`).join('; ')}.`
+          : '**Answer check: not run** (only one store in this run).',
       '',
     );
     const { markdown, verdicts } = sizeTable(s);
@@ -249,7 +149,9 @@ export function renderResults(machine: Machine, sizes: SizeResult[], args: strin
       if (!r) return [];
       return [
         `- ${st} ingest: ${r.ingest.detail}`,
-        `- ${st} export: ${r.export.rows.toLocaleString('en-US')} rows of account ${r.export.account}; ${r.export.detail}`,
+        ...(r.export
+          ? [`- ${st} export: ${r.export.rows.toLocaleString('en-US')} rows of account ${r.export.account}; ${r.export.detail}`]
+          : []),
         ...r.notes.map((n) => `- ${st}: ${n}`),
       ];
     });
@@ -262,5 +164,46 @@ export function renderResults(machine: Machine, sizes: SizeResult[], args: strin
   if (sizes.length) {
     out.push('## Scaling', '', scalingTable(sizes), '');
   }
+  out.push('## Stand-alone legs', '', ...legSections(legs), '');
+  out.push(
+    '## Issue 16 targets',
+    '',
+    'Per-account questions are judged **uncached** (every timed request sends `Cache-Control: no-cache`, so the answer is computed afresh); "no query class slower than PostgreSQL" is judged both ways. The 32-client target is judged on the uncached run; the cached run is shown beside it. Targets stated for 10M are judged at 10M (or the largest size run, which the line says).',
+    '',
+    targetsTable(issueTargets(sizes, legs)),
+    '',
+  );
   return out.join('\n');
+}
+
+/** Each leg's RESULT as nested bullets, or why it was not measured. */
+function legSections(legs: LegOutcome[]): string[] {
+  if (!legs.length) return ['_No legs in this run (`--legs none`)._'];
+  const out: string[] = [];
+  for (const l of legs) {
+    out.push(`### ${l.leg}`, '', `\`${l.command}\`${l.seconds ? ` (${l.seconds.toFixed(0)} s)` : ''}`, '');
+    if (!l.result) {
+      out.push(`not measured: ${l.reason}`, '');
+      continue;
+    }
+    out.push(...bullets(l.result, 0));
+    out.push('');
+  }
+  return out;
+}
+
+/** A RESULT object as nested bullets: flat values on one line, objects one level deeper. */
+function bullets(o: Record<string, unknown>, depth: number): string[] {
+  const pad = '  '.repeat(depth);
+  const show = (v: unknown): string =>
+    typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 100) / 100)) : JSON.stringify(v);
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const flat = Object.entries(o).filter(([, v]) => !isObject(v) && !(Array.isArray(v) && v.some(isObject)));
+  const out: string[] = flat.length ? [`${pad}- ${flat.map(([k, v]) => `${k} ${show(v)}`).join(', ')}`] : [];
+  for (const [k, v] of Object.entries(o)) {
+    if (isObject(v)) out.push(`${pad}- ${k}:`, ...bullets(v, depth + 1));
+    else if (Array.isArray(v) && v.some(isObject))
+      v.forEach((item, i) => out.push(`${pad}- ${k}[${i}]:`, ...(isObject(item) ? bullets(item, depth + 1) : [`${pad}  - ${show(item)}`])));
+  }
+  return out;
 }

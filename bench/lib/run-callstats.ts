@@ -1,18 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/core/config.js';
 import { parseQuery } from '../../src/query/parse-query.js';
 import { statistics } from '../../src/report/statistics.js';
 import { openStore } from '../../src/store/open-store.js';
 import { isValidTimeZone, parseCallTime } from '../../src/time/index.js';
-import { startClickHouse } from '../../test/helpers/clickhouse-server.js';
-import { cliCompact, cliCreateKey, cliImport, cliServe, type CliCommand } from './callstats-cli.js';
+import { openBenchStore } from './bench-store.js';
+import { cliCompact, cliCreateKey, cliImport, cliServe, type CliCommand, type Server } from './callstats-cli.js';
 import { canonicalFromApi, diffCanonical } from './canonical.js';
-import { httpLoad } from './concurrency.js';
+import { httpLoad, type LoadResult } from './concurrency.js';
 import type { Dataset } from './dataset.js';
-import { drainCsv, getStats } from './http.js';
+import { drainCsv, getStats, metricTotal, NO_CACHE } from './http.js';
 import type { CanonicalStat } from './pg-baseline-sql.js';
 import { memoryOf, pidListeningOn, resetPeak, watchMemory } from './proc.js';
 import { fmtInt, log } from './progress.js';
@@ -29,9 +25,19 @@ export interface CallstatsContext {
   /** Canonical answers to check against (the baseline's, or another store's); empty: nothing to check. */
   reference: Map<string, CanonicalStat[]>;
   referenceName: string;
+  /** The 32 clients' dashboard-shaped paths; undefined: no concurrent clients at this size (the 30M leg). */
+  loadPaths?: string[];
+  /** Whether the CSV export is timed at this size (not in the 30M leg: the 2M-row export leg covers it). */
+  timeExport: boolean;
+  /** The data file is imported this many times under distinct call ids (the 30M leg: 3). */
+  copies: number;
+  /** Called with the DuckDB file after every step, before the store is removed (the fresh-data leg). */
+  afterDuckdb?: (file: string) => Promise<void>;
 }
 
 const MiB = 2 ** 20;
+/** The answer cache's hit counter on `/metrics` (issue 16); absent until the cache exists. */
+const CACHE_HITS = 'callstats_answer_cache_hits_total';
 
 /** Thrown when a store's answer differs from the reference: the harness stops before timing anything more. */
 export class AnswerMismatch extends Error {}
@@ -47,58 +53,22 @@ function check(store: string, c: QueryCase, got: CanonicalStat[], ctx: Callstats
   return got.length;
 }
 
-/** A throw-away store of the given kind; `stop` removes it. */
-async function openBenchStore(
-  kind: 'duckdb' | 'clickhouse' | 'chdb',
-): Promise<{ location: string; chPort?: number; version: () => Promise<string>; stop(): Promise<void> }> {
-  if (kind === 'chdb') {
-    // In-process: the CLI's import, `callstats serve` and the whole-store step each hold the directory in
-    // turn, in their own process, as a DuckDB file is held.
-    const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-chdb-'));
-    return {
-      location: `chdb:${join(dir, 'store')}`,
-      // Asked in a child process on its own directory, so this process never holds the store's.
-      version: async () => {
-        const probe = mkdtempSync(join(tmpdir(), 'callstats-bench-chdb-version-'));
-        try {
-          const code = `const { createClient } = require('@clickhouse/client'); const { createChdbConnection } = require('chdb/connection');
-const c = createClient({ connection: createChdbConnection({ path: ${JSON.stringify(probe)} }) });
-c.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' }).then((r) => r.json()).then((rows) => { process.stdout.write(rows[0].v); return c.close(); });`;
-          return execFileSync(process.execPath, ['-e', code], { cwd: process.cwd(), encoding: 'utf8' }).trim();
-        } finally {
-          rmSync(probe, { recursive: true, force: true });
-        }
-      },
-      async stop() {
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  if (kind === 'duckdb') {
-    const dir = mkdtempSync(join(tmpdir(), 'callstats-bench-duckdb-'));
-    return {
-      location: `duckdb:${join(dir, 'bench.duckdb')}`,
-      version: async () => {
-        const { DuckDBInstance } = await import('@duckdb/node-api');
-        const db = await DuckDBInstance.create(':memory:');
-        const conn = await db.connect();
-        const v = (await (await conn.run('SELECT version() AS v')).getRows())[0][0];
-        conn.closeSync();
-        return String(v);
-      },
-      async stop() {
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  log('clickhouse: starting a throw-away single server');
-  const ch = await startClickHouse();
-  return {
-    location: `clickhouse://127.0.0.1:${ch.httpPort}/callstats_bench`,
-    chPort: ch.httpPort,
-    version: async () => (await (await fetch(`${ch.url}/?query=${encodeURIComponent('SELECT version()')}`)).text()).trim(),
-    stop: () => ch.stop(),
-  };
+/** The dashboard mix run twice: uncached (every request says no-cache), then cached, with the cache's hit share. */
+async function clients(kind: string, server: Server, token: string, paths: string[], ctx: CallstatsContext) {
+  log(`${kind}: ${ctx.connections} clients for ${ctx.concurrencySeconds} s over ${fmtInt(paths.length)} dashboard questions, uncached`);
+  const uncached = await httpLoad(server.url, paths, token, ctx.connections, ctx.concurrencySeconds, NO_CACHE);
+  log(
+    `${kind}: uncached ${uncached.rps.toFixed(1)} requests/s, p99 ${uncached.p99} ms, ${uncached.errors} errors, ${uncached.non2xx} non-2xx`,
+  );
+  const hitsBefore = await metricTotal(server.url, CACHE_HITS);
+  const cached: LoadResult & { hitShare?: number } = await httpLoad(server.url, paths, token, ctx.connections, ctx.concurrencySeconds);
+  const hitsAfter = await metricTotal(server.url, CACHE_HITS);
+  if (hitsBefore !== undefined && hitsAfter !== undefined && cached.requests > 0)
+    cached.hitShare = (hitsAfter - hitsBefore) / cached.requests;
+  log(
+    `${kind}: cached ${cached.rps.toFixed(1)} requests/s, p99 ${cached.p99} ms, ${cached.errors} errors, ${cached.non2xx} non-2xx, cache hits ${cached.hitShare === undefined ? 'not exposed' : `${(cached.hitShare * 100).toFixed(0)} %`}`,
+  );
+  return { uncached, cached };
 }
 
 /**
@@ -118,8 +88,10 @@ export async function runCallstats(
   let checkedRows = 0;
   try {
     const version = await store.version();
-    log(`${kind}: importing ${fmtInt(ds.size)} CDRs with the real CLI into ${store.location}`);
-    const imp = await cliImport(ctx.cli, store.location, ds.file, `${kind} import`);
+    log(
+      `${kind}: importing ${fmtInt(ds.size)} CDRs with the real CLI into ${store.location}${ctx.copies > 1 ? ` (${ds.file} ${ctx.copies} times, piped to \`import -\` under distinct call ids)` : ''}`,
+    );
+    const imp = await cliImport(ctx.cli, store.location, ds.file, `${kind} import`, ctx.copies);
     if (imp.accepted !== ds.size) throw new Error(`${kind}: imported ${imp.accepted} calls, expected ${ds.size}`);
     if (store.chPort !== undefined) {
       const pid = pidListeningOn(store.chPort);
@@ -140,47 +112,60 @@ export async function runCallstats(
     // CLI reaches a DuckDB file held by the server through the server itself).
     const token = server.firstKey ?? (await cliCreateKey(ctx.cli, store.location));
     const queries: StoreResult['queries'] = {};
+    const cachedQueries: StoreResult['queries'] = {};
     let exported: StoreResult['export'];
     let conc: StoreResult['concurrency'];
+    let concCached: StoreResult['concurrencyCached'];
     try {
       const accountCases = cases.filter((c) => c.scope === 'account');
-      for (const c of accountCases)
-        checkedRows += check(kind, c, canonicalFromApi(await getStats(server.url, casePath(c), token)), ctx, answers);
+      // Checked computed afresh, then asked again without the header: a cached answer must be the same answer.
+      for (const c of accountCases) {
+        checkedRows += check(kind, c, canonicalFromApi(await getStats(server.url, casePath(c), token, NO_CACHE)), ctx, answers);
+        const again = canonicalFromApi(await getStats(server.url, casePath(c), token));
+        const diff = diffCanonical(answers.get(c.id)!, again);
+        if (diff.length)
+          throw new AnswerMismatch(`${kind} answers '${c.label}' differently when asked again (cached):\n${diff.join('\n')}`);
+      }
       log(
-        `${kind}: per-account answers ${ctx.reference.size ? `identical to ${ctx.referenceName}` : 'recorded (no reference to check against)'}`,
+        `${kind}: per-account answers ${ctx.reference.size ? `identical to ${ctx.referenceName}` : 'recorded (no reference to check against)'}, and the same when asked again`,
       );
       for (const c of accountCases) {
         const path = casePath(c);
-        queries[c.id] = { ...(await repeat(() => getStats(server.url, path, token), repeatOptions(ctx.quick, false))), via: 'http' };
-        log(`${kind}: ${c.id} p50 ${queries[c.id].p50.toFixed(1)} ms, p95 ${queries[c.id].p95.toFixed(1)} ms (${queries[c.id].runs} runs)`);
+        queries[c.id] = {
+          ...(await repeat(() => getStats(server.url, path, token, NO_CACHE), repeatOptions(ctx.quick, false))),
+          via: 'http',
+        };
+        cachedQueries[c.id] = { ...(await repeat(() => getStats(server.url, path, token), repeatOptions(ctx.quick, false))), via: 'http' };
+        log(
+          `${kind}: ${c.id} uncached p50 ${queries[c.id].p50.toFixed(1)} ms, p95 ${queries[c.id].p95.toFixed(1)} ms (${queries[c.id].runs} runs); cached p50 ${cachedQueries[c.id].p50.toFixed(2)} ms`,
+        );
       }
 
-      log(`${kind}: CSV export of account ${ctx.exportAccount}`);
-      const csvPath = `/v2/accounts/${encodeURIComponent(ctx.exportAccount)}/call_statistics/csv?q=${encodeURIComponent(JSON.stringify({ timezone: 'Pacific/Auckland' }))}`;
-      const rssBefore = memoryOf(server.pid)?.rss ?? NaN;
-      const reset = resetPeak(server.pid);
-      const watch = watchMemory(server.pid);
-      const csv = await drainCsv(server.url, csvPath, token);
-      const mem = watch.stop();
-      exported = {
-        account: ctx.exportAccount,
-        rows: csv.rows,
-        seconds: csv.seconds,
-        perSecond: csv.rows / csv.seconds,
-        peakRss: reset ? mem.peak : mem.maxSampled,
-        rssBefore,
-        detail: `${csv.bytes >= MiB ? `${(csv.bytes / MiB).toFixed(0)} MiB` : `${(csv.bytes / 1024).toFixed(0)} KiB`} of CSV; server RSS ${(rssBefore / MiB).toFixed(0)} MiB before${reset ? '' : ' (peak sampled every 20 ms: VmHWM could not be reset)'}`,
-      };
-      const expected = ds.accounts.find((a) => a.id === ctx.exportAccount)?.calls;
-      if (csv.rows !== expected)
-        notes.push(`CSV export returned ${fmtInt(csv.rows)} rows; the account has ${fmtInt(expected ?? NaN)} calls`);
-      log(
-        `${kind}: exported ${fmtInt(csv.rows)} rows in ${csv.seconds.toFixed(2)} s, server peak RSS ${(exported.peakRss / MiB).toFixed(0)} MiB`,
-      );
-
-      log(`${kind}: ${ctx.connections} clients for ${ctx.concurrencySeconds} s over the per-account mix`);
-      conc = await httpLoad(server.url, accountCases.map(casePath), token, ctx.connections, ctx.concurrencySeconds);
-      log(`${kind}: ${conc.rps.toFixed(1)} requests/s, p99 ${conc.p99} ms, ${conc.errors} errors, ${conc.non2xx} non-2xx`);
+      if (ctx.timeExport) {
+        log(`${kind}: CSV export of account ${ctx.exportAccount}`);
+        const csvPath = `/v2/accounts/${encodeURIComponent(ctx.exportAccount)}/call_statistics/csv?q=${encodeURIComponent(JSON.stringify({ timezone: 'Pacific/Auckland' }))}`;
+        const rssBefore = memoryOf(server.pid)?.rss ?? NaN;
+        const reset = resetPeak(server.pid);
+        const watch = watchMemory(server.pid);
+        const csv = await drainCsv(server.url, csvPath, token);
+        const mem = watch.stop();
+        exported = {
+          account: ctx.exportAccount,
+          rows: csv.rows,
+          seconds: csv.seconds,
+          perSecond: csv.rows / csv.seconds,
+          peakRss: reset ? mem.peak : mem.maxSampled,
+          rssBefore,
+          detail: `${csv.bytes >= MiB ? `${(csv.bytes / MiB).toFixed(0)} MiB` : `${(csv.bytes / 1024).toFixed(0)} KiB`} of CSV; server RSS ${(rssBefore / MiB).toFixed(0)} MiB before${reset ? '' : ' (peak sampled every 20 ms: VmHWM could not be reset)'}`,
+        };
+        const expected = ds.accounts.find((a) => a.id === ctx.exportAccount)?.calls;
+        if (csv.rows !== expected)
+          notes.push(`CSV export returned ${fmtInt(csv.rows)} rows; the account has ${fmtInt(expected ?? NaN)} calls`);
+        log(
+          `${kind}: exported ${fmtInt(csv.rows)} rows in ${csv.seconds.toFixed(2)} s, server peak RSS ${(exported.peakRss / MiB).toFixed(0)} MiB`,
+        );
+      }
+      if (ctx.loadPaths) ({ uncached: conc, cached: concCached } = await clients(kind, server, token, ctx.loadPaths, ctx));
     } finally {
       await server.stop();
     }
@@ -198,6 +183,7 @@ export async function runCallstats(
           const parsed = parseQuery(c.q, parseCtx);
           const run = () => statistics(s, undefined, c.period, parsed, config);
           checkedRows += check(kind, c, canonicalFromApi(await run()), ctx, answers);
+          // Not cached: this process has no answer cache (it lives in `serve`), so every run computes.
           queries[c.id] = { ...(await repeat(run, repeatOptions(ctx.quick, true))), via: 'in-process' };
           log(
             `${kind}: ${c.id} (in-process) p50 ${queries[c.id].p50.toFixed(1)} ms, p95 ${queries[c.id].p95.toFixed(1)} ms (${queries[c.id].runs} runs)`,
@@ -207,6 +193,7 @@ export async function runCallstats(
         await s.close();
       }
     }
+    if (store.duckdbFile && ctx.afterDuckdb) await ctx.afterDuckdb(store.duckdbFile);
 
     const result: StoreResult = {
       store: kind,
@@ -218,8 +205,10 @@ export async function runCallstats(
         detail: `rate over ${imp.wallSeconds.toFixed(1)} s wall time of \`callstats import\` (start-up, zone table, reading, storing); ${imp.seconds.toFixed(1)} s by the CLI's own clock; RSS is the CLI process (Node${kind === 'duckdb' ? ' + DuckDB' : kind === 'chdb' ? ' + the in-process ClickHouse engine' : ''})`,
       },
       queries,
+      cachedQueries,
       export: exported,
       concurrency: conc,
+      concurrencyCached: concCached,
       notes,
     };
     return { result, answers, checkedRows, version };

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { CanonicalStat } from './pg-baseline-sql.js';
-import { canonicalStats, statsQuery } from './pg-baseline-sql.js';
+import { canonicalStats, statsQuery, type StatsRequest } from './pg-baseline-sql.js';
 import { startPostgres } from './postgres.js';
 import { pgLoad } from './concurrency.js';
 import type { Dataset } from './dataset.js';
@@ -20,6 +20,8 @@ export interface RunContext {
   connections: number;
   concurrencySeconds: number;
   exportAccount: string;
+  /** The 32 clients' dashboard-shaped questions (the same mix callstats runs). */
+  loadQuestions: StatsRequest[];
 }
 
 async function child(
@@ -82,9 +84,10 @@ export async function runPostgres(
     const exp = await child('export', server.url, ctx.exportAccount);
     log(`postgres: exported ${fmtInt(exp.out.rows)} rows in ${exp.out.seconds.toFixed(2)} s`);
 
-    const accountCases = cases.filter((c) => c.scope === 'account').map((c) => statsQuery(c.pg));
-    log(`postgres: ${ctx.connections} clients for ${ctx.concurrencySeconds} s`);
-    const conc = await pgLoad(pool, accountCases, ctx.connections, ctx.concurrencySeconds);
+    log(
+      `postgres: ${ctx.connections} clients for ${ctx.concurrencySeconds} s over ${fmtInt(ctx.loadQuestions.length)} dashboard questions`,
+    );
+    const conc = await pgLoad(pool, ctx.loadQuestions.map(statsQuery), ctx.connections, ctx.concurrencySeconds);
     log(`postgres: ${conc.rps.toFixed(1)} queries/s, p99 ${conc.p99.toFixed(0)} ms, ${conc.errors} errors`);
 
     const result: StoreResult = {
