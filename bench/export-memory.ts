@@ -5,7 +5,12 @@
  * the PostgreSQL baseline's cursor export of the same rows (client peak RSS; bench/lib/pg-child.ts).
  *
  *   node --import tsx bench/export-memory.ts CDRS.ndjson WORKDIR [duckdb,postgres]
+ *
+ * Human output goes to stderr; the last stdout line is `RESULT {json}` for the harness
+ * (bench/run.ts): the DuckDB figures (rowsPerSecond, rssBeforeMiB, peakMiB, secondPeakMiB, rows,
+ * loadavg) and, when run, the PostgreSQL ones under `postgres`.
  */
+import { loadavg } from 'node:os';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -42,6 +47,10 @@ if (!existsSync(file)) {
 }
 
 const lines: string[] = [];
+/** One export's figures: the DuckDB runs, in order. */
+const runs: { rows: number; seconds: number; rssBeforeMiB: number; peakMiB: number }[] = [];
+const pgRuns: { rows: number; seconds: number; clientPeakMiB: number }[] = [];
+const mib = (bytes: number) => Math.round(bytes / MiB);
 if (which.includes('duckdb')) {
   const cli = prepareCli(root, join(root, 'bench/out', `dist-${process.pid}`), 'build');
   const location = `duckdb:${join(work, 'export-2m.duckdb')}`;
@@ -67,8 +76,10 @@ if (which.includes('duckdb')) {
       const watch = watchMemory(server.pid);
       const csv = await drainCsv(server.url, path, token);
       const mem = watch.stop();
+      const peak = reset ? mem.peak : mem.maxSampled;
+      runs.push({ rows: csv.rows, seconds: csv.seconds, rssBeforeMiB: mib(before), peakMiB: mib(peak) });
       lines.push(
-        `callstats (DuckDB) run ${run}: ${csv.rows} rows in ${csv.seconds.toFixed(1)} s = ${Math.round(csv.rows / csv.seconds)} rows/s; server RSS ${(before / MiB).toFixed(0)} MiB before, peak ${((reset ? mem.peak : mem.maxSampled) / MiB).toFixed(0)} MiB`,
+        `callstats (DuckDB) run ${run}: ${csv.rows} rows in ${csv.seconds.toFixed(1)} s = ${Math.round(csv.rows / csv.seconds)} rows/s; server RSS ${(before / MiB).toFixed(0)} MiB before, peak ${(peak / MiB).toFixed(0)} MiB`,
       );
       log(lines[lines.length - 1]);
     }
@@ -86,6 +97,7 @@ if (which.includes('postgres')) {
       const exp = await runMeasured(process.execPath, ['--import', 'tsx', child, 'export', pgServer.url, ACCOUNT], {});
       if (exp.code !== 0) throw new Error(exp.stderr.slice(-2000));
       const o = JSON.parse(exp.stdout) as { rows: number; seconds: number };
+      pgRuns.push({ rows: o.rows, seconds: o.seconds, clientPeakMiB: mib(exp.peakRss) });
       lines.push(
         `PostgreSQL 15 run ${run}: ${o.rows} rows in ${o.seconds.toFixed(1)} s = ${Math.round(o.rows / o.seconds)} rows/s; client peak RSS ${(exp.peakRss / MiB).toFixed(0)} MiB (cursor, FETCH 10000)`,
       );
@@ -95,4 +107,20 @@ if (which.includes('postgres')) {
     await pgServer.stop();
   }
 }
-console.log(lines.join('\n'));
+const [first, second] = runs;
+const result = {
+  ...(first
+    ? {
+        rows: first.rows,
+        rowsPerSecond: Math.round(first.rows / first.seconds),
+        secondRowsPerSecond: second ? Math.round(second.rows / second.seconds) : null,
+        rssBeforeMiB: first.rssBeforeMiB,
+        peakMiB: first.peakMiB,
+        secondRssBeforeMiB: second?.rssBeforeMiB ?? null,
+        secondPeakMiB: second?.peakMiB ?? null,
+      }
+    : {}),
+  ...(pgRuns.length ? { postgres: pgRuns.map((r) => ({ ...r, rowsPerSecond: Math.round(r.rows / r.seconds) })) } : {}),
+  loadavg: loadavg().map((l) => Number(l.toFixed(2))),
+};
+console.log(`RESULT ${JSON.stringify(result)}`);

@@ -45,8 +45,10 @@ export const duckdbDialect: Dialect = {
     text(expr) {
       // Mirrors csvField in src/report/csv.ts: a leading = + - @ TAB CR gets a ' unless the text is
       // a phone number; a field with " , CR or LF is quoted with "" doubling.
-      const v = `(CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) AND NOT regexp_full_match(${expr}, '\\+?[0-9]+') THEN concat('''', ${expr}) ELSE ${expr} END)`;
-      const special = `(strpos(${expr}, '"') > 0 OR strpos(${expr}, ',') > 0 OR strpos(${expr}, chr(13)) > 0 OR strpos(${expr}, chr(10)) > 0)`;
+      // ascii() (the first character's code point, 0 for '') and contains() measured ~35 % and ~12 %
+      // cheaper than left(…, 1) IN (…) and strpos() > 0 over a 222k-call export (docs/performance.md).
+      const v = `(CASE WHEN ascii(${expr}) IN (61, 43, 45, 64, 9, 13) AND NOT regexp_full_match(${expr}, '\\+?[0-9]+') THEN concat('''', ${expr}) ELSE ${expr} END)`;
+      const special = `(contains(${expr}, '"') OR contains(${expr}, ',') OR contains(${expr}, chr(13)) OR contains(${expr}, chr(10)))`;
       return `(CASE WHEN ${expr} IS NULL THEN '' WHEN ${special} THEN concat('"', replace(${v}, '"', '""'), '"') ELSE ${v} END)`;
     },
     number(expr) {

@@ -23,6 +23,15 @@ const HOSTILE = [
   '🎉 party',
   "'quoted'",
   '',
+  // The engine's first-character test (ascii()) against csv.ts's: a lone formula character, a
+  // multibyte first character, NUL first, a lone quote and comma, CRLF.
+  '+',
+  '-',
+  'é=1',
+  '\u0000=1',
+  '"',
+  ',',
+  '\r\n',
 ];
 
 describe('CSV written by the engine equals csv.ts line for line', () => {
