@@ -4,17 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeFull } from '../../core/errors.js';
 import type { Call } from '../../core/call.js';
-import { BoundsTracker, encodeCallLine, type BatchBounds } from './call-csv.js';
+import type { StagedCalls } from '../store.js';
+import { BoundsTracker, encodeCallLine } from './call-csv.js';
 
-/** A batch of calls encoded for `read_csv` (call-csv.ts), staged in a file, with what it can collide with. */
-export interface CsvBatch extends BatchBounds {
-  /** The staged file; the store deletes it once the batch is stored or refused. */
-  file: string;
-  /** Encoded lines, repeats of one call included. */
-  calls: number;
-  /** The longest line's bytes (raises `read_csv`'s line limit for 1 MB strings). */
-  maxLineBytes: number;
-}
+/** A batch of calls encoded for `read_csv` (call-csv.ts), staged in a file; the store deletes the file once stored or refused. */
+export type CsvBatch = StagedCalls;
 
 let counter = 0;
 
