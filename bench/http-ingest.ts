@@ -8,7 +8,8 @@
  *
  *   --cdrs     NDJSON of Kazoo CDRs; the first M are posted under fresh call ids (`<id>-h<pid>`)
  *   --store    a DuckDB store to start from (copied, never changed); without it the whole --cdrs
- *              file is imported first with `callstats import` (so N = the file's CDRs)
+ *              file is imported first with `callstats import` (so N = the file's CDRs); the copy
+ *              is compacted (`callstats compact`) before `serve` starts
  *   --count    M, CDRs to post (default 200000)
  *   --clients  C, concurrent clients (default 4)
  *   --batch    B, CDRs per request (default 1000)
@@ -25,7 +26,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { cliCreateKey, cliImport, cliServe, prepareCli } from './lib/callstats-cli.js';
+import { cliCompact, cliCreateKey, cliImport, cliServe, prepareCli } from './lib/callstats-cli.js';
 import { resetPeak, watchMemory } from './lib/proc.js';
 import { fmtInt, log } from './lib/progress.js';
 
@@ -78,6 +79,9 @@ try {
   if (flags.store) copyFileSync(flags.store, store);
   else await cliImport(cli, `duckdb:${store}`, flags.cdrs, 'http-ingest: base store');
   if (existsSync(`${flags.store}.wal`)) copyFileSync(`${flags.store}.wal`, `${store}.wal`);
+  // Sorted first, as a store that has been serving is: otherwise serve's first maintenance steps
+  // (sorting the whole import) run during the measurement.
+  await cliCompact(cli, `duckdb:${store}`, 'http-ingest: base store');
   const token = await cliCreateKey(cli, `duckdb:${store}`);
   const requests = await bodies();
   log(`http-ingest: ${fmtInt(requests.length)} requests of up to ${batchSize} CDRs, ${clients} clients`);
