@@ -37,12 +37,15 @@ class StagedFile {
     this.handle = open(this.file, 'w');
   }
 
-  async append(e: NonNullable<ChunkResult['encoded']>): Promise<void> {
-    if (e.calls === 0) return;
+  /** Appends the chunk's calls `from` … `to` (exclusive); the chunk's bounds cover any part of it. */
+  async append(e: NonNullable<ChunkResult['encoded']>, from: number, to: number): Promise<void> {
+    if (to <= from) return;
     const h = await this.handle;
+    const start = from === 0 ? 0 : e.ends[from - 1];
+    const end = e.ends[to - 1];
     // :TRICKY: a write may store only part of its bytes (a disk that is filling up); loop until all are written.
-    for (let off = 0; off < e.bytes.length;) off += (await h.write(e.bytes, off, e.bytes.length - off)).bytesWritten;
-    this.calls += e.calls;
+    for (let off = start; off < end;) off += (await h.write(e.bytes, off, end - off)).bytesWritten;
+    this.calls += to - from;
     this.maxLineBytes = Math.max(this.maxLineBytes, e.maxLineBytes);
     for (const a of e.accounts) this.accounts.add(a);
     this.min = Math.min(this.min, e.minCallTime);
@@ -131,12 +134,16 @@ export async function ingestStaged(chunks: AsyncIterable<ChunkResult>, opts: Bul
         if (r.error !== undefined) reject(r, r.error);
         else if (r.skip !== undefined) skipped++;
       }
-      if (e.calls === 0) continue;
-      current ??= new StagedFile(dir);
-      await current.append(e).catch((err) => {
-        throw stagingFault(err);
-      });
-      if (current.calls >= opts.batchSize) await flush();
+      // Batches hold exactly batchSize calls (the last one fewer), as ingestRecords' do: a batch may end inside a chunk.
+      for (let from = 0; from < e.calls;) {
+        current ??= new StagedFile(dir);
+        const to = Math.min(e.calls, from + opts.batchSize - current.calls);
+        await current.append(e, from, to).catch((err) => {
+          throw stagingFault(err);
+        });
+        from = to;
+        if (current.calls >= opts.batchSize) await flush();
+      }
     }
     if (current) await flush();
     if (inFlight) await inFlight;

@@ -13,6 +13,8 @@ export interface EncodeSetup {
 /** One chunk's calls as CSV lines for DuckDB's `read_csv` (store/duckdb/call-csv.ts), with their bounds. */
 export interface EncodedCalls extends BatchBounds {
   bytes: Uint8Array;
+  /** Byte offset just after each call's line, so a batch can end inside a chunk. */
+  ends: Uint32Array;
   calls: number;
   maxLineBytes: number;
 }
@@ -53,7 +55,16 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
     }
     // TextEncoder writes a lone surrogate as U+FFFD, as the appender did; its buffer is the chunk's own, so it can be transferred.
     const bytes = text.encode(lines.join(''));
+    const ends = new Uint32Array(lines.length);
+    let at = 0;
+    for (let i = 0; i < lines.length; i++) ends[i] = at += lineBytes(lines[i]);
     const b = bounds.empty ? { accounts: [], minCallTime: 0, maxCallTime: 0 } : bounds.bounds();
-    return { records: kept, encoded: { bytes, calls: lines.length, maxLineBytes, ...b } };
+    return { records: kept, encoded: { bytes, ends, calls: lines.length, maxLineBytes, ...b } };
   };
+}
+
+/** UTF-8 bytes of a line: its length when it is ASCII (nearly always), else counted. */
+function lineBytes(line: string): number {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(line) ? line.length : Buffer.byteLength(line);
 }

@@ -100,5 +100,5 @@ parentPort!.on('message', (job: ChunkJob) => {
   }
   const { records: kept, encoded } = encoder(job.seq, recs);
   const result: ChunkResult = { seq: job.seq, records: kept, lines, indexes, encoded };
-  parentPort!.postMessage(result, [encoded.bytes.buffer as ArrayBuffer]);
+  parentPort!.postMessage(result, [encoded.bytes.buffer as ArrayBuffer, encoded.ends.buffer as ArrayBuffer]);
 });
