@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { ingestRecords, readRecordBatches, type IngestResult, type RawRecord } from '../ingest/index.js';
-import { readNdjsonParallel } from '../ingest/parallel-ndjson.js';
+import { ingestRecords, readRecordBatches, type IngestProgress, type IngestResult, type RawRecord } from '../ingest/index.js';
+import { ndjsonChunksParallel, readNdjsonParallel } from '../ingest/parallel-ndjson.js';
+import { ingestStaged, type StagingStore } from '../ingest/bulk-ingest.js';
 import type { InputFormat } from '../ingest/index.js';
 import { ZoneService } from '../zones/zone-service.js';
 import type { Store } from '../store/store.js';
@@ -38,18 +39,31 @@ export async function runImport(opts: ImportOptions): Promise<number> {
   const started = Date.now();
   for (const file of files) {
     const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-    const result = await ingestRecords(readerFor(file, input, opts), {
-      store: target,
-      accountId: opts.account,
-      zoneOf: zones.zoneOf,
-      batchSize: opts.batchSize ?? opts.store.importBatchSize,
-      onProgress: (p) => {
-        const rate = Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000));
-        out.progress(
-          `${file}: ${n(p.records)} records, ${n(p.accepted)} accepted, ${n(p.duplicates)} duplicate, ${n(p.rejected)} rejected, ${n(p.skipped)} skipped (${n(rate)}/s)`,
-        );
-      },
-    });
+    const batchSize = opts.batchSize ?? opts.store.importBatchSize;
+    const onProgress = (p: IngestProgress) => {
+      const rate = Math.round(p.records / Math.max(0.001, (Date.now() - started) / 1000));
+      out.progress(
+        `${file}: ${n(p.records)} records, ${n(p.accepted)} accepted, ${n(p.duplicates)} duplicate, ${n(p.rejected)} rejected, ${n(p.skipped)} skipped (${n(rate)}/s)`,
+      );
+    };
+    const staging = opts.parent === undefined ? stagingStore(opts.store) : undefined;
+    // NDJSON into a store that takes staged batches: the workers zone and encode the calls too (bulk-ingest.ts).
+    const result =
+      staging !== undefined && isNdjson(file, opts) && opts.workers > 0
+        ? await ingestStaged(
+            ndjsonChunksParallel(input, opts.workers, {
+              accountId: opts.account,
+              encode: { zones: zones.all(), defaultCountry: opts.defaultCountry },
+            }),
+            { store: staging, batchSize: batchSize ?? 100_000, onProgress },
+          )
+        : await ingestRecords(readerFor(file, input, opts), {
+            store: target,
+            accountId: opts.account,
+            zoneOf: zones.zoneOf,
+            batchSize,
+            onProgress,
+          });
     out.done();
     reports.push({ file, ...result });
   }
@@ -74,10 +88,20 @@ export async function runImport(opts: ImportOptions): Promise<number> {
  * of an import's CPU. Other formats stream through the single-threaded readers.
  */
 function readerFor(file: string, input: NodeJS.ReadableStream, opts: ImportOptions): AsyncIterable<RawRecord[]> {
-  const ndjson = opts.format === 'ndjson' || (opts.format === undefined && /\.(nd)?jsonl?$/i.test(file) && !/\.json$/i.test(file));
   const { workers } = opts;
-  if (ndjson && workers > 0) return readNdjsonParallel(input, { workers, accountId: opts.account });
+  if (isNdjson(file, opts) && workers > 0) return readNdjsonParallel(input, { workers, accountId: opts.account });
   return readRecordBatches(input, opts.format ?? 'auto');
+}
+
+function isNdjson(file: string, opts: ImportOptions): boolean {
+  return opts.format === 'ndjson' || (opts.format === undefined && /\.(nd)?jsonl?$/i.test(file) && !/\.json$/i.test(file));
+}
+
+/** The store's staged-batch methods, when it has them (DuckDB). */
+function stagingStore(store: Store): StagingStore | undefined {
+  const { stagingDir, insertStaged } = store;
+  if (stagingDir === undefined || insertStaged === undefined) return undefined;
+  return { stagingDir: () => stagingDir.call(store), insertStaged: (b) => insertStaged.call(store, b) };
 }
 
 function sum(rs: IngestResult[], k: 'accepted' | 'duplicates' | 'rejectedCount' | 'skipped'): number {

@@ -5,6 +5,7 @@ import { isAscii } from 'node:buffer';
 import { MAX_LINE_CHARS } from './ndjson.js';
 import { shortMessage } from './text-chunks.js';
 import type { RawRecord } from './types.js';
+import { encodeChunk, type EncodedCalls, type EncodeSetup } from './encode-chunk.js';
 
 /** A chunk of whole NDJSON lines to parse and convert, numbered so results can be put back in order. */
 export interface ChunkJob {
@@ -18,11 +19,22 @@ export interface ChunkResult {
   records: RawRecord[];
   lines: number;
   indexes: number;
+  /** With `encode`: the chunk's calls, zoned and encoded for the store's bulk reader; `records` then holds only errors and skips. */
+  encoded?: EncodedCalls;
 }
 
-const accountId = (workerData as { accountId?: string } | undefined)?.accountId;
-// Zones are matched on the main thread, which holds the zone table once.
+/** What a worker is started with. */
+export interface WorkerSetup {
+  accountId?: string;
+  /** Zone and encode calls here (the bulk import); without it, calls go back as objects to be zoned on the main thread. */
+  encode?: EncodeSetup;
+}
+
+const setup = (workerData as WorkerSetup | undefined) ?? {};
+const accountId = setup.accountId;
+// Zones are matched where the calls are encoded; otherwise on the main thread, which holds the zone table once.
 const ctx = { accountId, zoneOf: () => null };
+const encoder = setup.encode === undefined ? undefined : encodeChunk(setup.encode);
 
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13;
 
@@ -81,6 +93,12 @@ function records(bytes: Buffer): { records: RawRecord[]; lines: number } {
 parentPort!.on('message', (job: ChunkJob) => {
   const { records: recs, lines } = records(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength));
   const indexes = recs.length === 0 ? 0 : recs[recs.length - 1].index + 1;
-  const result: ChunkResult = { seq: job.seq, records: recs, lines, indexes };
-  parentPort!.postMessage(result);
+  if (encoder === undefined) {
+    const result: ChunkResult = { seq: job.seq, records: recs, lines, indexes };
+    parentPort!.postMessage(result);
+    return;
+  }
+  const { records: kept, encoded } = encoder(job.seq, recs);
+  const result: ChunkResult = { seq: job.seq, records: kept, lines, indexes, encoded };
+  parentPort!.postMessage(result, [encoded.bytes.buffer as ArrayBuffer, encoded.ends.buffer as ArrayBuffer]);
 });

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ChunkJob, ChunkResult } from './ndjson-worker.js';
+import type { ChunkJob, ChunkResult, WorkerSetup } from './ndjson-worker.js';
 import type { ByteSource, RawRecord } from './types.js';
 
 /** Bytes of whole lines handed to a worker at a time. */
@@ -11,16 +11,22 @@ const CHUNK_BYTES = 1 << 20;
  * still to match) or `error`. Lines are cut at newline bytes, so no UTF-8 sequence is split.
  */
 export async function* readNdjsonParallel(input: ByteSource, opts: { workers: number; accountId?: string }): AsyncGenerator<RawRecord[]> {
+  for await (const r of ndjsonChunksParallel(input, opts.workers, { accountId: opts.accountId })) yield r.records;
+}
+
+/**
+ * The workers' results chunk by chunk, in input order, with each record's index and line made
+ * absolute. With `setup.encode` the chunks carry their calls encoded (bulk-ingest.ts).
+ */
+export async function* ndjsonChunksParallel(input: ByteSource, workerCount: number, setup: WorkerSetup): AsyncGenerator<ChunkResult> {
   // Run from source (tests, tsx) the worker is TypeScript too and needs the same loader.
   const fromSource = import.meta.url.endsWith('.ts');
   const file = new URL(`./ndjson-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
   // :TRICKY: Node 20 workers ignore a loader given in execArgv, so from source a tiny shim
   // registers tsx inside the worker before importing it.
   const shim = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`;
-  const workers = Array.from({ length: Math.max(1, opts.workers) }, () =>
-    fromSource
-      ? new Worker(shim, { eval: true, workerData: { accountId: opts.accountId } })
-      : new Worker(file, { workerData: { accountId: opts.accountId } }),
+  const workers = Array.from({ length: Math.max(1, workerCount) }, () =>
+    fromSource ? new Worker(shim, { eval: true, workerData: setup }) : new Worker(file, { workerData: setup }),
   );
   const done = new Map<number, ChunkResult>();
   let wake: (() => void) | undefined;
@@ -47,7 +53,7 @@ export async function* readNdjsonParallel(input: ByteSource, opts: { workers: nu
     sent++;
   };
   // Results in sequence; at most two chunks per worker in flight, so memory stays bounded.
-  async function* drain(limit: number): AsyncGenerator<RawRecord[]> {
+  async function* drain(limit: number): AsyncGenerator<ChunkResult> {
     while (sent - next > limit) {
       while (!done.has(next)) {
         if (failure) throw failure;
@@ -62,7 +68,7 @@ export async function* readNdjsonParallel(input: ByteSource, opts: { workers: nu
       }
       lineBase += r.lines;
       indexBase += r.indexes;
-      yield r.records;
+      yield r;
     }
   }
 

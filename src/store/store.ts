@@ -84,6 +84,23 @@ export interface BackupResult {
 }
 
 /**
+ * Calls already encoded for the engine's bulk reader (DuckDB: store/duckdb/call-csv.ts) and staged
+ * in a file, with the accounts and call_time range they touch (for the duplicate check, and for
+ * anything that must know what a write changed).
+ */
+export interface StagedCalls {
+  file: string;
+  /** Encoded lines, repeats of one call included. */
+  calls: number;
+  /** The longest line's bytes. */
+  maxLineBytes: number;
+  /** Distinct account ids of the batch. */
+  accounts: string[];
+  minCallTime: number;
+  maxCallTime: number;
+}
+
+/**
  * The storage contract. Every engine (DuckDB embedded, ClickHouse) implements it; callers never
  * see engine types. Queries come in as compiled SQL from the one compiler (src/sql), so an engine
  * only has to run them.
@@ -100,6 +117,10 @@ export interface Store {
   insertCalls(calls: readonly Call[]): Promise<InsertResult>;
   /** Calls per insertCalls that a bulk import should send (the engine's sweet spot); default 10,000. */
   readonly importBatchSize?: number;
+  /** Where `insertStaged` batches are written (DuckDB only: beside the store file, so a full disk is the store's). */
+  stagingDir?(): string;
+  /** Stores a staged batch exactly as insertCalls would its calls, then deletes the file; the batch names what it touches. */
+  insertStaged?(batch: StagedCalls): Promise<InsertResult>;
   countCalls(accountId?: string): Promise<number>;
   /** Calls per account, ordered by account id (migration's resume point and count check). */
   accountCounts(): Promise<AccountCount[]>;

@@ -1,5 +1,5 @@
 import type { Call } from '../core/call.js';
-import type { Store } from './store.js';
+import type { StagedCalls, Store } from './store.js';
 
 /**
  * What a committed write may have changed: the calls of `accounts` (`'*'`: any account) whose
@@ -38,6 +38,13 @@ const none: Scoper = () => undefined;
  */
 const WRITES: Record<string, Scoper> = {
   insertCalls: (args) => callsScope(args[0] as readonly Call[]),
+  // A staged batch (import's workers encoded it) names its accounts and call_time range.
+  insertStaged: (args) => {
+    const batch = args[0] as StagedCalls;
+    return { accounts: batch.accounts, from: batch.minCallTime, to: batch.maxCallTime };
+  },
+  // Where staged batch files go: a path, no write.
+  stagingDir: none,
   prune: (args) => {
     const [before, account, dryRun] = args as [number, string | undefined, boolean | undefined];
     return dryRun ? undefined : { accounts: account === undefined ? '*' : [account], from: -Infinity, to: before - 1 };

@@ -12,6 +12,7 @@ import type {
   Store,
   WebhookTokenRecord,
   ZoneNumberColumn,
+  StagedCalls,
 } from '../store.js';
 import type { Mutex } from '../mutex.js';
 import { Credentials } from './credentials.js';
@@ -20,6 +21,7 @@ import { duckdbAccountCounts, duckdbExportCalls } from './export-calls.js';
 import { moveTail, TAIL_COUNT_SQL, type MaintenanceResult } from './maintenance.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
+import { stagingDir } from './csv-batch-file.js';
 import * as zones from './zones.js';
 import { backupDuckDB } from './backup.js';
 import { pruneCalls } from './prune.js';
@@ -75,6 +77,14 @@ export class DuckDBStore implements Store {
 
   insertCalls(calls: readonly Call[]): Promise<InsertResult> {
     return this.writes.insertCalls(calls);
+  }
+
+  stagingDir(): string {
+    return stagingDir(this.db.path);
+  }
+
+  insertStaged(batch: StagedCalls): Promise<InsertResult> {
+    return this.writes.insertCsvBatch(batch);
   }
 
   /** One incremental maintenance step (maintenance.ts): the tail becomes sorted runs, small runs merge; ingest does not wait. */

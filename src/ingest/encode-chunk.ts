@@ -1,0 +1,70 @@
+import type { Zone } from '../core/zone.js';
+import { BoundsTracker, encodeCallLine, type BatchBounds } from '../store/duckdb/call-csv.js';
+import { ZoneMatcher } from '../zones/matcher.js';
+import { normaliseNumber } from '../zones/normalise.js';
+import type { RawRecord } from './types.js';
+
+/** What a worker needs to zone and encode calls itself: the store's zone table. */
+export interface EncodeSetup {
+  zones: readonly Zone[];
+  defaultCountry?: string;
+}
+
+/** One chunk's calls as CSV lines for DuckDB's `read_csv` (store/duckdb/call-csv.ts), with their bounds. */
+export interface EncodedCalls extends BatchBounds {
+  bytes: Uint8Array;
+  /** Byte offset just after each call's line, so a batch can end inside a chunk. */
+  ends: Uint32Array;
+  calls: number;
+  maxLineBytes: number;
+}
+
+/**
+ * A chunk's ordinals start here: chunk `seq` numbers its calls `seq · 2^24 + k` (a 1 MB chunk holds
+ * far fewer than 2^24 lines), so ordinals increase in input order across the chunks of a batch and
+ * the first of a repeated call keeps winning.
+ */
+const ORDINALS_PER_CHUNK = 2 ** 24;
+
+/**
+ * Returns the encoder of a worker: the chunk's converted calls are zoned (the same lookup as
+ * ZoneService.zoneOf: the matcher on the normalised number) and encoded; errors and skips stay
+ * records, so the main thread counts and lists them as before, and never sees a call object.
+ */
+export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecord[]) => { records: RawRecord[]; encoded: EncodedCalls } {
+  const matcher = new ZoneMatcher(setup.zones);
+  const zoneOf = (raw: string | null): number | null => matcher.match(normaliseNumber(raw, setup.defaultCountry))?.id ?? null;
+  const text = new TextEncoder();
+  return (seq, records) => {
+    const kept: RawRecord[] = [];
+    const lines: string[] = [];
+    const bounds = new BoundsTracker();
+    let maxLineBytes = 0;
+    for (const r of records) {
+      const c = r.call;
+      if (c === undefined) {
+        kept.push(r);
+        continue;
+      }
+      c.caller_zone_id = zoneOf(c.caller_id_number);
+      c.callee_zone_id = zoneOf(c.callee_id_number);
+      bounds.add(c);
+      const line = encodeCallLine(seq * ORDINALS_PER_CHUNK + lines.length, c);
+      if (line.length * 3 > maxLineBytes) maxLineBytes = Math.max(maxLineBytes, Buffer.byteLength(line));
+      lines.push(line);
+    }
+    // TextEncoder writes a lone surrogate as U+FFFD, as the appender did; its buffer is the chunk's own, so it can be transferred.
+    const bytes = text.encode(lines.join(''));
+    const ends = new Uint32Array(lines.length);
+    let at = 0;
+    for (let i = 0; i < lines.length; i++) ends[i] = at += lineBytes(lines[i]);
+    const b = bounds.empty ? { accounts: [], minCallTime: 0, maxCallTime: 0 } : bounds.bounds();
+    return { records: kept, encoded: { bytes, ends, calls: lines.length, maxLineBytes, ...b } };
+  };
+}
+
+/** UTF-8 bytes of a line: its length when it is ASCII (nearly always), else counted. */
+function lineBytes(line: string): number {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(line) ? line.length : Buffer.byteLength(line);
+}
