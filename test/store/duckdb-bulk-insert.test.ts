@@ -118,6 +118,17 @@ describe('DuckDB bulk insert (staged CSV batches)', () => {
     assert.equal(await store.countCalls(json.call.account_id), 1);
   });
 
+  test('calls at the far ends of the safe integers (absurd times other paths stored, issue 9) are written and found again', async () => {
+    const ends = [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, -1, 0];
+    const calls = ends.map((t, i) => call({ account_id: 'ends', call_id: `end${i}`, call_time: t }));
+    assert.deepEqual(await store.insertCalls(calls), { inserted: 4, duplicates: 0 });
+    assert.deepEqual(await store.insertCalls(calls), { inserted: 0, duplicates: 4 });
+    assert.deepEqual(
+      (await exported('ends')).map((c) => c.call_time).sort((a, b) => a - b),
+      [...ends].sort((a, b) => a - b),
+    );
+  });
+
   test('staging lives beside the store file', () => {
     assert.ok(existsSync(`${path}.ingest`));
   });

@@ -111,8 +111,10 @@ export const DUPLICATE_MARGIN_SECONDS = 86_400;
  * the account bounds come from requests and are parameters.
  */
 function insertSql(batch: CsvBatch): string {
-  const lo = batch.minCallTime - DUPLICATE_MARGIN_SECONDS;
-  const hi = batch.maxCallTime + DUPLICATE_MARGIN_SECONDS;
+  // Clamped: a call stored at ±2^53−1 (any path may hold absurd times, issue 9) is still compared.
+  const clamp = (v: number): number => Math.min(Math.max(v, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  const lo = clamp(batch.minCallTime - DUPLICATE_MARGIN_SECONDS);
+  const hi = clamp(batch.maxCallTime + DUPLICATE_MARGIN_SECONDS);
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error(`bad call_time bounds ${lo}..${hi}`);
   const cols = CALL_COLUMNS.join(', ');
   return `INSERT INTO calls_tail SELECT ${cols} FROM (
