@@ -15,7 +15,8 @@
  *   --batch    B, CDRs per request (default 1000)
  *   --root     the callstats checkout whose src/ is compiled and served (default: this one), so an
  *              older commit can be measured with the same script
- *   --work     directory for the copied store and the build (default: the OS temp dir); removed at the end
+ *   --work     directory for the copied store (default: the OS temp dir); removed at the end; the build
+ *              goes to the checkout's bench/out (packages resolve from its node_modules)
  *   --tsx      serve from source through tsx instead of compiling
  *
  * Human progress goes to stderr; the last stdout line is `RESULT {json}` with cdrsPerSecond,
@@ -49,7 +50,9 @@ const clients = Number(flags.clients);
 const batchSize = Number(flags.batch);
 const work = mkdtempSync(join(flags.work!, 'callstats-http-ingest-'));
 const store = join(work, 'store.duckdb');
-const cli = prepareCli(flags.root!, join(work, 'build'), flags.tsx ? 'tsx' : 'build');
+// The build goes inside the checkout (removed at exit): compiled in a temp directory, `serve` could
+// not resolve its packages from the checkout's node_modules.
+const cli = prepareCli(flags.root!, join(flags.root!, 'bench', 'out', `http-ingest-build-${process.pid}`), flags.tsx ? 'tsx' : 'build');
 
 /** The first `count` CDRs as request bodies, one account each, under fresh call ids. */
 async function bodies(): Promise<{ account: string; body: string; n: number }[]> {
