@@ -24,7 +24,19 @@ export default async function localRpcRoutes(app: FastifyInstance): Promise<void
     const store = app.ctx.store as unknown as Record<RpcMethod, ((...a: unknown[]) => Promise<unknown>) | undefined>;
     const fn = store[method];
     if (typeof fn !== 'function') throw new CallstatsError('ERR_RPC', 'not supported by this store', { method });
-    const result = await fn.apply(app.ctx.store, args);
+    let result: unknown;
+    try {
+      result = await fn.apply(app.ctx.store, args);
+    } catch (err) {
+      if (err instanceof CallstatsError) throw err;
+      // Arguments the store cannot take (a CLI of another version, a bug in the caller) are the
+      // caller's error: named, logged, and the server goes on serving (no 500 on any request).
+      request.log.warn({ err, method }, 'control call failed');
+      throw new CallstatsError('ERR_RPC', `the store could not carry out ${method}`, {
+        method,
+        reason: (err as Error)?.message ?? String(err),
+      });
+    }
     // The server's in-memory zone table must follow a zone change made by the CLI.
     if (method === 'saveZones') app.ctx.zones = await ZoneService.open(app.ctx.store, app.ctx.config.defaultCountry);
     return { result: result ?? null };
