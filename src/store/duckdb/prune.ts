@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import type { PruneResult } from '../store.js';
 import type { Database } from './database.js';
 import { copyDatabase } from './backup.js';
+import { PARTITION_SQL } from './schema.js';
 import { classifyFault, faultError } from './faults.js';
 import type { Writes } from './writes.js';
 
@@ -32,7 +33,13 @@ export async function pruneCalls(
   const deleted = await writes.apartFromMaintenance(() =>
     writes.transaction(async (w) => {
       const n = Number((await w.runAndReadAll(`SELECT count(*) AS n FROM calls WHERE ${where}`, params)).getRowObjectsJS()[0].n);
-      if (n > 0 && !dryRun) for (const table of ['calls_sorted', 'calls_tail']) await w.run(`DELETE FROM ${table} WHERE ${where}`, params);
+      if (n > 0 && !dryRun) {
+        for (const table of ['calls_sorted', 'calls_tail']) await w.run(`DELETE FROM ${table} WHERE ${where}`, params);
+        // The run catalog the merge policy reads must count what is left (a run emptied is not
+        // listed). A recount reads two integer columns; the file rewrite below costs far more.
+        await w.run('DELETE FROM sorted_runs');
+        await w.run(`INSERT INTO sorted_runs SELECT run, ${PARTITION_SQL} AS part, count(*) FROM calls_sorted GROUP BY ALL`);
+      }
       return n;
     }, false),
   );
