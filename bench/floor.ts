@@ -101,6 +101,25 @@ if (process.env.FLOOR_CHECK) {
   process.exit(bad ? 1 : 0);
 }
 
+if (process.env.FLOOR_PATHS) {
+  // statistics() in-process on each path, alternating: where raw rows stop paying (the threshold).
+  const limits = [0, 2000, 5000, 10000, 1e7];
+  for (const qu of questions) {
+    const parsed = parseQuery(qu.q, { defaultTimezone: 'UTC', isValidTimeZone, parseTime: (v, t) => parseCallTime(v, t, 'dmy') });
+    const ts = limits.map(() => [] as number[]);
+    for (let i = 0; i < runs + 2; i++)
+      for (const [k, statsRowsMax] of limits.entries()) {
+        const t = performance.now();
+        await statistics(store, qu.account, qu.period as never, parsed, { ...config, statsRowsMax });
+        if (i >= 2) ts[k].push(performance.now() - t);
+      }
+    const p50 = ts.map((xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2).padStart(8));
+    console.log(`${limits.map((l, k) => `${l === 1e7 ? 'raw' : l}: ${p50[k]}`).join('  ')} ms  ${qu.name}`);
+  }
+  await store.close();
+  process.exit(0);
+}
+
 const zones = await ZoneService.open(store, undefined);
 const app = await buildApp({ store, zones, config, controlToken: 'x' });
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -107,17 +107,19 @@ export async function statistics(
 }
 
 /**
- * The aggregated rows of a statistics query. On DuckDB the matching calls are first read raw, at
- * most `rowsMax` + 1 of them: when that many do not exist, they are aggregated here (a plain
- * filtered scan is several times cheaper than GROUPING SETS and an exact median over a few
- * thousand rows), else the engine aggregates them all. `rowsMax` 0 always leaves it to the engine.
- * ClickHouse keeps the engine's aggregation: a second round trip would cost more than it saves.
+ * The aggregated rows of a statistics query. On an embedded store (DuckDB: `allAtMost`) the
+ * matching calls are first read raw, at most `rowsMax` + 1 of them: when that many do not exist,
+ * they are aggregated here (a plain filtered scan is several times cheaper than GROUPING SETS and
+ * an exact median over a few thousand rows), else the engine aggregates them all, the raw rows
+ * never converted (the wasted part is a scan stopped at the limit). `rowsMax` 0 always leaves it
+ * to the engine. ClickHouse keeps the engine's aggregation: a second round trip would cost more
+ * than it saves.
  */
 async function aggregatedRows(store: Store, input: StatsQueryInput, rowsMax: number): Promise<Record<string, unknown>[]> {
   const dialect = getDialect(store.dialect, store.engineVersion);
-  if (rowsMax > 0 && store.dialect === 'duckdb') {
-    const raw = await store.all(statsRowsQuery(input, dialect, rowsMax + 1));
-    if (raw.length <= rowsMax) return aggregateRows(raw, input.spec);
+  if (rowsMax > 0 && store.allAtMost) {
+    const raw = await store.allAtMost(statsRowsQuery(input, dialect, rowsMax + 1), rowsMax);
+    if (raw) return aggregateRows(raw, input.spec);
   }
   return store.all(statsQuery(input, dialect));
 }
