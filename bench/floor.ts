@@ -113,7 +113,12 @@ if (process.env.FLOOR_PATHS) {
         await statistics(store, qu.account, qu.period as never, parsed, { ...config, statsRowsMax });
         if (i >= 2) ts[k].push(performance.now() - t);
       }
-    const p50 = ts.map((xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2).padStart(8));
+    const p50 = ts.map((xs) =>
+      [...xs]
+        .sort((a, b) => a - b)
+        [Math.floor(xs.length / 2)].toFixed(2)
+        .padStart(8),
+    );
     console.log(`${limits.map((l, k) => `${l === 1e7 ? 'raw' : l}: ${p50[k]}`).join('  ')} ms  ${qu.name}`);
   }
   await store.close();
