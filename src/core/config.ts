@@ -51,6 +51,11 @@ export interface Config {
    * 64 where `serve` is the store's only writer (DuckDB, chdb) and off on a ClickHouse server.
    */
   answerCacheMb: number | undefined;
+  /**
+   * `CALLSTATS_STATS_ROWS_MAX` (unset: report/statistics.ts's STATS_ROWS_MAX; `0`: never): DuckDB
+   * answers over at most this many matching calls are aggregated from their raw rows.
+   */
+  statsRowsMax?: number;
 }
 
 /** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
@@ -101,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maintenanceCalls: envCount(env, 'CALLSTATS_MAINTENANCE_CALLS', 100_000),
     maintenanceIdleMs: envSeconds(env, 'CALLSTATS_MAINTENANCE_IDLE', 30) * 1000,
     answerCacheMb: envMegabytes(env, 'CALLSTATS_ANSWER_CACHE_MB'),
+    statsRowsMax: env.CALLSTATS_STATS_ROWS_MAX?.trim() ? envCount(env, 'CALLSTATS_STATS_ROWS_MAX', 0) : undefined,
     host: env.CALLSTATS_HOST ?? '127.0.0.1',
     store: env.CALLSTATS_STORE ?? 'duckdb:./data/callstats.duckdb',
     dateOrder,

@@ -17,7 +17,7 @@ export async function statisticsAnswer(
   account: string | undefined,
   period: Period,
   query: ParsedQuery,
-  config: Pick<Config, 'dateOrder' | 'weekStart'>,
+  config: Pick<Config, 'dateOrder' | 'weekStart' | 'statsRowsMax'>,
 ): Promise<{ answer: CachedAnswer; scope: AnswerScope }> {
   const stats = await statistics(store, account, period, query, config);
   const data = JSON.stringify(stats);

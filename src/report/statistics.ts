@@ -1,7 +1,7 @@
 import { CallstatsError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import { getDialect } from '../sql/dialects.js';
-import { matchingRangeQuery, statsQuery, tableRangeQuery } from '../sql/stats-sql.js';
+import { matchingRangeQuery, statsQuery, statsRowsQuery, tableRangeQuery, type StatsQueryInput } from '../sql/stats-sql.js';
 import type { Store } from '../store/store.js';
 import {
   bucketStartLocal,
@@ -16,12 +16,19 @@ import type { ParsedQuery } from '../query/parse-query.js';
 import type { AndNode } from '../query/ast.js';
 import { boundedCallTimeFilters, CALL_TIME_MAX, CALL_TIME_MIN, clampCallTimeFilters, clampedCallTimeBounds } from './time-bounds.js';
 import { callTimeBounds } from '../query/call-time-bounds.js';
+import { aggregateRows } from './aggregate-rows.js';
 
 /**
  * Most buckets one answer may span (non-empty or not): 100,000 hourly buckets is 11 years. A
  * wider question is a 400 that says to narrow `call_time`, so no request can run away.
  */
 export const MAX_BUCKETS = 100_000;
+
+/**
+ * Most matching calls a DuckDB answer is aggregated from in TypeScript rather than by the engine
+ * (CALLSTATS_STATS_ROWS_MAX overrides it; docs/performance.md, "Round 3: the floor", measured it).
+ */
+export const STATS_ROWS_MAX = 5000;
 
 /** One bucket or group of an answer (SPEC 2.4, 2.6). */
 export interface Stats {
@@ -45,9 +52,8 @@ export async function statistics(
   account: string | undefined,
   period: Period,
   query: ParsedQuery,
-  config: Pick<Config, 'dateOrder' | 'weekStart'>,
+  config: Pick<Config, 'dateOrder' | 'weekStart' | 'statsRowsMax'>,
 ): Promise<Record<string, Stats>> {
-  const dialect = getDialect(store.dialect, store.engineVersion);
   const weekStart: WeekStart = query.weekStart ?? config.weekStart;
   const fits = (w: readonly [number, number]) => bucketSpan(w[0], w[1], period, weekStart, query.timezone) <= MAX_BUCKETS;
   // Every answer lies within CALL_TIME_MIN..CALL_TIME_MAX, whatever the store holds (time-bounds.ts).
@@ -75,9 +81,8 @@ export async function statistics(
     calls: metrics.has('calls'),
   };
   const segments = offsetSegments(query.timezone, lo, hi + 1);
-  const rows = await store.all(
-    statsQuery({ account, filters, grouping: query.grouping, period, weekStart, segments, range: [lo, hi], spec }, dialect),
-  );
+  const input: StatsQueryInput = { account, filters, grouping: query.grouping, period, weekStart, segments, range: [lo, hi], spec };
+  const rows = await aggregatedRows(store, input, config.statsRowsMax ?? STATS_ROWS_MAX);
   const out: Record<string, Stats> = {};
   // :TRICKY: a Kazoo key is the local wall clock alone, so it needs no zone lookup; formatBucketKey
   // would look the zone up per bucket only to validate it, which parseQuery already did.
@@ -99,6 +104,24 @@ export async function statistics(
     }
   }
   return out;
+}
+
+/**
+ * The aggregated rows of a statistics query. On an embedded store (DuckDB: `allAtMost`) the
+ * matching calls are first read raw, at most `rowsMax` + 1 of them: when that many do not exist,
+ * they are aggregated here (a plain filtered scan is several times cheaper than GROUPING SETS and
+ * an exact median over a few thousand rows), else the engine aggregates them all, the raw rows
+ * never converted (the wasted part is a scan stopped at the limit). `rowsMax` 0 always leaves it
+ * to the engine. ClickHouse keeps the engine's aggregation: a second round trip would cost more
+ * than it saves.
+ */
+async function aggregatedRows(store: Store, input: StatsQueryInput, rowsMax: number): Promise<Record<string, unknown>[]> {
+  const dialect = getDialect(store.dialect, store.engineVersion);
+  if (rowsMax > 0 && store.allAtMost) {
+    const raw = await store.allAtMost(statsRowsQuery(input, dialect, rowsMax + 1), rowsMax);
+    if (raw) return aggregateRows(raw, input.spec);
+  }
+  return store.all(statsQuery(input, dialect));
 }
 
 /** A group key as the API shows it (SPEC 2.4): booleans "0"/"1", a missing value "null", else the text. */

@@ -115,6 +115,22 @@ export function matchingRangeQuery(account: string | undefined, filters: AndNode
  * source's i, the interaction id).
  */
 export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSql {
+  const { sql, params } = statsSource(input, dialect);
+  return { sql: dialect.aggregateStats(sql, input.spec), params };
+}
+
+/**
+ * The statistics query's source alone, at most `limit` of its rows: the matching calls' raw values
+ * (bucket, grp, d, b, u, i) for report/aggregate-rows.ts when they are few. No ORDER BY: the
+ * aggregation does not depend on the rows' order, and a plain scan stops at the limit.
+ */
+export function statsRowsQuery(input: StatsQueryInput, dialect: Dialect, limit: number): CompiledSql {
+  const { sql, params } = statsSource(input, dialect);
+  return { sql: `${sql} LIMIT ${int(limit)}`, params };
+}
+
+/** One row per matching call: bucket, grp, d and as the spec asks b, u, i (see statsQuery). */
+function statsSource(input: StatsQueryInput, dialect: Dialect): CompiledSql {
   const params = new ParamCollector();
   const t = `${CALLS_ALIAS}.call_time`;
   // :TRICKY: the range keeps out calls stored after it was read (their offsets are not covered),
@@ -141,7 +157,7 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
   const source =
     `SELECT ${[`${bucket} AS bucket`, `${grp} AS grp`, `${CALLS_ALIAS}.duration_seconds AS d`, ...extra].join(', ')} ` +
     `FROM ${fromSql(input.filters, input.grouping, dialect, input.account)} WHERE ${where}`;
-  return { sql: dialect.aggregateStats(source, input.spec), params: params.values };
+  return { sql: source, params: params.values };
 }
 
 /**

@@ -73,6 +73,7 @@ const READS = new Set([
   'unsortedCalls',
   'backup',
   'all',
+  'allAtMost',
   'stream',
   'streamText',
 ]);

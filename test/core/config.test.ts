@@ -50,3 +50,12 @@ test('the settings once read beside config.ts keep their names, values and error
     message: "CALLSTATS_REQUEST_TIMEOUT must be a positive number of seconds, not '-1'",
   });
 });
+
+test('CALLSTATS_STATS_ROWS_MAX: unset leaves statistics its default, a whole number sets it, 0 turns raw rows off', () => {
+  assert.equal(loadConfig({}).statsRowsMax, undefined);
+  assert.equal(loadConfig({ CALLSTATS_STATS_ROWS_MAX: '1200' }).statsRowsMax, 1200);
+  assert.equal(loadConfig({ CALLSTATS_STATS_ROWS_MAX: '0' }).statsRowsMax, 0);
+  assert.throws(() => loadConfig({ CALLSTATS_STATS_ROWS_MAX: 'many' }), {
+    message: "CALLSTATS_STATS_ROWS_MAX must be a whole number, not 'many'",
+  });
+});

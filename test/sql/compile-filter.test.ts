@@ -152,7 +152,7 @@ test('is_null and is_not_null', async () => {
 test('ilike lowers both sides; like escapes with backslash', async () => {
   await check({
     filter: filters({ name: 'caller_id_name', op: 'ilike', val: 'élo%' }),
-    duckdb: `COALESCE(lower(c."caller_id_name") LIKE lower($1) ESCAPE '\\', FALSE)`,
+    duckdb: `COALESCE(lower(c."caller_id_name") LIKE lower($1), FALSE)`,
     duckdbParams: ['élo%'],
     clickhouse: "ifNull(lowerUTF8(c.`caller_id_name`) LIKE lowerUTF8('élo%'), 0)",
     rows: ['c5'],
@@ -165,6 +165,28 @@ test('ilike lowers both sides; like escapes with backslash', async () => {
     rows: ['c2'],
   });
   assert.deepEqual(await matching(filters({ name: 'caller_id_name', op: 'like', val: '%\\\\%' })), ['c4']);
+  assert.deepEqual(await matching(filters({ name: 'caller_id_name', op: 'like', val: '%\\\\' })), []);
+});
+
+test("DuckDB: a '%text%' pattern is contains(text), a pattern without a backslash has no ESCAPE (same rows)", async () => {
+  await check({
+    filter: filters({ name: 'caller_id_name', op: 'like', val: '%ob%' }),
+    duckdb: `COALESCE(contains(c."caller_id_name", $1), FALSE)`,
+    duckdbParams: ['ob'],
+    clickhouse: "ifNull(c.`caller_id_name` LIKE '%ob%', 0)",
+    rows: ['c2'],
+  });
+  await check({
+    filter: filters({ name: 'caller_id_name', op: 'ilike', val: '%OB%' }),
+    duckdb: `COALESCE(contains(lower(c."caller_id_name"), lower($1)), FALSE)`,
+    duckdbParams: ['OB'],
+    clickhouse: "ifNull(lowerUTF8(c.`caller_id_name`) LIKE lowerUTF8('%OB%'), 0)",
+    rows: ['c2'],
+  });
+  assert.deepEqual(
+    await matching(filters({ name: 'caller_id_name', op: 'like', val: '%' })),
+    await matching(filters({ name: 'caller_id_name', op: 'is_not_null' })),
+  );
   assert.deepEqual(await matching(filters({ name: 'caller_id_name', op: 'like', val: 'ALICE' })), []);
 });
 

@@ -180,6 +180,10 @@ export class DuckDBStore implements Store {
     return this.reads.all(query);
   }
 
+  allAtMost(query: CompiledSql, maxRows: number): Promise<Record<string, unknown>[] | undefined> {
+    return this.reads.all(query, maxRows);
+  }
+
   stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {
     return this.reads.stream(query, signal);
   }

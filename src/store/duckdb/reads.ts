@@ -70,12 +70,16 @@ export class Reads {
     }
   }
 
-  async all(query: CompiledSql): Promise<Record<string, unknown>[]> {
+  all(query: CompiledSql): Promise<Record<string, unknown>[]>;
+  /** With `maxRows`: undefined when the result has more rows, which are then never converted. */
+  all(query: CompiledSql, maxRows: number): Promise<Record<string, unknown>[] | undefined>;
+  async all(query: CompiledSql, maxRows = Infinity): Promise<Record<string, unknown>[] | undefined> {
     return this.read(async (c) => {
       const statement = await this.prepared.on(c, query.sql, this.db.generation);
       try {
         statement.bind(query.params as DuckDBValue[]);
         const reader = await statement.runAndReadAll();
+        if (reader.currentRowCount > maxRows) return undefined;
         return reader.getRowObjectsJS().map(canonicalRow);
       } catch (err) {
         this.prepared.forget(c, query.sql);
