@@ -1,90 +1,106 @@
-/** No node, or no value at a node. */
+/** No value (or no node). */
 export const NONE = -1;
 
 /**
- * A digit trie over E.164 prefixes holding one integer per prefix, in flat typed arrays. Only
- * nodes with children get a row of 10 child slots (most nodes of a zone table are leaves: a
- * leaf costs 8 bytes instead of 44), and `seal` trims the arrays to their final size, so the
- * 294k default zones take ~9 MiB instead of the ~22 MiB a row per node with doubling took.
- * A match is one pass over the digits with no allocation and no hashing.
+ * A digit trie over E.164 prefixes holding one value (≥ 0) per prefix, in flat typed arrays.
+ * Only inner nodes get a row of 10 child slots; a slot holds 0 (empty: row 0 is the root, never a
+ * child), a child row (> 0), or a leaf's value inline as `-(value + 1)` (< 0). So a leaf costs no
+ * row at all, a step is one array read as before, and `seal` trims the arrays to size: the 294k
+ * default zones take ~8 MiB instead of the ~22 MiB a row per node with doubling took.
  */
 export class PrefixTrie {
-  /** Per node: index of its row of 10 child slots in `children`, or NONE for a leaf. */
-  private rowOf: Int32Array = new Int32Array(1024).fill(NONE);
-  /** Per node: its value, or NONE. */
-  private valueAt: Int32Array = new Int32Array(1024).fill(NONE);
-  private children: Int32Array = new Int32Array(10 * 256).fill(NONE);
-  private nodes = 1; // node 0 is the root, the empty prefix
-  private rows = 0;
+  private children: Int32Array = new Int32Array(10 * 256);
+  /** Per row: the value of the inner node it is, or NONE. */
+  private rowValue: Int32Array = new Int32Array(256).fill(NONE);
+  private rows = 1;
 
-  /** The value at `prefix` (digits only, checked by the caller), or NONE. */
+  /** The value at `prefix` (1+ digits, checked by the caller), or NONE. */
   get(prefix: string): number {
-    let node = 0;
-    for (let k = 0; k < prefix.length && node !== NONE; k++) {
-      const row = this.rowOf[node];
-      node = row === NONE ? NONE : this.children[row * 10 + prefix.charCodeAt(k) - 48];
+    let row = 0;
+    for (let k = 0; k < prefix.length; k++) {
+      const c = this.children[row * 10 + prefix.charCodeAt(k) - 48];
+      if (k === prefix.length - 1) return c > 0 ? this.rowValue[c] : c < 0 ? -c - 1 : NONE;
+      if (c <= 0) return NONE;
+      row = c;
     }
-    return node === NONE ? NONE : this.valueAt[node];
+    return NONE;
   }
 
-  /** Sets the value at `prefix` (digits only, checked by the caller). */
+  /** Sets the value (≥ 0) at `prefix` (1+ digits, checked by the caller). */
   set(prefix: string, value: number): void {
-    let node = 0;
+    if (!(value >= 0) || prefix.length === 0) throw new RangeError(`PrefixTrie.set('${prefix}', ${value})`);
+    let row = 0;
     for (let k = 0; k < prefix.length; k++) {
-      let row = this.rowOf[node];
-      if (row === NONE) {
-        row = this.rows++;
-        if (this.rows * 10 > this.children.length) this.children = grown(this.children, this.children.length * 2);
-        this.rowOf[node] = row;
-      }
       const slot = row * 10 + prefix.charCodeAt(k) - 48;
-      let next = this.children[slot];
-      if (next === NONE) {
-        next = this.nodes++;
-        if (this.nodes > this.rowOf.length) {
-          this.rowOf = grown(this.rowOf, this.rowOf.length * 2);
-          this.valueAt = grown(this.valueAt, this.valueAt.length * 2);
-        }
-        this.children[slot] = next;
+      const c = this.children[slot];
+      if (k === prefix.length - 1) {
+        if (c > 0) this.rowValue[c] = value;
+        else this.children[slot] = -(value + 1);
+        return;
       }
-      node = next;
+      if (c > 0) {
+        row = c;
+        continue;
+      }
+      // An empty slot or a leaf becomes an inner node (a leaf keeps its value on its new row).
+      const next = this.newRow();
+      if (c < 0) this.rowValue[next] = -c - 1;
+      this.children[slot] = next;
+      row = next;
     }
-    this.valueAt[node] = value;
   }
 
   /** Trims the arrays to what the prefixes use; `set` still works afterwards (it grows them again). */
   seal(): this {
-    this.rowOf = this.rowOf.slice(0, this.nodes);
-    this.valueAt = this.valueAt.slice(0, this.nodes);
-    this.children = this.children.slice(0, Math.max(10, this.rows * 10));
+    this.children = this.children.slice(0, this.rows * 10);
+    this.rowValue = this.rowValue.slice(0, this.rows);
     return this;
   }
 
   /** The value of the longest prefix of `digits` that has one; NONE also when a non-digit comes first. */
   longest(digits: string): number {
-    const { rowOf, valueAt, children } = this;
-    let node = 0;
+    const { children, rowValue } = this;
+    let row = 0;
     let found = NONE;
     for (let k = 0; k < digits.length; k++) {
       const d = digits.charCodeAt(k) - 48;
       if (d < 0 || d > 9) return NONE;
-      const row = rowOf[node];
-      if (row === NONE) break;
-      node = children[row * 10 + d];
-      if (node === NONE) break;
-      if (valueAt[node] !== NONE) found = valueAt[node];
+      const c = children[row * 10 + d];
+      if (c > 0) {
+        if (rowValue[c] !== NONE) found = rowValue[c];
+        row = c;
+        continue;
+      }
+      if (c < 0) {
+        found = -c - 1;
+        // :TRICKY: as a walk node by node would: the digit after a leaf is still read (and a
+        // non-digit there means no zone) before the walk stops.
+        if (k + 1 < digits.length) {
+          const e = digits.charCodeAt(k + 1) - 48;
+          if (e < 0 || e > 9) return NONE;
+        }
+      }
+      break;
     }
     return found;
   }
 
   /** Bytes held by the arrays (for docs and tests). */
   get bytes(): number {
-    return this.rowOf.byteLength + this.valueAt.byteLength + this.children.byteLength;
+    return this.children.byteLength + this.rowValue.byteLength;
   }
-}
 
-function grown(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(size).fill(NONE);
-  b.set(a);
-  return b;
+  private newRow(): number {
+    const row = this.rows++;
+    if (this.rows > this.rowValue.length) {
+      const size = this.rowValue.length * 2;
+      const children = new Int32Array(size * 10);
+      children.set(this.children);
+      this.children = children;
+      const values = new Int32Array(size).fill(NONE);
+      values.set(this.rowValue);
+      this.rowValue = values;
+    }
+    return row;
+  }
 }

@@ -64,6 +64,20 @@ test('non-digits never match, wherever the trie can still see them', () => {
   assert.equal(columns.matchId(''), null);
   assert.equal(columns.matchId(null), null);
   assert.equal(columns.matchId('+6421999123'), null);
+  // As the walk digit by digit always did: the digit just after a leaf is read, nothing further.
+  const leaf: Zone[] = [{ id: 1, prefix: '6421', country: 'C', description: 'D', source: 'default', active: true }];
+  const [small, m] = [new ZoneTable(leaf), new ZoneMatcher(leaf)];
+  for (const [n, want] of [
+    ['6421x', null],
+    ['64215x', 1],
+    ['6421', 1],
+    ['642x', null],
+    ['6x', null],
+    ['7x', null],
+  ] as const) {
+    assert.equal(small.matchId(n), want, n);
+    assert.equal(m.match(n)?.id ?? null, want, n);
+  }
 });
 
 test('the column table gives back every zone exactly, by id and in id order', () => {
