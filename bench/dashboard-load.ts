@@ -2,17 +2,17 @@
  * 32 clients on dashboard-shaped per-account questions (docs/performance.md, "32 clients"): every
  * account of the data set, one month each of several, hourly and daily, no grouping or one of
  * several, against a real `callstats serve` child on STORE, once with the answer cache and once
- * with `Cache-Control: no-cache` on every request (autocannon, keep-alive, as bench/lib/concurrency.ts).
+ * with `Cache-Control: no-cache` on every request (bench/lib/concurrency.ts's `httpLoad`).
  *
  *   node --import tsx bench/dashboard-load.ts STORE.duckdb META.json [seconds] [connections] [--root DIR]
  *
  * `--root DIR` serves from another checkout (an older commit, for before/after in the same load).
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { createApiKey } from '../src/accounts/tokens.js';
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js';
+import { httpLoad } from './lib/concurrency.js';
 
 const args = process.argv.slice(2);
 const rootAt = args.indexOf('--root');
@@ -76,33 +76,6 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-type Result = {
-  requests: { total: number };
-  duration: number;
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-};
-const autocannon = createRequire(import.meta.url)('autocannon') as (
-  o: Record<string, unknown>,
-  cb: (e: Error | null, r: Result) => void,
-) => unknown;
-const load = (headers: Record<string, string>) =>
-  new Promise<Result>((resolve, reject) =>
-    autocannon(
-      {
-        url: base,
-        connections,
-        pipelining: 1,
-        duration: seconds,
-        timeout: 30,
-        headers: { 'X-Auth-Token': token, ...headers },
-        requests: paths.map((path) => ({ method: 'GET', path })),
-      },
-      (e, r) => (e ? reject(e) : resolve(r)),
-    ),
-  );
 try {
   // One pass first, each question once: the figures are of a warm server whose cache (when it has one)
   // holds what the dashboards asked a minute ago, and no start-up step runs during the timed phases.
@@ -111,9 +84,9 @@ try {
     ['no-cache', { 'Cache-Control': 'no-cache' }],
     ['cached', {}],
   ] as const) {
-    const r = await load(headers);
+    const r = await httpLoad(base, paths, token, connections, seconds, headers);
     console.log(
-      `${label.padEnd(9)} ${connections} clients ${paths.length} questions: ${(r.requests.total / r.duration).toFixed(1)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.timeouts}, non-2xx ${r.non2xx}`,
+      `${label.padEnd(9)} ${connections} clients ${paths.length} questions: ${r.rps.toFixed(1)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
     );
   }
 } finally {

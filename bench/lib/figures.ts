@@ -66,6 +66,15 @@ export function figures(size: SizeResult): Figure[] {
       targets: [{ store: 'duckdb', text: `≤ 500 MB${at10M}`, ok: (v) => v <= 500e6 }],
     },
   ];
+  if (Object.values(size.stores).some((r) => r?.idleRss !== undefined))
+    out.push({
+      name: '`serve` RSS at idle (zone table loaded, nothing asked), MiB',
+      unit: 'MiB',
+      better: 'lower',
+      value: (r) => r.idleRss,
+      noRatio: true,
+      targets: [],
+    });
   // Ratio targets only where the baseline ran (not in the 30M DuckDB-only column).
   const vsPg = (id: string): Target[] => (size.stores.postgres ? ratioTargets(id) : []);
   for (const c of size.cases) {
@@ -119,7 +128,7 @@ export function figures(size: SizeResult): Figure[] {
     for (const [mode, load] of mixes)
       out.push(
         {
-          name: `${n} clients, dashboard mix, ${mode}: requests/s`,
+          name: `${n} clients, dashboard mix, ${mode === 'cached' ? 'cached (after one untimed pass over the mix)' : mode}: requests/s`,
           unit: '/s',
           better: 'higher',
           value: (r) => load(r)?.rps,

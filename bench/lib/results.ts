@@ -17,6 +17,8 @@ export interface StoreResult {
   concurrency?: LoadResult;
   /** The same mix without the header; `hitShare` from `/metrics` when the server counts cache hits. */
   concurrencyCached?: LoadResult & { hitShare?: number };
+  /** RSS of `callstats serve` (the Node process) a second after it started, before any question; bytes. */
+  idleRss?: number;
   /** Extra figures without a baseline counterpart (e.g. the ClickHouse server's own memory). */
   notes: string[];
 }

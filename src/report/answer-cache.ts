@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { WriteScope } from '../store/write-scope-store.js';
 
 /** One cached answer: its bytes and what it read (one account's calls within a call_time range). */
@@ -15,8 +16,15 @@ export interface AnswerScope {
   readonly to: number;
 }
 
+/**
+ * A stored answer: its `data` as UTF-8 bytes, deflated when it is large enough to gain (what it
+ * really occupies is what is counted; a JS string of it may take two bytes per character).
+ */
 interface Entry {
-  readonly answer: CachedAnswer;
+  readonly body: Buffer;
+  readonly deflated: boolean;
+  readonly revision: string;
+  readonly accountEmpty: boolean;
   readonly scope: AnswerScope;
   readonly bytes: number;
 }
@@ -29,6 +37,14 @@ export interface AnswerCacheStats {
   bytes: number;
   entries: number;
 }
+
+/**
+ * Answers from this many UTF-8 bytes up are kept deflated (raw deflate, level 1): JSON answers
+ * shrink ~6× (the 1M bench's 800 dashboard answers: 34.9 MiB of text, 5.7 MiB deflated), so the
+ * default size holds a 50-account dashboard at every bench size; inflating on a hit costs well
+ * under a millisecond for the largest answers (docs/performance.md, "The answer cache, third round").
+ */
+const DEFLATE_FROM = 2048;
 
 /** Writes remembered for answers being computed; an answer begun before the oldest is not stored. */
 const WRITE_LOG = 1024;
@@ -71,7 +87,8 @@ export class AnswerCache {
     this.entries.delete(key);
     this.entries.set(key, entry);
     this.stats.hits++;
-    return entry.answer;
+    const data = (entry.deflated ? inflateRawSync(entry.body) : entry.body).toString('utf8');
+    return { data, revision: entry.revision, accountEmpty: entry.accountEmpty };
   }
 
   /** A ticket taken before the answer's store reads begin; `put` needs it. */
@@ -89,10 +106,14 @@ export class AnswerCache {
     for (let i = this.writes.length - 1; i >= 0 && this.writes[i].epoch > ticket; i--) {
       if (touches(this.writes[i].scope, scope)) return;
     }
-    const bytes = ENTRY_OVERHEAD + 2 * (key.length + answer.data.length + answer.revision.length);
+    const { body, deflated } = encode(answer.data);
+    // Counted as held: the body's real bytes, the key as V8 may store it (two bytes a character
+    // at most; a few hundred characters) and the bookkeeping.
+    const bytes = ENTRY_OVERHEAD + 2 * key.length + answer.revision.length + body.length;
+    if (bytes > this.maxBytes) return;
     if (bytes > this.maxBytes) return;
     this.remove(key, false);
-    this.entries.set(key, { answer, scope, bytes });
+    this.entries.set(key, { body, deflated, revision: answer.revision, accountEmpty: answer.accountEmpty, scope, bytes });
     this.stats.bytes += bytes;
     for (const [oldKey] of this.entries) {
       if (this.stats.bytes <= this.maxBytes) break;
@@ -122,6 +143,22 @@ export class AnswerCache {
     this.stats.bytes -= entry.bytes;
     if (evicted) this.stats.evictions++;
   }
+}
+
+function encode(data: string): { body: Buffer; deflated: boolean } {
+  const size = Buffer.byteLength(data, 'utf8');
+  // :TRICKY: not Buffer.from: a short string lands in a slice of Node's shared 8 KiB pool, and
+  // keeping the slice would keep the whole pool alive, far more than the bytes counted.
+  const text = Buffer.allocUnsafeSlow(size);
+  text.write(data, 'utf8');
+  if (size < DEFLATE_FROM) return { body: text, deflated: false };
+  const packed = deflateRawSync(text, { level: 1 });
+  if (packed.length >= size) return { body: text, deflated: false };
+  // zlib's output may be a view of a larger chunk buffer: keep a copy of exactly its bytes.
+  if (packed.buffer.byteLength === packed.length) return { body: packed, deflated: true };
+  const body = Buffer.allocUnsafeSlow(packed.length);
+  packed.copy(body);
+  return { body, deflated: true };
 }
 
 /**

@@ -10,7 +10,7 @@ export interface CountryQueryOptions {
  * Every country with at least one active zone, sorted (SPEC 2.2). Inactive zones do not count by
  * default: a country whose zones were all replaced should no longer be offered for new filters.
  */
-export function listCountries(zones: readonly Zone[], opts: CountryQueryOptions = {}): string[] {
+export function listCountries(zones: Iterable<Pick<Zone, 'active' | 'country'>>, opts: CountryQueryOptions = {}): string[] {
   const names = new Set<string>();
   for (const z of zones) if (z.active || opts.includeInactive) names.add(z.country);
   return [...names].sort(compareNames);
@@ -28,7 +28,11 @@ export function regionsOf(
   countries: readonly string[],
   opts: CountryQueryOptions = { includeInactive: true },
 ): Record<string, Record<string, number[]>> {
-  const index = indexOf(zones, opts.includeInactive ?? true);
+  return regionsIn(indexOf(zones, opts.includeInactive ?? true), countries);
+}
+
+/** regionsOf on an index built once by `countryIndex` (ZoneService keeps one per table). */
+export function regionsIn(index: CountryIndex, countries: readonly string[]): Record<string, Record<string, number[]>> {
   const out: Record<string, Record<string, number[]>> = {};
   for (const asked of countries) {
     const name = index.byName.has(asked) ? asked : index.byFolded.get(fold(asked));
@@ -43,7 +47,7 @@ export function regionsOf(
   return out;
 }
 
-interface CountryIndex {
+export interface CountryIndex {
   byName: Map<string, Map<string, number[]>>;
   byFolded: Map<string, string>;
 }
@@ -55,8 +59,11 @@ function indexOf(zones: readonly Zone[], includeInactive: boolean): CountryIndex
   let entry = cache.get(zones);
   if (!entry) cache.set(zones, (entry = {}));
   const slot = includeInactive ? 'all' : 'active';
-  const hit = entry[slot];
-  if (hit) return hit;
+  return (entry[slot] ??= countryIndex(zones, includeInactive));
+}
+
+/** Countries → regions → zone ids of a table (one pass; `zones` may be a generator). */
+export function countryIndex(zones: Iterable<Zone>, includeInactive: boolean): CountryIndex {
   const index: CountryIndex = { byName: new Map(), byFolded: new Map() };
   for (const z of zones) {
     if (!z.active && !includeInactive) continue;
@@ -70,7 +77,7 @@ function indexOf(zones: readonly Zone[], includeInactive: boolean): CountryIndex
     if (ids) ids.push(z.id);
     else regions.set(region, [z.id]);
   }
-  return (entry[slot] = index);
+  return index;
 }
 
 function fold(name: string): string {

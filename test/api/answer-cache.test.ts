@@ -275,3 +275,22 @@ describe('answer cache bounds', () => {
     assert.deepEqual(c.get('k'), answer);
   });
 });
+
+test('answers are held as their real bytes: a large answer fits a cache smaller than twice its text, and every character comes back', () => {
+  // 100k characters of answer-shaped JSON with non-ASCII names: the old count (two bytes a
+  // character) made it 200 KB and refused it in a 64 KiB cache.
+  const rows = Array.from(
+    { length: 1600 },
+    (_, k) => `"${String(k % 24).padStart(2, '0')}:00:00 0${1 + (k % 9)}/04/2025":{"total":${k},"name":"Zoë ☎ 𝄞"}`,
+  );
+  const answer = { data: `{${rows.join(',')}}`, revision: 'r', accountEmpty: false };
+  assert.ok(answer.data.length > 64 * 1024, String(answer.data.length));
+  const c = new AnswerCache(64 * 1024);
+  c.put('big', { account: 'a', from: 0, to: 100 }, answer, c.begin());
+  assert.deepEqual(c.get('big'), answer);
+  assert.ok(c.stats.bytes < answer.data.length, `${c.stats.bytes} bytes counted`);
+  const small = { data: '{"x":"é☎"}', revision: 's', accountEmpty: true };
+  c.put('small', { account: 'a', from: 0, to: 100 }, small, c.begin());
+  assert.deepEqual(c.get('small'), small);
+  assert.equal(c.stats.entries, 2);
+});

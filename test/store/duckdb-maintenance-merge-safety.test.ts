@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import type { Call } from '../../src/core/call.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { MIGRATIONS } from '../../src/store/duckdb/schema.js';
 import { freshStore } from '../helpers/store.js';
+import { killMidCompact } from '../helpers/kill-mid-compact.js';
 import { call as baseCall } from '../helpers/call.js';
 
 const MARCH = Date.UTC(2025, 2, 1) / 1000;
@@ -109,28 +109,8 @@ describe('a merge of runs under concurrent readers, ingest, re-zoning and SIGKIL
   test('a SIGKILL in the middle of a merge leaves the runs, every call once and the same answers', async () => {
     const path = join(f.dir, 'crash.duckdb');
     copyFileSync(seeded, path);
-    const script = `
-      import { DuckDBStore } from ${JSON.stringify(new URL('../../src/store/duckdb/duckdb-store.ts', import.meta.url).pathname)};
-      const s = new DuckDBStore(${JSON.stringify(path)}, { memoryLimit: '512MB' });
-      await s.init();
-      process.stdout.write('merge\\n');
-      await s.compact();
-      process.stdout.write('done\\n');
-      setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        // A moment into the merge: its INSERT of 240,000 calls is running.
-        if (out.includes('merge\n')) setTimeout(resolve, 150);
-      });
-      child.on('exit', () => reject(new Error(`child exited early: ${out}`)));
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // A moment into the merge: its INSERT of 240,000 calls is running.
+    const out = await killMidCompact(path, 'merge');
     assert.equal(out, 'merge\n', 'killed before the merge committed');
 
     const store = new DuckDBStore(path, { memoryLimit: '512MB' });

@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +11,7 @@ import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { startMaintenance } from '../../src/cli/maintenance-loop.js';
 import { freshStore } from '../helpers/store.js';
+import { killMidCompact } from '../helpers/kill-mid-compact.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 import { call } from '../helpers/call.js';
 
@@ -152,28 +152,8 @@ describe('DuckDB incremental maintenance', () => {
   test('a SIGKILL in the middle of a step leaves every call, once, and the same answers', async () => {
     const path = join(f.dir, 'crash.duckdb');
     copyFileSync(seeded, path);
-    const script = `
-      import { DuckDBStore } from ${JSON.stringify(new URL('../../src/store/duckdb/duckdb-store.ts', import.meta.url).pathname)};
-      const s = new DuckDBStore(${JSON.stringify(path)}, { memoryLimit: '512MB' });
-      await s.init();
-      process.stdout.write('step\\n');
-      await s.compact();
-      process.stdout.write('done\\n');
-      setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        // A moment into the step: its INSERT is running (300,000 calls take well over this).
-        if (out.includes('step\n')) setTimeout(resolve, 150);
-      });
-      child.on('exit', () => reject(new Error(`child exited early: ${out}`)));
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // A moment into the step: its INSERT is running (300,000 calls take well over this).
+    const out = await killMidCompact(path, 'step');
     assert.equal(out, 'step\n', 'killed before the step committed');
 
     const store = new DuckDBStore(path, { memoryLimit: '512MB' });
