@@ -54,17 +54,14 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
       lines.push(line);
     }
     // TextEncoder writes a lone surrogate as U+FFFD, as the appender did; its buffer is the chunk's own, so it can be transferred.
-    const bytes = text.encode(lines.join(''));
+    const joined = lines.join('');
+    const bytes = text.encode(joined);
+    // An all-ASCII chunk (nearly every one) has as many bytes as characters, so each line's end is its length summed.
+    const ascii = bytes.length === joined.length;
     const ends = new Uint32Array(lines.length);
     let at = 0;
-    for (let i = 0; i < lines.length; i++) ends[i] = at += lineBytes(lines[i]);
+    for (let i = 0; i < lines.length; i++) ends[i] = at += ascii ? lines[i].length : Buffer.byteLength(lines[i]);
     const b = bounds.empty ? { accounts: [], minCallTime: 0, maxCallTime: 0 } : bounds.bounds();
     return { records: kept, encoded: { bytes, ends, calls: lines.length, maxLineBytes, ...b } };
   };
-}
-
-/** UTF-8 bytes of a line: its length when it is ASCII (nearly always), else counted. */
-function lineBytes(line: string): number {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(line) ? line.length : Buffer.byteLength(line);
 }
