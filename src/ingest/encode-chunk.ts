@@ -39,7 +39,6 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
     const kept: RawRecord[] = [];
     const lines: string[] = [];
     const bounds = new BoundsTracker();
-    let maxLineBytes = 0;
     for (const r of records) {
       const c = r.call;
       if (c === undefined) {
@@ -49,9 +48,7 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
       c.caller_zone_id = zoneOf(c.caller_id_number);
       c.callee_zone_id = zoneOf(c.callee_id_number);
       bounds.add(c);
-      const line = encodeCallLine(seq * ORDINALS_PER_CHUNK + lines.length, c);
-      if (line.length * 3 > maxLineBytes) maxLineBytes = Math.max(maxLineBytes, Buffer.byteLength(line));
-      lines.push(line);
+      lines.push(encodeCallLine(seq * ORDINALS_PER_CHUNK + lines.length, c));
     }
     // TextEncoder writes a lone surrogate as U+FFFD, as the appender did; its buffer is the chunk's own, so it can be transferred.
     const joined = lines.join('');
@@ -60,7 +57,12 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
     const ascii = bytes.length === joined.length;
     const ends = new Uint32Array(lines.length);
     let at = 0;
-    for (let i = 0; i < lines.length; i++) ends[i] = at += ascii ? lines[i].length : Buffer.byteLength(lines[i]);
+    let maxLineBytes = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const n = ascii ? lines[i].length : Buffer.byteLength(lines[i]);
+      ends[i] = at += n;
+      if (n > maxLineBytes) maxLineBytes = n;
+    }
     const b = bounds.empty ? { accounts: [], minCallTime: 0, maxCallTime: 0 } : bounds.bounds();
     return { records: kept, encoded: { bytes, ends, calls: lines.length, maxLineBytes, ...b } };
   };

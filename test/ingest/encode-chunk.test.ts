@@ -15,6 +15,11 @@ function records(names: string[]): RawRecord[] {
   });
 }
 
+/** The longest line's bytes, newline included, as the reader's max_line_size must allow. */
+function longest(ends: number[]): number {
+  return Math.max(...ends.map((e, i) => e - (i === 0 ? 0 : ends[i - 1])));
+}
+
 /** Each line's end as the bytes say it: just after each newline. */
 function newlineEnds(bytes: Uint8Array): number[] {
   const out: number[] = [];
@@ -24,12 +29,13 @@ function newlineEnds(bytes: Uint8Array): number[] {
 
 const encode = encodeChunk({ zones: [] });
 
-test('an all-ASCII chunk: each call ends where its line does in the bytes', () => {
+test('an all-ASCII chunk: each call ends where its line does in the bytes, and the longest line is measured in bytes', () => {
   const { encoded, records: kept } = encode(0, records(['Alice', 'Bob "B", Jr.', '', 'x'.repeat(300)]));
   assert.deepEqual(kept, []);
   assert.equal(encoded.calls, 4);
   assert.deepEqual([...encoded.ends], newlineEnds(encoded.bytes));
   assert.equal(encoded.ends[3], encoded.bytes.length);
+  assert.equal(encoded.maxLineBytes, longest(newlineEnds(encoded.bytes)));
 });
 
 test('a chunk with non-ASCII lines (Cyrillic, an emoji, a lone surrogate): ends count UTF-8 bytes, not characters', () => {
@@ -40,4 +46,8 @@ test('a chunk with non-ASCII lines (Cyrillic, an emoji, a lone surrogate): ends 
   const text = new TextDecoder().decode(encoded.bytes);
   assert.ok(text.includes('"lone \ufffd half"'));
   assert.equal(encoded.ends[4], encoded.bytes.length);
+  assert.equal(encoded.maxLineBytes, longest(newlineEnds(encoded.bytes)));
+  // The emoji line's length in UTF-16 units is not its byte length: the bound is in bytes.
+  const emoji = newlineEnds(encoded.bytes)[2] - newlineEnds(encoded.bytes)[1];
+  assert.ok(encoded.maxLineBytes >= emoji);
 });
