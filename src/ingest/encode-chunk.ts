@@ -50,19 +50,22 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
       bounds.add(c);
       lines.push(encodeCallLine(seq * ORDINALS_PER_CHUNK + lines.length, c));
     }
-    // TextEncoder writes a lone surrogate as U+FFFD, as the appender did; its buffer is the chunk's own, so it can be transferred.
-    const joined = lines.join('');
-    const bytes = text.encode(joined);
-    // An all-ASCII chunk (nearly every one) has as many bytes as characters, so each line's end is its length summed.
-    const ascii = bytes.length === joined.length;
+    // Each line UTF-8-encoded straight into one buffer (3 bytes per UTF-16 unit at most), its end
+    // read off as it is written: no joined string, no second pass to count bytes. encodeInto writes
+    // a lone surrogate as U+FFFD, as the appender stored it.
+    let units = 0;
+    for (const line of lines) units += line.length;
+    const buf = new Uint8Array(units * 3);
     const ends = new Uint32Array(lines.length);
     let at = 0;
     let maxLineBytes = 0;
     for (let i = 0; i < lines.length; i++) {
-      const n = ascii ? lines[i].length : Buffer.byteLength(lines[i]);
+      const n = text.encodeInto(lines[i], buf.subarray(at)).written;
       ends[i] = at += n;
       if (n > maxLineBytes) maxLineBytes = n;
     }
+    // A copy of the exact size, so the buffer transferred to the main thread holds no slack.
+    const bytes = buf.slice(0, at);
     const b = bounds.empty ? { accounts: [], minCallTime: 0, maxCallTime: 0 } : bounds.bounds();
     return { records: kept, encoded: { bytes, ends, calls: lines.length, maxLineBytes, ...b } };
   };
