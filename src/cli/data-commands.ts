@@ -1,5 +1,5 @@
 import type { InputFormat } from '../ingest/index.js';
-import { importConfig, runImport } from './import.js';
+import { runImport } from './import.js';
 import { queryCommand } from './query.js';
 import { runZones } from './zones.js';
 import { statSync } from 'node:fs';
@@ -51,7 +51,7 @@ export const DATA_COMMANDS: readonly Command[] = [
         .map(unreadableFile)
         .find((m) => m !== undefined);
       if (unreadable) return Promise.resolve(usage(unreadable, "check the path ('-' reads standard input)", 'ERR_FILE'));
-      return withStore(importConfig(config), (store) =>
+      return withStore(config, (store) =>
         runImport({
           store,
           files: args,

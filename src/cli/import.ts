@@ -9,12 +9,6 @@ import { linkingUnder } from '../accounts/parents.js';
 import { accountIdProblem } from '../accounts/account-id.js';
 import { badRequest } from '../core/errors.js';
 import { makeOutput, n } from './output.js';
-import { IMPORT_DUCKDB_MEMORY, type Config } from '../core/config.js';
-
-/** The configuration `import` opens its store with: an import streams through DuckDB, so the smaller IMPORT_DUCKDB_MEMORY unless CALLSTATS_DUCKDB_MEMORY is set. */
-export function importConfig(config: Config): Config {
-  return { ...config, duckdbMemory: config.duckdbMemory ?? IMPORT_DUCKDB_MEMORY };
-}
 
 export interface ImportOptions {
   store: Store;

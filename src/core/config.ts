@@ -24,10 +24,7 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** `CALLSTATS_RATE_LIMIT` (requests/second per key, default 200; `0` disables). */
   rateLimit: number;
-  /**
-   * `CALLSTATS_DUCKDB_MEMORY`: DuckDB's memory limit; unset, `serve` uses SERVE_DUCKDB_MEMORY,
-   * `import` IMPORT_DUCKDB_MEMORY and other commands DUCKDB_MEMORY.
-   */
+  /** `CALLSTATS_DUCKDB_MEMORY`: DuckDB's memory limit; unset, `serve` uses SERVE_DUCKDB_MEMORY and other commands DUCKDB_MEMORY. */
   duckdbMemory: string | undefined;
   /** `CALLSTATS_IMPORT_WORKERS` (default up to 2): NDJSON parsing threads of `import`; `0` parses on the main thread. */
   importWorkers: number;
@@ -58,12 +55,6 @@ export interface Config {
 
 /** DuckDB's memory limit when CALLSTATS_DUCKDB_MEMORY is unset: CLI commands stay small. */
 export const DUCKDB_MEMORY = '512MB';
-/**
- * The same for `import`: a batch's `read_csv`, duplicate anti-join and commit stream through
- * DuckDB, so its cache buys an import nothing, and 256 MB instead of 512 MB cut a 1M import's peak
- * RSS by ~180 MiB (docs/performance.md, "Ingest, round 3").
- */
-export const IMPORT_DUCKDB_MEMORY = '256MB';
 /** The same for `serve`, which keeps the hot part of the store cached. */
 export const SERVE_DUCKDB_MEMORY = '2GB';
 
