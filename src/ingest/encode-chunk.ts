@@ -39,7 +39,6 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
     const kept: RawRecord[] = [];
     const lines: string[] = [];
     const bounds = new BoundsTracker();
-    let maxLineBytes = 0;
     for (const r of records) {
       const c = r.call;
       if (c === undefined) {
@@ -49,22 +48,25 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
       c.caller_zone_id = zoneOf(c.caller_id_number);
       c.callee_zone_id = zoneOf(c.callee_id_number);
       bounds.add(c);
-      const line = encodeCallLine(seq * ORDINALS_PER_CHUNK + lines.length, c);
-      if (line.length * 3 > maxLineBytes) maxLineBytes = Math.max(maxLineBytes, Buffer.byteLength(line));
-      lines.push(line);
+      lines.push(encodeCallLine(seq * ORDINALS_PER_CHUNK + lines.length, c));
     }
-    // TextEncoder writes a lone surrogate as U+FFFD, as the appender did; its buffer is the chunk's own, so it can be transferred.
-    const bytes = text.encode(lines.join(''));
+    // Each line UTF-8-encoded straight into one buffer (3 bytes per UTF-16 unit at most), its end
+    // read off as it is written: no joined string, no second pass to count bytes. encodeInto writes
+    // a lone surrogate as U+FFFD, as the appender stored it.
+    let units = 0;
+    for (const line of lines) units += line.length;
+    const buf = new Uint8Array(units * 3);
     const ends = new Uint32Array(lines.length);
     let at = 0;
-    for (let i = 0; i < lines.length; i++) ends[i] = at += lineBytes(lines[i]);
+    let maxLineBytes = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const n = text.encodeInto(lines[i], buf.subarray(at)).written;
+      ends[i] = at += n;
+      if (n > maxLineBytes) maxLineBytes = n;
+    }
+    // A copy of the exact size, so the buffer transferred to the main thread holds no slack.
+    const bytes = buf.slice(0, at);
     const b = bounds.empty ? { accounts: [], minCallTime: 0, maxCallTime: 0 } : bounds.bounds();
     return { records: kept, encoded: { bytes, ends, calls: lines.length, maxLineBytes, ...b } };
   };
-}
-
-/** UTF-8 bytes of a line: its length when it is ASCII (nearly always), else counted. */
-function lineBytes(line: string): number {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(line) ? line.length : Buffer.byteLength(line);
 }
