@@ -75,6 +75,7 @@ const READS = new Set([
   'all',
   'stream',
   'streamText',
+  'streamChunks',
 ]);
 
 const LISTENER = Symbol('callstats.writeScopeStore');
