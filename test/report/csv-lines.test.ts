@@ -46,16 +46,16 @@ describe('CSV lines written in code equal the lines the engine writes in SQL, by
   before(async () => {
     f = await freshStore();
     const rng = new Rng(testSeed('csv-lines'));
-    const calls: Call[] = randomCalls(rng, 400, pickZoneIds(rng, await f.store.listZones()));
+    const calls: Call[] = randomCalls(rng, 200, pickZoneIds(rng, await f.store.listZones()));
     calls.forEach((c, i) => {
       c.caller_id_name = i % 2 ? HOSTILE[i % HOSTILE.length] || null : c.caller_id_name;
       if (i % 3 === 0) c.hangup_cause = HOSTILE[(i + 1) % HOSTILE.length] || null;
       if (i % 4 === 0) c.other_leg_call_id = HOSTILE[(i + 2) % HOSTILE.length];
       if (i % 5 === 0) c.media_server = HOSTILE[(i + 3) % HOSTILE.length];
     });
-    // Every 5 minutes across both DST changes, two calls per instant (the call_id order).
+    // Every 10 minutes across both DST changes, two calls per instant (the call_id order).
     for (const t of DST) {
-      for (let s = -4 * 3600; s <= 4 * 3600; s += 300) {
+      for (let s = -3 * 3600; s <= 3 * 3600; s += 600) {
         for (const k of ['b', 'a'])
           calls.push(call({ account_id: 'acc', call_id: `dst-${t + s}-${k}`, call_time: t + s, caller_id_name: k }));
       }
@@ -75,18 +75,17 @@ describe('CSV lines written in code equal the lines the engine writes in SQL, by
   for (const [tz, format, order] of [
     ['Pacific/Auckland', 'kazoo', 'dmy'],
     ['Pacific/Chatham', 'iso', 'dmy'],
-    ['Asia/Kathmandu', 'kazoo', 'mdy'],
-    ['America/St_Johns', 'iso', 'mdy'],
+    ['America/St_Johns', 'kazoo', 'mdy'],
   ] as const) {
-    test(`${tz}, ${format} times, ${order}: every line, hostile values, DST, 1 MB name, windows of 37 calls`, async () => {
+    test(`${tz}, ${format} times, ${order}: every line, hostile values, DST, 1 MB name, windows of 97 calls`, async () => {
       const q = parseQuery(
         { timezone: tz, time_format: format },
         { defaultTimezone: 'UTC', isValidTimeZone, parseTime: (v, z) => parseCallTime(v, z, order) },
       );
       let code = '';
-      for await (const c of csvChunks(f.store, f.zones, 'acc', q, order, undefined, 37)) code += c;
+      for await (const c of csvChunks(f.store, f.zones, 'acc', q, order, undefined, 97)) code += c;
       let sql = '';
-      for await (const c of csvChunks(sqlLinesStore(f.store), f.zones, 'acc', q, order, undefined, 37)) sql += c;
+      for await (const c of csvChunks(sqlLinesStore(f.store), f.zones, 'acc', q, order, undefined, 97)) sql += c;
       assert.ok(code.length > MEGA.length, 'the 1 MB name is in the export');
       assert.ok(!code.includes('year-10000') && !code.includes('negative'), 'calls outside 1970–2099 are not exported');
       const a = code.split('\r\n');
