@@ -6,7 +6,8 @@ import { getDialect } from '../sql/dialects.js';
 import { recordsQuery, type RecordCursor } from '../sql/records-sql.js';
 import type { Store } from '../store/store.js';
 import { formatCallTime, offsetSegments, type DateOrder } from '../time/index.js';
-import { csvLinesQuery } from '../sql/csv-sql.js';
+import { csvColumnsQuery, csvLinesQuery } from '../sql/csv-sql.js';
+import { CsvLineWriter, textField } from './csv-lines.js';
 import { callTimeWindow } from './statistics.js';
 import { boundedCallTimeFilters, clampCallTimeFilters } from './time-bounds.js';
 import { csvLine, CSV_HEADER, type RecordRow } from './csv.js';
@@ -99,10 +100,28 @@ async function* csvLines(
   const window = await callTimeWindow(store, account, filters);
   if (!window) return;
   const [lo, hi] = window.range;
+  const regions = new Map<number, string>();
+  const regionField = (id: number) => {
+    let f = regions.get(id);
+    if (f === undefined) {
+      const z = zones.zone(id);
+      regions.set(id, (f = z ? textField(regionName(z)) : ''));
+    }
+    return f;
+  };
   // One ordered query per call_time window (export-windows.ts): no sort holds the whole result.
   for (const [from, to] of await exportWindows(store, account, filters, lo, hi, windowRows)) {
     const bounded = boundedCallTimeFilters(filters, from, to);
     const segments = offsetSegments(query.timezone, from, to + 1);
+    if (store.streamChunks) {
+      // Typed columns, lines written in code (csv-lines.ts): several times cheaper than text built in SQL.
+      const writer = new CsvLineWriter({ segments, format: query.timeFormat, order, regionField });
+      for await (const chunk of store.streamChunks(csvColumnsQuery({ account, filters: bounded, range: [from, to] }, dialect), signal)) {
+        yield writer.lines(chunk);
+      }
+      if (signal?.aborted) return;
+      continue;
+    }
     const sql = csvLinesQuery({ account, filters: bounded, segments, range: [from, to], format: query.timeFormat, order }, dialect)!;
     if (store.streamText) yield* store.streamText(sql, signal);
     else for await (const row of store.stream(sql, signal)) yield row.line as string;

@@ -184,4 +184,15 @@ export interface Store {
    * rows at a time: no per-row object or async step. Engines without it are read through `stream`.
    */
   streamText?(query: CompiledSql, signal?: AbortSignal): AsyncIterable<string>;
+  /**
+   * Streams a read query's result a chunk of rows at a time, as the engine's own column vectors:
+   * no per-row object. A chunk is valid only until the next one is asked for.
+   */
+  streamChunks?(query: CompiledSql, signal?: AbortSignal): AsyncIterable<ColumnChunk>;
+}
+
+/** Rows of a result as columns (DuckDB's data chunk): `column(i).getItem(row)` is one value. */
+export interface ColumnChunk {
+  readonly rowCount: number;
+  getColumnVector(column: number): { getItem(row: number): unknown };
 }

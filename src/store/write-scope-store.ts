@@ -76,6 +76,7 @@ const READS = new Set([
   'allAtMost',
   'stream',
   'streamText',
+  'streamChunks',
 ]);
 
 const LISTENER = Symbol('callstats.writeScopeStore');

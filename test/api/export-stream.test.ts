@@ -6,7 +6,7 @@ import { buildApp } from '../../src/api/app.js';
 import { createApiKey } from '../../src/accounts/tokens.js';
 import { loadConfig } from '../../src/core/config.js';
 import type { Call } from '../../src/core/call.js';
-import type { CompiledSql } from '../../src/store/store.js';
+import type { ColumnChunk, CompiledSql } from '../../src/store/store.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { ZoneService } from '../../src/zones/zone-service.js';
 import { parseQuery } from '../../src/query/parse-query.js';
@@ -39,6 +39,13 @@ class CountingStore extends DuckDBStore {
     for await (const text of super.streamText(query, signal)) {
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.rows++;
       yield text;
+    }
+  }
+  override async *streamChunks(query: CompiledSql, signal?: AbortSignal): AsyncIterable<ColumnChunk> {
+    signal?.addEventListener('abort', () => (this.aborted = true), { once: true });
+    for await (const chunk of super.streamChunks(query, signal)) {
+      this.rows += chunk.rowCount;
+      yield chunk;
     }
   }
 }

@@ -6,6 +6,7 @@ import type {
   ApiKeyRecord,
   BackupResult,
   PruneResult,
+  ColumnChunk,
   CompiledSql,
   InsertResult,
   NumberZone,
@@ -190,5 +191,9 @@ export class DuckDBStore implements Store {
 
   streamText(query: CompiledSql, signal?: AbortSignal): AsyncIterable<string> {
     return this.reads.streamText(query, signal);
+  }
+
+  streamChunks(query: CompiledSql, signal?: AbortSignal): AsyncIterable<ColumnChunk> {
+    return this.reads.streamChunks(query, signal);
   }
 }

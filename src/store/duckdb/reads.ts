@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult, DuckDBValue } from '@duckdb/node-api';
 import { canonicalRow } from '../canonical-row.js';
-import type { CompiledSql } from '../store.js';
+import type { ColumnChunk, CompiledSql } from '../store.js';
 import type { Database } from './database.js';
 import { Deadline } from './deadline.js';
 import { classifyFault, faultError } from './faults.js';
@@ -93,6 +93,12 @@ export class Reads {
       for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
         yield joinedText(chunk);
       }
+    });
+  }
+
+  async *streamChunks(query: CompiledSql, signal?: AbortSignal): AsyncIterable<ColumnChunk> {
+    yield* this.streamed(query, signal, async function* (result) {
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) yield chunk;
     });
   }
 
