@@ -5,6 +5,7 @@ import { runZones } from './zones.js';
 import { statSync } from 'node:fs';
 import { positive, str, withStore, type Command } from './command.js';
 import { usage } from './output.js';
+import { CallstatsError } from '../core/errors.js';
 
 const FORMATS = ['auto', 'json', 'ndjson', 'csv'];
 
@@ -51,7 +52,8 @@ export const DATA_COMMANDS: readonly Command[] = [
         .map(unreadableFile)
         .find((m) => m !== undefined);
       if (unreadable) return Promise.resolve(usage(unreadable, "check the path ('-' reads standard input)", 'ERR_FILE'));
-      return withStore(config, (store) =>
+      // A batch job: its store calls are bounded by CALLSTATS_IMPORT_TIMEOUT, not a request's limit.
+      return withStore({ ...config, queryTimeoutMs: config.importTimeoutMs }, (store) =>
         runImport({
           store,
           files: args,
@@ -62,6 +64,10 @@ export const DATA_COMMANDS: readonly Command[] = [
           json,
           batchSize,
           workers: config.importWorkers,
+        }).catch((err: unknown) => {
+          if (!(err instanceof CallstatsError) || err.code !== 'ERR_STORE_TIMEOUT') throw err;
+          const seconds = config.importTimeoutMs / 1000;
+          throw new CallstatsError(err.code, err.message, { store: `no answer within ${seconds} s (CALLSTATS_IMPORT_TIMEOUT)` });
         }),
       );
     },

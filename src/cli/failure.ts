@@ -5,7 +5,8 @@ import { EXIT, type ErrorReport } from './output.js';
 const HINTS: Partial<Record<string, string>> = {
   ERR_STORE_LOCKED: 'another process holds the DuckDB file (callstats serve, or a command still running): stop it or wait for it',
   ERR_STORE_UNAVAILABLE: 'check --store (or CALLSTATS_STORE) and that the store is running',
-  ERR_STORE_TIMEOUT: 'narrow the question, or raise CALLSTATS_QUERY_TIMEOUT',
+  ERR_STORE_TIMEOUT:
+    'narrow the question, or raise the setting named above (CALLSTATS_QUERY_TIMEOUT, or CALLSTATS_IMPORT_TIMEOUT for an import)',
   ERR_STORE_FULL: 'free disk space beside the store, or `callstats prune --before DATE`',
   ERR_CONFIG: 'fix the setting in the environment (docs/operations.md lists every CALLSTATS_* setting)',
 };

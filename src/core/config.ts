@@ -14,6 +14,12 @@ export interface Config {
   weekStart: 'monday' | 'sunday';
   /** `CALLSTATS_QUERY_TIMEOUT` (s, default 30): longest a store call may take before the request is a 503. */
   queryTimeoutMs: number;
+  /**
+   * `CALLSTATS_IMPORT_TIMEOUT` (s, default 600): longest one store call of `callstats import` may
+   * take. A batch job waits longer than a request does: under load a 100,000-call batch's commit
+   * can pass 30 s, and failing the whole import for it helps nobody (re-running it is safe).
+   */
+  importTimeoutMs: number;
   /** `CALLSTATS_SHUTDOWN_TIMEOUT` (s, default 10): drain deadline on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
   /** `CALLSTATS_HEADERS_TIMEOUT` (s, default 20, at most the request timeout): request line and headers must arrive within this. */
@@ -94,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     amqpQueueType,
     kazooToken: env.CALLSTATS_KAZOO_TOKEN || undefined,
     queryTimeoutMs: envSeconds(env, 'CALLSTATS_QUERY_TIMEOUT', 30) * 1000,
+    importTimeoutMs: envSeconds(env, 'CALLSTATS_IMPORT_TIMEOUT', 600) * 1000,
     shutdownTimeoutMs: envSeconds(env, 'CALLSTATS_SHUTDOWN_TIMEOUT', 10) * 1000,
     headersTimeoutMs: Math.min(envSeconds(env, 'CALLSTATS_HEADERS_TIMEOUT', 20) * 1000, requestTimeoutMs),
     requestTimeoutMs,

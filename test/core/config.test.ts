@@ -59,3 +59,10 @@ test('CALLSTATS_STATS_ROWS_MAX: unset leaves statistics its default, a whole num
     message: "CALLSTATS_STATS_ROWS_MAX must be a whole number, not 'many'",
   });
 });
+
+test('CALLSTATS_IMPORT_TIMEOUT: 600 s unless set, apart from CALLSTATS_QUERY_TIMEOUT; not a positive number is refused', () => {
+  assert.equal(loadConfig({}).importTimeoutMs, 600_000);
+  assert.equal(loadConfig({ CALLSTATS_QUERY_TIMEOUT: '5' }).importTimeoutMs, 600_000);
+  assert.equal(loadConfig({ CALLSTATS_IMPORT_TIMEOUT: '90' }).importTimeoutMs, 90_000);
+  assert.throws(() => loadConfig({ CALLSTATS_IMPORT_TIMEOUT: '0' }), /CALLSTATS_IMPORT_TIMEOUT must be a positive number of seconds/);
+});
