@@ -111,7 +111,6 @@ export class AnswerCache {
     // at most; a few hundred characters) and the bookkeeping.
     const bytes = ENTRY_OVERHEAD + 2 * key.length + answer.revision.length + body.length;
     if (bytes > this.maxBytes) return;
-    if (bytes > this.maxBytes) return;
     this.remove(key, false);
     this.entries.set(key, { body, deflated, revision: answer.revision, accountEmpty: answer.accountEmpty, scope, bytes });
     this.stats.bytes += bytes;
