@@ -41,8 +41,9 @@ export interface Dialect {
   /**
    * The grouping expression of a field of `type`: its own type where the engine groups faster on it,
    * with a missing text/enum value as 'null' (statistics.ts makes the API's key text from either).
+   * `nullable` false (the registry's NOT NULL fields) says the value is never missing.
    */
-  groupKey(expr: string, type: FieldType | undefined): string;
+  groupKey(expr: string, type: FieldType | undefined, nullable: boolean): string;
   /** Optional engine-side CSV lines. */
   readonly csv?: CsvHooks;
   /** The aggregation over a statistics source (stats-sql.ts says its columns and the rows it must return). */

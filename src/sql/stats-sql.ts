@@ -166,5 +166,6 @@ function statsSource(input: StatsQueryInput, dialect: Dialect): CompiledSql {
  * here, so a stored text "null" and a missing value share one group, as their keys do.
  */
 function groupSql(field: string, dialect: Dialect): string {
-  return dialect.groupKey(fieldSql(field, dialect), getField(field)?.type);
+  const def = getField(field);
+  return dialect.groupKey(fieldSql(field, dialect), def?.type, def?.nullable ?? true);
 }
