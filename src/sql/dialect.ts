@@ -30,9 +30,10 @@ export interface Dialect {
   /**
    * The FROM clause: the calls table as `c`, with the zone joins `joins` asks for, under which field
    * expressions can read `zr.country`, `zr.description` (caller) and `ze.*` (callee). `account`, when
-   * given, is also in the WHERE clause; an engine may apply it before joining.
+   * given, is also in the WHERE clause; an engine may apply it before joining. `table`, one of
+   * `callsTables`, reads that table alone instead of the `calls` view.
    */
-  callsFrom(joins: ZoneJoins, account: string | undefined): string;
+  callsFrom(joins: ZoneJoins, account: string | undefined, table?: string): string;
   /**
    * The tables behind `calls` when it is a view (DuckDB, schema 4: sorted calls and the tail):
    * min/max over a view is a scan, over each table it comes from column statistics.

@@ -84,9 +84,9 @@ export const duckdbDialect: Dialect = {
     return `CAST(epoch(date_trunc('month', make_timestamp(CAST(${local} AS BIGINT) * 1000000))) AS BIGINT)`;
   },
   callsTables: ['calls_sorted', 'calls_tail'],
-  callsFrom(joins) {
+  callsFrom(joins, _account, table = 'calls') {
     // The account test stays in WHERE: DuckDB's optimiser pushes it below the joins itself.
-    return `${duckdbDialect.identifier('calls')} ${CALLS_ALIAS} ${zoneJoinSql(joins, duckdbDialect)}`.trim();
+    return `${duckdbDialect.identifier(table)} ${CALLS_ALIAS} ${zoneJoinSql(joins, duckdbDialect)}`.trim();
   },
   aggregateStats(source, spec) {
     // median() is markedly cheaper than a quantile list; the list costs one pass for four quantiles.

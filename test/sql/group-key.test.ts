@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { CALL_COLUMN_DEFS } from '../../src/core/call.js';
 import { duckdbDialect } from '../../src/sql/duckdb.js';
 import { statsQuery } from '../../src/sql/stats-sql.js';
 import { canonicalRow } from '../../src/store/canonical-row.js';
-import { fixtureDb } from './duckdb-fixture.js';
+import { duckdbColumnType } from '../../src/store/duckdb/schema.js';
+import { FIXTURE_CALLS } from './fixture-rows.js';
 
 const spec = { grouped: true, answered: false, billing: false, percentiles: false, calls: false };
 const query = (grouping: string) =>
@@ -13,8 +15,20 @@ const query = (grouping: string) =>
     duckdbDialect,
   );
 
+/** The five fixture calls split over the two tables behind DuckDB's `calls` view: three sorted, two in the tail. */
+async function splitDb(): Promise<DuckDBConnection> {
+  const conn = await (await DuckDBInstance.create(':memory:')).connect();
+  const columns = CALL_COLUMN_DEFS.map((c) => `${c.name} ${duckdbColumnType(c)}`).join(', ');
+  for (const table of ['calls_sorted', 'calls_tail']) await conn.run(`CREATE TABLE ${table} (${columns})`);
+  for (const [i, row] of FIXTURE_CALLS.entries()) {
+    const values = CALL_COLUMN_DEFS.map((c) => row[c.name] ?? null) as DuckDBValue[];
+    await conn.run(`INSERT INTO ${i < 3 ? 'calls_sorted' : 'calls_tail'} VALUES (${values.map((_, j) => `$${j + 1}`).join(', ')})`, values);
+  }
+  return conn;
+}
+
 async function rows(grouping: string): Promise<unknown[]> {
-  const conn = await fixtureDb();
+  const conn = await splitDb();
   const { sql, params } = query(grouping);
   const reader = await conn.runAndReadAll(sql, params as DuckDBValue[]);
   return reader.getRowObjectsJS().map((r) => {
@@ -23,7 +37,7 @@ async function rows(grouping: string): Promise<unknown[]> {
   });
 }
 
-test('a NOT NULL text field (call_direction) is grouped on the bare column, with no COALESCE', async () => {
+test('a NOT NULL text field (call_direction) is grouped on the bare column, with no COALESCE (calls in both tables)', async () => {
   const { sql } = query('call_direction');
   assert.ok(sql.includes(`c."call_direction" AS grp`), sql);
   assert.ok(!sql.includes('COALESCE'), sql);
@@ -45,4 +59,12 @@ test("a nullable text field (hangup_cause) keeps COALESCE: a missing value is th
     ['USER_BUSY', 0, 1, 30, 30, 30, 30],
     ['null', 0, 1, 0, 0, 0, 0],
   ]);
+});
+
+test('the DuckDB statistics source reads each table behind the calls view in its own branch, the values bound once', () => {
+  const { sql, params } = query('call_direction');
+  assert.ok(sql.includes('FROM "calls_sorted" c WHERE 1 = 1 AND c.call_time >= $1 AND c.call_time <= $2 UNION ALL SELECT'), sql);
+  assert.ok(sql.includes('FROM "calls_tail" c WHERE 1 = 1 AND c.call_time >= $1 AND c.call_time <= $2) s'), sql);
+  assert.ok(!sql.includes('FROM "calls" c'), sql);
+  assert.deepEqual(params, [0, 2 ** 31]);
 });
