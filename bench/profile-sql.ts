@@ -1,13 +1,14 @@
 /**
  * The engine's aggregation SQL, profiled and timed (docs/performance.md, "Round 4: the engine's
- * SQL"). Two questions of the bench's mix: the whole store's year hourly by call_direction (exact
- * median) and the largest account's April hourly by unanswered. `explain` prints DuckDB's
+ * SQL"). Three questions of the bench's mix: the whole store's year hourly by call_direction (exact
+ * median, `store`), the largest account's April hourly by unanswered (`account`) and its year daily
+ * by call_direction (`year`). `explain` prints DuckDB's
  * EXPLAIN ANALYZE of the exact SQL `statistics()` runs; `time` alternates `statistics()` of this
  * tree with that of another checkout (`--old DIR`, e.g. a worktree of main) on the same store, so a
  * loaded machine slows both alike, and checks their answers are identical.
  *
- *   node --import tsx bench/profile-sql.ts explain STORE.duckdb META.json [store|account]
- *   node --import tsx bench/profile-sql.ts time STORE.duckdb META.json store|account RUNS [--old DIR]
+ *   node --import tsx bench/profile-sql.ts explain STORE.duckdb META.json [store|account|year]
+ *   node --import tsx bench/profile-sql.ts time STORE.duckdb META.json store|account|year RUNS [--old DIR]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,9 +25,11 @@ const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { accounts: { id: str
 const largest = meta.accounts[0].id;
 const tz = 'Pacific/Auckland';
 const questions = {
-  store: { account: undefined, q: { filters: [], grouping: 'call_direction', timezone: tz } },
+  store: { account: undefined, period: 'hourly', q: { filters: [], grouping: 'call_direction', timezone: tz } },
+  year: { account: largest, period: 'daily', q: { filters: [], grouping: 'call_direction', timezone: tz } },
   account: {
     account: largest,
+    period: 'hourly',
     q: {
       filters: [
         { name: 'call_time', op: '>=', val: '00:00:00 01/04/2025' },
@@ -55,7 +58,7 @@ function recording(seen: CompiledSql[]): Store {
 }
 
 type StatisticsFn = typeof newStatistics;
-const run = (fn: StatisticsFn, s: Store) => fn(s, question.account, 'hourly', parsed, config);
+const run = (fn: StatisticsFn, s: Store) => fn(s, question.account, question.period, parsed, config);
 
 if (mode === 'explain') {
   const seen: CompiledSql[] = [];
