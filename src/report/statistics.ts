@@ -108,10 +108,10 @@ export async function statistics(
 
 /**
  * The aggregated rows of a statistics query. On an embedded store (DuckDB: `allAtMost`) the
- * matching calls are first read raw, at most `rowsMax` + 1 of them: when that many do not exist,
- * they are aggregated here (a plain filtered scan is several times cheaper than GROUPING SETS and
- * an exact median over a few thousand rows), else the engine aggregates them all, the raw rows
- * never converted (the wasted part is a scan stopped at the limit). `rowsMax` 0 always leaves it
+ * matching calls are first read raw, as the engine's columns, at most `rowsMax` + 1 of them: when
+ * that many do not exist, they are aggregated here (a plain filtered scan read as typed columns is
+ * cheaper than GROUPING SETS and an exact median), else the engine aggregates them all, the raw
+ * rows never read (the wasted part is a scan stopped at the limit). `rowsMax` 0 always leaves it
  * to the engine. ClickHouse keeps the engine's aggregation: a second round trip would cost more
  * than it saves.
  */
