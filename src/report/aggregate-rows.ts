@@ -23,7 +23,8 @@ export function aggregateRows(chunks: readonly ColumnChunk[], spec: StatsSpec): 
   // Pass 1: each row's cell (bucket × group, numbered as first seen) and its values, by row.
   const bucketIds = new Map<number, number>();
   const groupIds = new Map<unknown, number>();
-  const cellIds = new Map<number, number>();
+  // cellsOf[bucket index][group index]: the cell's number (array look-ups, not a Map per row).
+  const cellsOf: number[][] = [];
   const cellBucket: number[] = [];
   const cellGroup: number[] = [];
   const rowCell = new Int32Array(n);
@@ -36,7 +37,6 @@ export function aggregateRows(chunks: readonly ColumnChunk[], spec: StatsSpec): 
   let bi = -1;
   let lastGroup: unknown = undefined;
   let gi = 0;
-  let lastKey = -1;
   let cell = -1;
   for (const chunk of chunks) {
     const rows = chunk.rowCount;
@@ -63,15 +63,12 @@ export function aggregateRows(chunks: readonly ColumnChunk[], spec: StatsSpec): 
           if (gi < 0) groupIds.set(group, (gi = groupIds.size));
         }
       }
-      const key = bi * (n + 1) + gi;
-      if (key !== lastKey) {
-        lastKey = key;
-        cell = cellIds.get(key) ?? -1;
-        if (cell < 0) {
-          cellIds.set(key, (cell = cellIds.size));
-          cellBucket.push(bi);
-          cellGroup.push(gi);
-        }
+      const cells = (cellsOf[bi] ??= []);
+      cell = cells[gi] ?? -1;
+      if (cell < 0) {
+        cells[gi] = cell = cellBucket.length;
+        cellBucket.push(bi);
+        cellGroup.push(gi);
       }
       rowCell[row] = cell;
       d[row] = vD.getItem(r) as number;
