@@ -139,7 +139,22 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
  */
 export function statsRowsQuery(input: StatsQueryInput, dialect: Dialect, limit: number): CompiledSql {
   const { sql, params } = statsSource(input, dialect);
-  return { sql: `${sql} LIMIT ${int(limit)}`, params };
+  // Columns in statsRowsColumns' order; bucket as a DOUBLE (exact below 2^53) because a BIGINT
+  // column is read as one BigInt per row. DuckDB only (the one store with allAtMost).
+  const columns = statsRowsColumns(input.spec).map((c) => (c === 'bucket' ? 'CAST(bucket AS DOUBLE) AS bucket' : c));
+  return { sql: `SELECT ${columns.join(', ')} FROM (${sql}) s LIMIT ${int(limit)}`, params };
+}
+
+/** The columns of statsRowsQuery's result, in order: bucket, grp, d and as the spec asks b, u, i. */
+export function statsRowsColumns(spec: StatsSpec): string[] {
+  return [
+    'bucket',
+    'grp',
+    'd',
+    ...(spec.answered || spec.billing ? ['b'] : []),
+    ...(spec.answered ? ['u'] : []),
+    ...(spec.calls ? ['i'] : []),
+  ];
 }
 
 /** One row per matching call: bucket, grp, d and as the spec asks b, u, i (see statsQuery). */

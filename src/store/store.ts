@@ -172,11 +172,12 @@ export interface Store {
   /** Runs a read query and returns all rows in the canonical form (canonical-row.ts). */
   all(query: CompiledSql): Promise<Record<string, unknown>[]>;
   /**
-   * `all`, when the query's result has at most `maxRows` rows; else undefined, its rows never
-   * turned into objects (turning rows into objects is what costs: report/statistics.ts reads a
-   * few raw rows this way and leaves larger results to the engine). Embedded engines only.
+   * A read query's whole result as the engine's column chunks, when it has at most `maxRows`
+   * rows; else undefined. No row is turned into an object (that is what costs: report/statistics.ts
+   * aggregates raw rows from these columns and leaves larger results to the engine). Values are
+   * the engine's own (a BIGINT is a bigint), not the canonical form. Embedded engines only.
    */
-  allAtMost?(query: CompiledSql, maxRows: number): Promise<Record<string, unknown>[] | undefined>;
+  allAtMost?(query: CompiledSql, maxRows: number): Promise<ColumnChunk[] | undefined>;
   /** Streams the rows of a read query in the canonical form; aborting `signal` stops the query. */
   stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>>;
   /**

@@ -6,8 +6,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aggregateRows, compareGroups, quantileCont } from '../../src/report/aggregate-rows.js';
+import type { StatsSpec } from '../../src/sql/dialect.js';
+import { statsRowsColumns } from '../../src/sql/stats-sql.js';
+import type { ColumnChunk } from '../../src/store/store.js';
 
-const spec = { grouped: true, answered: true, billing: true, percentiles: true, calls: true };
+/** Rows as statsRowsQuery's result: chunks of `size` rows, columns in statsRowsColumns' order. */
+function chunksOf(rows: Record<string, unknown>[], spec: StatsSpec, size = 2048): ColumnChunk[] {
+  const columns = statsRowsColumns(spec);
+  const out: ColumnChunk[] = [];
+  for (let at = 0; at < rows.length; at += size) {
+    const part = rows.slice(at, at + size);
+    out.push({ rowCount: part.length, getColumnVector: (c) => ({ getItem: (r) => part[r][columns[c]] }) });
+  }
+  return out;
+}
+
+const spec: StatsSpec = { grouped: true, answered: true, billing: true, percentiles: true, calls: true };
 
 test('quantiles interpolate as quantile_cont: the mean of the two middle values for an even count', () => {
   const v = Float64Array.from([5, 6, 7, 79]);
@@ -30,7 +44,7 @@ test('rows come out as the engine returns them: per bucket the total row first, 
     { bucket: 3600, grp: 'x', d: 5, b: 4, u: 0, i: 'a' },
     { bucket: 3600, grp: 'x', d: 8, b: 7, u: 0, i: 'a' },
   ];
-  assert.deepEqual(aggregateRows(rows, spec), [
+  assert.deepEqual(aggregateRows(chunksOf(rows, spec), spec), [
     {
       bucket: 3600,
       grp: null,
@@ -132,4 +146,44 @@ test('rows come out as the engine returns them: per bucket the total row first, 
       calls: 1,
     },
   ]);
+});
+
+test('cells spread over chunks and out of order aggregate as one: buckets and groups interned across chunks', () => {
+  const plain: StatsSpec = { grouped: true, answered: false, billing: false, percentiles: false, calls: false };
+  // Zone ids as DuckDB's BIGINT would give them; NULL sorts last; chunks of two rows.
+  const rows = [
+    { bucket: 7200, grp: 5n, d: 4 },
+    { bucket: 3600, grp: null, d: 9 },
+    { bucket: 3600, grp: 5n, d: 1 },
+    { bucket: 7200, grp: 5n, d: 2 },
+    { bucket: 3600, grp: 12n, d: 6 },
+    { bucket: 3600, grp: 5n, d: 3 },
+  ];
+  const row = (bucket: number, grp: unknown, is_total: number, ds: number[], median: number) => ({
+    bucket,
+    grp,
+    is_total,
+    total: ds.length,
+    d_min: Math.min(...ds),
+    d_max: Math.max(...ds),
+    d_sum: ds.reduce((x, y) => x + y, 0),
+    d_median: median,
+  });
+  assert.deepEqual(aggregateRows(chunksOf(rows, plain, 2), plain), [
+    row(3600, null, 1, [9, 1, 6, 3], 4.5),
+    row(3600, 5, 0, [1, 3], 2),
+    row(3600, 12, 0, [6], 6),
+    row(3600, null, 0, [9], 9),
+    row(7200, null, 1, [4, 2], 3),
+    row(7200, 5, 0, [4, 2], 3),
+  ]);
+  const ungrouped = { ...plain, grouped: false };
+  assert.deepEqual(aggregateRows(chunksOf(rows, ungrouped, 4), ungrouped), [
+    row(3600, null, 1, [9, 1, 6, 3], 4.5),
+    row(7200, null, 1, [4, 2], 3),
+  ]);
+});
+
+test('no rows, no buckets', () => {
+  assert.deepEqual(aggregateRows([], spec), []);
 });

@@ -181,8 +181,8 @@ export class DuckDBStore implements Store {
     return this.reads.all(query);
   }
 
-  allAtMost(query: CompiledSql, maxRows: number): Promise<Record<string, unknown>[] | undefined> {
-    return this.reads.all(query, maxRows);
+  allAtMost(query: CompiledSql, maxRows: number): Promise<ColumnChunk[] | undefined> {
+    return this.reads.chunksAtMost(query, maxRows);
   }
 
   stream(query: CompiledSql, signal?: AbortSignal): AsyncIterable<Record<string, unknown>> {

@@ -70,17 +70,37 @@ export class Reads {
     }
   }
 
-  all(query: CompiledSql): Promise<Record<string, unknown>[]>;
-  /** With `maxRows`: undefined when the result has more rows, which are then never converted. */
-  all(query: CompiledSql, maxRows: number): Promise<Record<string, unknown>[] | undefined>;
-  async all(query: CompiledSql, maxRows = Infinity): Promise<Record<string, unknown>[] | undefined> {
+  async all(query: CompiledSql): Promise<Record<string, unknown>[]> {
     return this.read(async (c) => {
       const statement = await this.prepared.on(c, query.sql, this.db.generation);
       try {
         statement.bind(query.params as DuckDBValue[]);
         const reader = await statement.runAndReadAll();
-        if (reader.currentRowCount > maxRows) return undefined;
         return reader.getRowObjectsJS().map(canonicalRow);
+      } catch (err) {
+        this.prepared.forget(c, query.sql);
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * The materialised result's chunks when it has at most `maxRows` rows, else undefined: no row
+   * object is made either way. A fetched chunk is a copy of the result's (DuckDB fetches
+   * materialised chunks without zero-copy), so it stays readable after the connection went back.
+   * :TRICKY: the array still holds the result, so nothing a vector may point into is freed
+   * before the caller has read it.
+   */
+  async chunksAtMost(query: CompiledSql, maxRows: number): Promise<DuckDBDataChunk[] | undefined> {
+    return this.read(async (c) => {
+      const statement = await this.prepared.on(c, query.sql, this.db.generation);
+      try {
+        statement.bind(query.params as DuckDBValue[]);
+        const result = await statement.run();
+        if (result.rowCount > maxRows) return undefined;
+        const chunks: DuckDBDataChunk[] = [];
+        for (let i = 0; i < result.chunkCount; i++) chunks.push(result.getChunk(i));
+        return Object.defineProperty(chunks, 'result', { value: result });
       } catch (err) {
         this.prepared.forget(c, query.sql);
         throw err;
