@@ -34,6 +34,8 @@ export interface Config {
   duckdbMemory: string | undefined;
   /** `CALLSTATS_IMPORT_WORKERS` (default up to 2): NDJSON parsing threads of `import`; `0` parses on the main thread. */
   importWorkers: number;
+  /** `CALLSTATS_INGEST_WORKERS` (default up to 2, at least 1): threads of `serve` that parse large HTTP ingest bodies. */
+  ingestWorkers: number;
   /** `CALLSTATS_AMQP_URL`: when set, `serve` also consumes Kazoo's call events from this broker (`listen`'s default). */
   amqpUrl: string | undefined;
   /** `CALLSTATS_AMQP_QUEUE` (default `callstats.cdr`): the durable queue of the AMQP feed. */
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit,
     duckdbMemory: env.CALLSTATS_DUCKDB_MEMORY,
     importWorkers: Number(env.CALLSTATS_IMPORT_WORKERS ?? Math.min(2, availableParallelism())),
+    ingestWorkers: Math.max(1, Number(env.CALLSTATS_INGEST_WORKERS ?? Math.min(2, availableParallelism())) || 1),
     logLevel: env.CALLSTATS_LOG_LEVEL || 'info',
     metricsToken: env.CALLSTATS_METRICS_TOKEN || undefined,
     maintenanceCalls: envCount(env, 'CALLSTATS_MAINTENANCE_CALLS', 100_000),

@@ -22,6 +22,7 @@ import { duckdbAccountCounts, duckdbExportCalls } from './export-calls.js';
 import { moveTail, TAIL_COUNT_SQL, type MaintenanceResult } from './maintenance.js';
 import { Reads } from './reads.js';
 import { Writes } from './writes.js';
+import { GroupCommit } from './group-commit.js';
 import { stagingDir } from './csv-batch-file.js';
 import * as zones from './zones.js';
 import { backupDuckDB } from './backup.js';
@@ -41,6 +42,7 @@ export class DuckDBStore implements Store {
   private readonly reads: Reads;
   private readonly writes: Writes;
   private readonly credentials: Credentials;
+  private readonly groupCommit: GroupCommit;
 
   constructor(
     readonly path: string,
@@ -50,6 +52,7 @@ export class DuckDBStore implements Store {
     this.reads = new Reads(this.db);
     this.writes = new Writes(this.db);
     this.credentials = new Credentials(this.reads, this.writes);
+    this.groupCommit = new GroupCommit(this.writes);
   }
 
   /** How long the last reopen after a fatal error took (ms), for operators and tests (which reset it). */
@@ -77,7 +80,7 @@ export class DuckDBStore implements Store {
   readonly importBatchSize = 100_000;
 
   insertCalls(calls: readonly Call[]): Promise<InsertResult> {
-    return this.writes.insertCalls(calls);
+    return this.groupCommit.insert(calls);
   }
 
   stagingDir(): string {

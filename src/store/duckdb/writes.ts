@@ -73,6 +73,43 @@ export class Writes {
   }
 
   /**
+   * Stores several callers' calls in one transaction (group-commit.ts) with one duplicate check,
+   * and tells each caller what became of its own calls, exactly as if they had been stored one
+   * after another in the given order: the first of a repeated call wins, so a call in two groups
+   * is stored once, for the earlier group, and is the later group's duplicate. A failure stores
+   * nothing of any group.
+   */
+  async insertCallGroups(groups: readonly (readonly Call[])[]): Promise<InsertResult[]> {
+    const all = groups.flat();
+    if (all.length === 0) return groups.map(() => ({ inserted: 0, duplicates: 0 }));
+    // Ordinals are positions in `all`, so group k's calls are ordinals [starts[k], starts[k + 1]).
+    const starts: number[] = [];
+    let at = 0;
+    for (const g of groups) {
+      starts.push(at);
+      at += g.length;
+    }
+    const batch = await stageCalls(stagingDir(this.db.path), all);
+    try {
+      const accounts = [...batch.accounts].sort();
+      const inserted = groups.map(() => 0);
+      await this.transaction(async (w) => {
+        // :TRICKY: the calls to store are kept in a temporary table with their ordinals, so each
+        // group's count comes from the rows themselves (no matching of call ids in JS, whose
+        // strings could differ from the stored ones after CSV encoding).
+        await w.run(`CREATE OR REPLACE TEMP TABLE group_insert AS ${newCallsSql(batch)}`, accounts);
+        const rows = (await w.runAndReadAll('SELECT ordinal FROM group_insert')).getRowsJS();
+        for (const [ordinal] of rows) inserted[groupOf(starts, Number(ordinal))]++;
+        await w.run(`INSERT INTO calls_tail SELECT ${CALL_COLUMNS.join(', ')} FROM group_insert`);
+        await w.run('DROP TABLE group_insert');
+      });
+      return groups.map((g, k) => ({ inserted: inserted[k], duplicates: g.length - inserted[k] }));
+    } finally {
+      await rm(batch.file, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /**
    * Stores a staged batch (csv-batch-file.ts) in one transaction and deletes its file: DuckDB reads
    * it on its own threads, the first of a repeated call wins, and calls already stored are
    * duplicates. The batch names its accounts and call_time range for whoever must know what a
@@ -100,6 +137,37 @@ export class Writes {
  * seconds). A day: a re-sent call is found however it was sent; docs/performance.md, "Ingest".
  */
 export const DUPLICATE_MARGIN_SECONDS = 86_400;
+
+/** The group (index into `starts`, ascending) whose ordinals hold `ordinal`. */
+function groupOf(starts: readonly number[], ordinal: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= ordinal) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The batch's calls that insertSql would store, with their ordinals: the same dedup and duplicate
+ * check, but bounded by the batch's accounts themselves (parameters $1…$n) rather than by the range
+ * between the first and the last: a group holds several callers' accounts, and the range between
+ * them would take in every account sorted between (docs/performance.md, "HTTP ingest, round 4").
+ */
+function newCallsSql(batch: CsvBatch): string {
+  const clamp = (v: number): number => Math.min(Math.max(v, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  const lo = clamp(batch.minCallTime - DUPLICATE_MARGIN_SECONDS);
+  const hi = clamp(batch.maxCallTime + DUPLICATE_MARGIN_SECONDS);
+  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error(`bad call_time bounds ${lo}..${hi}`);
+  return `SELECT s.* FROM (
+      SELECT * FROM ${readCsvSql(batch.file, batch.maxLineBytes)}
+      QUALIFY row_number() OVER (PARTITION BY account_id, call_id ORDER BY ordinal) = 1
+    ) s
+    WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.account_id = s.account_id AND c.call_id = s.call_id
+      AND c.call_time BETWEEN ${lo} AND ${hi} AND c.account_id IN (${batch.accounts.map((_, i) => `$${i + 1}`).join(', ')}))`;
+}
 
 /**
  * The batch's insert. :TRICKY: calls has no key index (migration 3): a re-sent call is found by the
