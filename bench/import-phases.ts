@@ -5,11 +5,11 @@
  *
  *   node --import tsx bench/import-phases.ts ROOT STORE.duckdb CDRS.ndjson SKIP COUNT
  *
- * ROOT is the checkout whose src/ is measured; SKIP lines are read and dropped first (a large SKIP
- * into the 10M file takes minutes: cut the lines out with `tail -n +N | head` instead). Prints wall and process CPU per phase: read_csv
- * alone, with the in-batch duplicate window, the bounded stored-side scan, with the anti-join,
- * then the INSERT and the COMMIT (with and without DuckDB's optimistic row-group writes: a batch
- * of at least 122,880 rows is written to the file during the INSERT, not to the WAL at COMMIT).
+ * ROOT is the checkout whose src/ is measured; SKIP lines are read and dropped first (a large
+ * SKIP into the 10M file takes minutes: cut the lines out with `tail -n +N | head` instead).
+ * Prints wall and process CPU per phase: read_csv alone, with the in-batch duplicate window, the
+ * bounded stored-side scan, with the anti-join, then the INSERT and the COMMIT (a batch of at
+ * least 122,880 rows is written to the file during the INSERT, not to the WAL at COMMIT).
  */
 
 import { copyFileSync, createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
