@@ -53,7 +53,7 @@ export async function runImport(opts: ImportOptions): Promise<number> {
         ? await ingestStaged(
             ndjsonChunksParallel(input, opts.workers, {
               accountId: opts.account,
-              encode: { zones: zones.all(), defaultCountry: opts.defaultCountry },
+              encode: { shared: zones.sharedMatch(), defaultCountry: opts.defaultCountry },
             }),
             { store: staging, batchSize: batchSize ?? 100_000, onProgress },
           )

@@ -1,12 +1,16 @@
 import type { Zone } from '../core/zone.js';
 import { BoundsTracker, encodeCallLine, type BatchBounds } from '../store/duckdb/call-csv.js';
-import { ZoneMatcher } from '../zones/matcher.js';
+import { ZoneIdMatcher, ZoneMatcher, type SharedZoneMatch } from '../zones/matcher.js';
 import { normaliseNumber } from '../zones/normalise.js';
 import type { RawRecord } from './types.js';
 
-/** What a worker needs to zone and encode calls itself: the store's zone table. */
+/**
+ * What a worker needs to zone and encode calls itself: the store's zone table, either as the
+ * shared matcher arrays (`shared`: one copy for every thread, what `import` sends) or as zones.
+ */
 export interface EncodeSetup {
-  zones: readonly Zone[];
+  shared?: SharedZoneMatch;
+  zones?: readonly Zone[];
   defaultCountry?: string;
 }
 
@@ -32,8 +36,7 @@ const ORDINALS_PER_CHUNK = 2 ** 24;
  * records, so the main thread counts and lists them as before, and never sees a call object.
  */
 export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecord[]) => { records: RawRecord[]; encoded: EncodedCalls } {
-  const matcher = new ZoneMatcher(setup.zones);
-  const zoneOf = (raw: string | null): number | null => matcher.match(normaliseNumber(raw, setup.defaultCountry))?.id ?? null;
+  const zoneOf = zoneMatch(setup);
   const text = new TextEncoder();
   return (seq, records) => {
     const kept: RawRecord[] = [];
@@ -69,4 +72,15 @@ export function encodeChunk(setup: EncodeSetup): (seq: number, records: RawRecor
     const b = bounds.empty ? { accounts: [], minCallTime: 0, maxCallTime: 0 } : bounds.bounds();
     return { records: kept, encoded: { bytes, ends, calls: lines.length, maxLineBytes, ...b } };
   };
+}
+
+/** The worker's zone look-up: ZoneService.zoneOf's rule on the shared arrays, or a matcher built from zones. */
+function zoneMatch(setup: EncodeSetup): (raw: string | null) => number | null {
+  const country = setup.defaultCountry;
+  if (setup.shared !== undefined) {
+    const shared = new ZoneIdMatcher(setup.shared);
+    return (raw) => shared.zoneIdOf(raw, country);
+  }
+  const matcher = new ZoneMatcher(setup.zones ?? []);
+  return (raw) => matcher.match(normaliseNumber(raw, country))?.id ?? null;
 }

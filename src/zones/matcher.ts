@@ -1,6 +1,38 @@
 import type { Zone } from '../core/zone.js';
 import { normaliseNumber } from './normalise.js';
-import { NONE, PrefixTrie } from './prefix-trie.js';
+import { NONE, PrefixTrie, type TrieArrays } from './prefix-trie.js';
+
+/**
+ * The zone table's matcher as plain typed arrays (ZoneTable.sharedMatch): its trie, whose values
+ * are rows, and each row's zone id. On SharedArrayBuffers, so a worker given it in `workerData`
+ * reads the main thread's one copy instead of a clone of ~300k `Zone` objects.
+ */
+export interface SharedZoneMatch extends TrieArrays {
+  ids: Int32Array;
+}
+
+/** Zone ids by longest prefix from a SharedZoneMatch: the same trie ZoneService.zoneOf walks. */
+export class ZoneIdMatcher {
+  private readonly trie: PrefixTrie;
+  private readonly ids: Int32Array;
+
+  constructor(shared: SharedZoneMatch) {
+    this.trie = PrefixTrie.fromArrays(shared);
+    this.ids = shared.ids;
+  }
+
+  /** The id of the active zone with the longest prefix of `e164Digits`, or null (also for non-digits). */
+  matchId(e164Digits: string | null | undefined): number | null {
+    if (!e164Digits) return null;
+    const row = this.trie.longest(e164Digits);
+    return row === NONE ? null : this.ids[row];
+  }
+
+  /** Zone id of a raw caller/callee number (normalised per SPEC 5), or null when it has none. */
+  zoneIdOf(raw: string | null | undefined, defaultCountry?: string): number | null {
+    return this.matchId(normaliseNumber(raw, defaultCountry));
+  }
+}
 
 /**
  * Longest-prefix matching of E.164 digits against the active zones (a PrefixTrie from each

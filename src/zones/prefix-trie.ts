@@ -1,6 +1,12 @@
 /** No value (or no node). */
 export const NONE = -1;
 
+/** A sealed trie's two arrays: what another thread needs to match with it (PrefixTrie.fromArrays). */
+export interface TrieArrays {
+  children: Int32Array;
+  rowValue: Int32Array;
+}
+
 /**
  * A digit trie over E.164 prefixes holding one value (≥ 0) per prefix, in flat typed arrays.
  * Only inner nodes get a row of 10 child slots; a slot holds 0 (empty: row 0 is the root, never a
@@ -83,6 +89,23 @@ export class PrefixTrie {
       break;
     }
     return found;
+  }
+
+  /** The arrays as they are (call after `seal`); a trie made from them must only be read. */
+  arrays(): TrieArrays {
+    return { children: this.children, rowValue: this.rowValue };
+  }
+
+  /**
+   * A trie over arrays another trie built (`arrays()`), e.g. on a SharedArrayBuffer sent to a
+   * worker: no copy, so every thread matches with the one table. Only for reading.
+   */
+  static fromArrays(a: TrieArrays): PrefixTrie {
+    const t = new PrefixTrie();
+    t.children = a.children;
+    t.rowValue = a.rowValue;
+    t.rows = a.rowValue.length;
+    return t;
   }
 
   /** Bytes held by the arrays (for docs and tests). */

@@ -6,6 +6,7 @@ import type { ZoneDef } from './zone-def.js';
 import { normaliseNumber } from './normalise.js';
 import { countryIndex, listCountries, regionsIn, type CountryIndex } from './regions.js';
 import { ZoneTable } from './zone-table.js';
+import type { SharedZoneMatch } from './matcher.js';
 
 /**
  * The zone table in memory: the store is the source of truth for ids; this keeps the matcher and
@@ -74,6 +75,11 @@ export class ZoneService {
   /** Every zone in id order, as fresh objects: ~300k of them, so for rare callers (import, listing). */
   all(): readonly Zone[] {
     return this.table.all();
+  }
+
+  /** The matcher as shared typed arrays for worker threads (ZoneIdMatcher), built once per table. */
+  sharedMatch(): SharedZoneMatch {
+    return this.table.sharedMatch();
   }
 
   countries(): string[] {

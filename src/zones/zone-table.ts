@@ -1,5 +1,5 @@
 import type { Zone } from '../core/zone.js';
-import { beats, isPrefix } from './matcher.js';
+import { beats, isPrefix, type SharedZoneMatch } from './matcher.js';
 import { NONE, PrefixTrie } from './prefix-trie.js';
 
 const ACTIVE = 1;
@@ -25,6 +25,7 @@ export class ZoneTable {
   /** Row of each id when ids are dense enough for a direct index; else a binary search on `ids`. */
   private readonly rowById: Int32Array | undefined;
   private readonly trie = new PrefixTrie();
+  private shared: SharedZoneMatch | undefined;
 
   constructor(zones: readonly Zone[]) {
     const sorted = isSortedById(zones) ? zones : [...zones].sort((a, b) => a.id - b.id);
@@ -114,6 +115,21 @@ export class ZoneTable {
     if (!e164Digits) return null;
     const row = this.trie.longest(e164Digits);
     return row === NONE ? null : this.ids[row];
+  }
+
+  /**
+   * The matcher's arrays copied once onto SharedArrayBuffers (~9 MiB for the default table), for
+   * worker threads: they match with ZoneIdMatcher exactly as matchId does, without a copy each.
+   */
+  sharedMatch(): SharedZoneMatch {
+    if (this.shared) return this.shared;
+    const share = (a: Int32Array): Int32Array => {
+      const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
+      out.set(a);
+      return out;
+    };
+    const { children, rowValue } = this.trie.arrays();
+    return (this.shared = { children: share(children), rowValue: share(rowValue), ids: share(this.ids) });
   }
 
   private prefix(row: number): string {

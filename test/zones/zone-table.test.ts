@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { Zone } from '../../src/core/zone.js';
 import { assignZoneIds } from '../../src/zones/ids.js';
 import { loadDefaultZones } from '../../src/zones/default-zones.js';
-import { ZoneMatcher } from '../../src/zones/matcher.js';
+import { ZoneIdMatcher, ZoneMatcher } from '../../src/zones/matcher.js';
+import { Worker } from 'node:worker_threads';
 import { ZoneTable } from '../../src/zones/zone-table.js';
 
 /** The obviously correct reference: for each length, longest first, the winning active zone of that prefix. */
@@ -107,4 +108,33 @@ test('sparse ids are found by binary search', () => {
   );
   assert.equal(columns.rowOf(2), -1);
   assert.equal(columns.matchId('621234567'), 1_000_000);
+});
+
+test('a worker matching on the shared arrays (ZoneIdMatcher) finds the same zone id as the table for every prefix and 50k random numbers, without a copy', async () => {
+  const columns = new ZoneTable(table);
+  const shared = columns.sharedMatch();
+  assert.ok(shared.children.buffer instanceof SharedArrayBuffer && shared.ids.buffer instanceof SharedArrayBuffer);
+  assert.equal(columns.sharedMatch(), shared, 'built once per table');
+  const numbers: string[] = ['', '64a2345678', '6421x', '0064211234567', '+6421999123'];
+  for (const z of table) numbers.push(z.prefix, z.prefix + '1234567', z.prefix.slice(0, -1));
+  let seed = 7;
+  for (let k = 0; k < 50_000; k++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    numbers.push(String(seed).padStart(10, '0') + String(k % 89));
+  }
+  const want = numbers.map((n) => columns.matchId(n));
+  // In this thread and in a real worker thread given the arrays in workerData (shared, not cloned).
+  assert.deepEqual(
+    numbers.map((n) => new ZoneIdMatcher(shared).matchId(n)),
+    want,
+  );
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+    const { children, rowValue, ids } = workerData;
+    parentPort.postMessage({ shared: children.buffer instanceof SharedArrayBuffer, rows: rowValue.length, ids: ids.length });`;
+  const seen = await new Promise<unknown>((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: shared });
+    w.once('message', (m) => void w.terminate().then(() => resolve(m)));
+    w.once('error', reject);
+  });
+  assert.deepEqual(seen, { shared: true, rows: shared.rowValue.length, ids: table.length });
 });
