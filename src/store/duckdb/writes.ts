@@ -97,7 +97,7 @@ export class Writes {
         // :TRICKY: the calls to store are kept in a temporary table with their ordinals, so each
         // group's count comes from the rows themselves (no matching of call ids in JS, whose
         // strings could differ from the stored ones after CSV encoding).
-        await w.run(`CREATE OR REPLACE TEMP TABLE group_insert AS ${newCallsSql(batch)}`, accounts);
+        await w.run(`CREATE OR REPLACE TEMP TABLE group_insert AS ${groupCallsSql(batch)}`, accounts);
         const rows = (await w.runAndReadAll('SELECT ordinal FROM group_insert')).getRowsJS();
         for (const [ordinal] of rows) inserted[groupOf(starts, Number(ordinal))]++;
         await w.run(`INSERT INTO calls_tail SELECT ${CALL_COLUMNS.join(', ')} FROM group_insert`);
@@ -151,12 +151,18 @@ function groupOf(starts: readonly number[], ordinal: number): number {
 }
 
 /**
- * The batch's calls that insertSql would store, with their ordinals: the same dedup and duplicate
- * check, but bounded by the batch's accounts themselves (parameters $1…$n) rather than by the range
- * between the first and the last: a group holds several callers' accounts, and the range between
- * them would take in every account sorted between (docs/performance.md, "HTTP ingest, round 4").
+ * The batch's calls to store, with their ordinals: the first of a repeated call wins, and calls
+ * already stored are left out. :TRICKY: calls has no key index (migration 3): a re-sent call is
+ * found by this anti-join, inside the batch's transaction and under the write lock, so no other
+ * insert can race it. The stored side is bounded by the batch's accounts (`accountBound`, over
+ * `c.account_id`, whose values are parameters: they come from requests) and by its call_time
+ * range (± the margin): constants DuckDB pushes into the scan, so zone maps skip every row group
+ * outside them instead of scanning every stored call (~0.25 s a batch at 10M calls). The time
+ * bounds are integers this code computed, written as literals so the comparison stays BIGINT (a
+ * DOUBLE parameter would not prune).
  */
-function newCallsSql(batch: CsvBatch): string {
+function newCallsSql(batch: CsvBatch, accountBound: string): string {
+  // Clamped: a call stored at ±2^53−1 (any path may hold absurd times, issue 9) is still compared.
   const clamp = (v: number): number => Math.min(Math.max(v, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
   const lo = clamp(batch.minCallTime - DUPLICATE_MARGIN_SECONDS);
   const hi = clamp(batch.maxCallTime + DUPLICATE_MARGIN_SECONDS);
@@ -166,29 +172,19 @@ function newCallsSql(batch: CsvBatch): string {
       QUALIFY row_number() OVER (PARTITION BY account_id, call_id ORDER BY ordinal) = 1
     ) s
     WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.account_id = s.account_id AND c.call_id = s.call_id
-      AND c.call_time BETWEEN ${lo} AND ${hi} AND c.account_id IN (${batch.accounts.map((_, i) => `$${i + 1}`).join(', ')}))`;
+      AND c.call_time BETWEEN ${lo} AND ${hi} AND ${accountBound})`;
 }
 
 /**
- * The batch's insert. :TRICKY: calls has no key index (migration 3): a re-sent call is found by the
- * anti-join, inside the batch's transaction and under the write lock, so no other insert can race
- * it. The stored side is bounded by the batch's account range and call_time range (± the margin):
- * constants DuckDB pushes into the scan, so zone maps skip every row group outside them instead of
- * scanning every stored call (~0.25 s a batch at 10M calls). The bounds are integers this code
- * computed, written as literals so the comparison stays BIGINT (a DOUBLE parameter would not prune);
- * the account bounds come from requests and are parameters.
+ * A group's calls to store (insertCallGroups): bounded by the group's accounts themselves
+ * (parameters $1…$n), not the range between the first and the last, which would take in every
+ * account sorted between (docs/performance.md, "HTTP ingest, round 4").
  */
+function groupCallsSql(batch: CsvBatch): string {
+  return newCallsSql(batch, `c.account_id IN (${batch.accounts.map((_, i) => `$${i + 1}`).join(', ')})`);
+}
+
+/** A batch's insert: its accounts' range bounds the stored side ($1, $2: the first and the last). */
 function insertSql(batch: CsvBatch): string {
-  // Clamped: a call stored at ±2^53−1 (any path may hold absurd times, issue 9) is still compared.
-  const clamp = (v: number): number => Math.min(Math.max(v, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
-  const lo = clamp(batch.minCallTime - DUPLICATE_MARGIN_SECONDS);
-  const hi = clamp(batch.maxCallTime + DUPLICATE_MARGIN_SECONDS);
-  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error(`bad call_time bounds ${lo}..${hi}`);
-  const cols = CALL_COLUMNS.join(', ');
-  return `INSERT INTO calls_tail SELECT ${cols} FROM (
-      SELECT * FROM ${readCsvSql(batch.file, batch.maxLineBytes)}
-      QUALIFY row_number() OVER (PARTITION BY account_id, call_id ORDER BY ordinal) = 1
-    ) s
-    WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.account_id = s.account_id AND c.call_id = s.call_id
-      AND c.call_time BETWEEN ${lo} AND ${hi} AND c.account_id BETWEEN $1 AND $2)`;
+  return `INSERT INTO calls_tail SELECT ${CALL_COLUMNS.join(', ')} FROM (${newCallsSql(batch, 'c.account_id BETWEEN $1 AND $2')})`;
 }
