@@ -165,14 +165,20 @@ async function* once<T>(value: T): AsyncGenerator<T> {
 
 /** Reads a body of `size` declared bytes into one buffer (no concatenation); the stream ends it, a short one is cut off (limitBytes). */
 async function readInto(chunks: AsyncIterable<Buffer | string>, size: number): Promise<Uint8Array> {
-  const out = new Uint8Array(size);
+  let out = new Uint8Array(size);
   let at = 0;
   for await (const c of chunks) {
     const b = typeof c === 'string' ? Buffer.from(c) : c;
+    if (at + b.length > out.length) {
+      // Node's parser holds a body to its Content-Length; should more come, grow (limitBytes caps it).
+      const grown = new Uint8Array(Math.max(out.length * 2, at + b.length));
+      grown.set(out.subarray(0, at));
+      out = grown;
+    }
     out.set(b, at);
     at += b.length;
   }
-  return at === size ? out : out.subarray(0, at);
+  return at === out.length ? out : out.subarray(0, at);
 }
 
 /** Reads a small body whole; our stream parsers bypass Fastify's limit, so it is enforced here. */
