@@ -115,21 +115,8 @@ export function matchingRangeQuery(account: string | undefined, filters: AndNode
  * source's i, the interaction id).
  */
 export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSql {
-  if (!dialect.callsTables) {
-    const { sql, params } = statsSource(input, dialect);
-    return { sql: dialect.aggregateStats(sql, input.spec), params };
-  }
-  // :TRICKY: with `calls` a UNION ALL view (DuckDB), the bucket arithmetic above the view costs
-  // about three times what it costs on each table (likely: the view hides the column statistics that let
-  // DuckDB drop its overflow checks): ~9 % CPU and ~30 % wall of a whole-store hourly at 10M
-  // (docs/performance.md, "Round 4: the engine's SQL"). So the source is one branch per table,
-  // each projecting its own rows. Every branch numbers the same values in the same order, so
-  // `$n` is one value in all of them and the first branch's parameters serve the whole query.
-  const branches = dialect.callsTables.map((table) => statsSource(input, dialect, table));
-  const text = (c: CompiledSql) => JSON.stringify(c.params, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
-  if (branches.some((b) => text(b) !== text(branches[0]))) throw new Error('statistics branches bind different values');
-  const params = branches[0].params;
-  return { sql: dialect.aggregateStats(branches.map((b) => b.sql).join(' UNION ALL '), input.spec), params };
+  const { sql, params } = perTableSource(input, dialect);
+  return { sql: dialect.aggregateStats(sql, input.spec), params };
 }
 
 /**
@@ -138,11 +125,29 @@ export function statsQuery(input: StatsQueryInput, dialect: Dialect): CompiledSq
  * aggregation does not depend on the rows' order, and a plain scan stops at the limit.
  */
 export function statsRowsQuery(input: StatsQueryInput, dialect: Dialect, limit: number): CompiledSql {
-  const { sql, params } = statsSource(input, dialect);
+  const { sql, params } = perTableSource(input, dialect);
   // Columns in statsRowsColumns' order; bucket as a DOUBLE (exact below 2^53) because a BIGINT
   // column is read as one BigInt per row. DuckDB only (the one store with allAtMost).
   const columns = statsRowsColumns(input.spec).map((c) => (c === 'bucket' ? 'CAST(bucket AS DOUBLE) AS bucket' : c));
   return { sql: `SELECT ${columns.join(', ')} FROM (${sql}) s LIMIT ${int(limit)}`, params };
+}
+
+/**
+ * statsSource over `calls`, or where `calls` is a view of several tables (DuckDB), one branch per
+ * table. :TRICKY: with `calls` a UNION ALL view, the bucket arithmetic above the view costs about
+ * three times what it costs on each table (likely: the view hides the column statistics that let
+ * DuckDB drop its overflow checks): ~9 % CPU and ~30 % wall of a whole-store hourly at 10M
+ * (docs/performance.md, "Round 4: the engine's SQL"). So each branch projects its own table's
+ * rows, for the engine's aggregation and for the raw rows alike. Every branch numbers the same
+ * values in the same order, so `$n` is one value in all of them and the first branch's
+ * parameters serve the whole query.
+ */
+function perTableSource(input: StatsQueryInput, dialect: Dialect): CompiledSql {
+  if (!dialect.callsTables) return statsSource(input, dialect);
+  const branches = dialect.callsTables.map((table) => statsSource(input, dialect, table));
+  const text = (c: CompiledSql) => JSON.stringify(c.params, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  if (branches.some((b) => text(b) !== text(branches[0]))) throw new Error('statistics branches bind different values');
+  return { sql: branches.map((b) => b.sql).join(' UNION ALL '), params: branches[0].params };
 }
 
 /** The columns of statsRowsQuery's result, in order: bucket, grp, d and as the spec asks b, u, i. */

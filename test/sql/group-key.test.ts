@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { CALL_COLUMN_DEFS } from '../../src/core/call.js';
 import { duckdbDialect } from '../../src/sql/duckdb.js';
-import { statsQuery } from '../../src/sql/stats-sql.js';
+import { statsQuery, statsRowsQuery } from '../../src/sql/stats-sql.js';
 import { canonicalRow } from '../../src/store/canonical-row.js';
 import { duckdbColumnType } from '../../src/store/duckdb/schema.js';
 import { FIXTURE_CALLS } from './fixture-rows.js';
@@ -67,4 +67,21 @@ test('the DuckDB statistics source reads each table behind the calls view in its
   assert.ok(sql.includes('FROM "calls_tail" c WHERE 1 = 1 AND c.call_time >= $1 AND c.call_time <= $2) s'), sql);
   assert.ok(!sql.includes('FROM "calls" c'), sql);
   assert.deepEqual(params, [0, 2 ** 31]);
+});
+
+test("the raw rows (statsRowsQuery) read each table in its own branch too, every call of both tables once", async () => {
+  const input = { filters: { kind: 'AndNode', children: [] }, grouping: 'call_direction', period: 'daily', weekStart: 'monday', segments: [], range: [0, 2 ** 31], spec } as const;
+  const { sql, params } = statsRowsQuery(input, duckdbDialect, 10);
+  assert.ok(sql.includes('FROM "calls_sorted" c WHERE'), sql);
+  assert.ok(sql.includes('UNION ALL SELECT'), sql);
+  assert.ok(sql.includes('FROM "calls_tail" c WHERE'), sql);
+  assert.ok(!sql.includes('FROM "calls" c'), sql);
+  assert.ok(sql.endsWith(') s LIMIT 10'), sql);
+  const conn = await splitDb();
+  const got = (await conn.runAndReadAll(sql, params as DuckDBValue[])).getRowsJS().map(([, grp, d]) => [grp, d]);
+  // The fixture's five calls, three stored sorted and two in the tail, each read once.
+  assert.deepEqual(
+    got.sort((a, b) => String(a).localeCompare(String(b))),
+    [['inbound', 15], ['inbound', 30], ['inbound', 60], ['outbound', 0], ['outbound', 120]],
+  );
 });
