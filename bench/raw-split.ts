@@ -1,8 +1,12 @@
 /**
  * Where the raw path's time goes (docs/performance.md, "Round 4: columns"): for a few questions,
- * p50 of Store.allAtMost (the engine's scan, materialised) and of aggregateRows (TypeScript) apart.
+ * p50 of Store.allAtMost (the engine's scan, materialised) and of aggregateRows (TypeScript) apart,
+ * and beside them, alternating in the same runs, allAtMost of the same rows read through the
+ * `calls` view instead of one branch per table (docs/performance.md, "Round 5: raw rows per
+ * table"); the two must aggregate to the same rows.
  *   node --import tsx bench/raw-split.ts STORE.duckdb META.json [runs]
  */
+import { deepStrictEqual } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/core/config.js';
 import { parseQuery } from '../src/query/parse-query.js';
@@ -35,6 +39,8 @@ const store = new DuckDBStore(file, { memoryLimit: '2GB', threads: 2 });
 await store.init();
 const config = loadConfig({});
 const dialect = getDialect(store.dialect);
+// The same dialect without its tables: the rows are read through the `calls` view (before round 5).
+const viewDialect = Object.create(dialect, { callsTables: { value: undefined } }) as typeof dialect;
 for (const qu of questions) {
   const parsed = parseQuery(
     { filters: qu.filters, grouping: qu.grouping, timezone: tz },
@@ -54,7 +60,9 @@ for (const qu of questions) {
     spec,
   };
   const sql = statsRowsQuery(input, dialect, 1e7);
-  const [read, agg] = [[] as number[], [] as number[]];
+  const viewSql = statsRowsQuery(input, viewDialect, 1e7);
+  if (viewSql.sql === sql.sql) throw new Error('the view query is the per-table one');
+  const [read, agg, viewRead] = [[] as number[], [] as number[], [] as number[]];
   let rows = 0;
   for (let i = 0; i < Number(runsArg) + 2; i++) {
     const t0 = performance.now();
@@ -62,11 +70,17 @@ for (const qu of questions) {
     const t1 = performance.now();
     const out = aggregateRows(chunks, spec);
     const t2 = performance.now();
+    const viewChunks = (await store.allAtMost!(viewSql, 1e7))!;
+    const t3 = performance.now();
     rows = chunks.reduce((n, c) => n + c.rowCount, 0);
-    if (i >= 2) (read.push(t1 - t0), agg.push(t2 - t1));
+    if (i >= 2) (read.push(t1 - t0), agg.push(t2 - t1), viewRead.push(t3 - t2));
     if (!out.length) throw new Error('no rows');
+    if (i === 0) deepStrictEqual(aggregateRows(viewChunks, spec), out);
   }
-  const p50 = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1].toFixed(2);
-  console.log(`allAtMost ${p50(read).padStart(7)} ms  aggregateRows ${p50(agg).padStart(7)} ms  ${rows} rows  ${qu.name}`);
+  const p50 = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  const f = (x: number) => x.toFixed(2).padStart(7);
+  console.log(
+    `allAtMost ${f(p50(read))} ms (view ${f(p50(viewRead))} ms, ×${(p50(read) / p50(viewRead)).toFixed(2)})  aggregateRows ${f(p50(agg))} ms  ${rows} rows  ${qu.name}`,
+  );
 }
 await store.close();
