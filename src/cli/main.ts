@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { CallstatsError } from '../core/errors.js';
+import { parseStoreLocation } from '../store/open-store.js';
 import { describeFailure, isClosedPipe } from './failure.js';
 import type { Command, Flag } from './command.js';
 import { COMMANDS, findCommand, GLOBAL_FLAGS } from './commands.js';
@@ -75,6 +76,9 @@ export async function main(argv: string[]): Promise<number> {
   let config;
   try {
     config = loadConfig(env);
+    // A malformed store location is a setting to fix, said before any command opens it (it was
+    // an internal error, "a bug in callstats", from wherever the store was first opened).
+    parseStoreLocation(config.store);
   } catch (err) {
     throw new CallstatsError('ERR_CONFIG', (err as Error).message);
   }

@@ -108,6 +108,16 @@ describe('callstats errors', () => {
     });
   });
 
+  test('a store location without its kind (--store PATH) is a setting to fix, not an internal error', async () => {
+    const r = await cli(['import', '--json', '--store', '/tmp/no-kind.duckdb', '-'], env);
+    assert.equal(r.code, 2);
+    assert.deepEqual(JSON.parse(r.stderr), {
+      error: 'ERR_CONFIG',
+      message: "CALLSTATS_STORE must be duckdb:PATH, clickhouse://HOST:PORT/DATABASE or chdb:DIR, not '/tmp/no-kind.duckdb'",
+      hint: 'fix the setting in the environment (docs/operations.md lists every CALLSTATS_* setting)',
+    });
+  });
+
   test('with --json, a rejected query is the coded error as JSON on stderr, exit 2', async () => {
     const r = await cli(['query', '--json', '--account', 'a1', 'daily', '--q', '{"timezone": "Mars/Olympus"}'], env);
     assert.equal(r.code, 2);
