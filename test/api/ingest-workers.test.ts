@@ -126,4 +126,19 @@ describe('HTTP ingest: large bodies parsed on the worker pool', () => {
     assert.deepEqual([d.accepted, d.duplicates, d.rejected_count, d.skipped], [297, 1, 1, 1]);
     assert.equal((await rows('accGrown')).length, 297);
   });
+
+  for (const [i, length] of ['1e400', '65536.5', '0x10000'].entries()) {
+    test(`a Content-Length that is not a plain count (${length}) streams through the reader, not a 500`, async () => {
+      const body = JSON.stringify({ data: docs('n') });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/v2/accounts/accLen${i}/call_statistics/cdrs`,
+        headers: { 'x-auth-token': t.token, 'content-type': 'application/json', 'content-length': length },
+        payload: Readable.from([Buffer.from(body)]),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const d = res.json().data;
+      assert.deepEqual([d.accepted, d.duplicates, d.rejected_count, d.skipped], [297, 1, 1, 1]);
+    });
+  }
 });

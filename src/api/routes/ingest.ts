@@ -69,7 +69,9 @@ export default async function ingestRoutes(app: FastifyInstance): Promise<void> 
       const body = limitBytes(request.body as NodeJS.ReadableStream, INGEST_BODY_LIMIT);
       // A large body is read whole and parsed on a worker thread (ingest-workers.ts), so the event
       // loop stays free for other requests; a small one streams through the reader here.
-      const declared = Number(request.headers['content-length']);
+      // Only a plain count of bytes is trusted (Node's parser allows no other, inject does: 1e400).
+      const length = request.headers['content-length'];
+      const declared = typeof length === 'string' && /^\d{1,15}$/.test(length) ? Number(length) : 0;
       const records =
         declared >= WORKER_MIN_BYTES
           ? once(await workers.records(await readInto(body, declared), format, request.account))
