@@ -147,6 +147,13 @@ function bucketSpan(lo: number, hi: number, period: Period, weekStart: WeekStart
  */
 const FILTER_WINDOW_MAX_SECONDS = 3 * 366 * 86400;
 
+/** A range holding every stored call's call_time: the store's own when it keeps one, else the tables' (column statistics). */
+async function storedRange(store: Store): Promise<[number, number] | undefined> {
+  if (store.callTimeRange) return store.callTimeRange();
+  const [table] = await store.all(tableRangeQuery(getDialect(store.dialect, store.engineVersion)));
+  return !table || table.lo === null ? undefined : [table.lo as number, table.hi as number];
+}
+
 /** The first and last call_time of the calls that match `filters` within [lo, hi]; undefined when none do. */
 async function matchingRange(
   store: Store,
@@ -164,8 +171,9 @@ async function matchingRange(
 
 /**
  * The call_time range a query can touch, always within CALL_TIME_MIN..CALL_TIME_MAX: the filter's
- * own call_time bounds when they close it (and `fits` accepts them), else the table's range (from
- * column statistics, no scan) narrowed by those bounds; undefined when nothing can match.
+ * own call_time bounds when they close it (and `fits` accepts them), else the stored calls' range
+ * (storedRange: kept in the process on DuckDB, column statistics on ClickHouse; never a scan per
+ * request) narrowed by those bounds; undefined when nothing can match.
  * `exact` says the range is the matching calls' own.
  * :TRICKY: a client's query names its period, so the common request skips the table-range
  * query altogether; the engine query still bounds call_time on every side (stats-sql.ts).
@@ -182,10 +190,9 @@ export async function callTimeWindow(
   if (Number.isFinite(olo) && Number.isFinite(ohi) && fhi - flo <= FILTER_WINDOW_MAX_SECONDS && fits([flo, fhi])) {
     return { range: [flo, fhi], exact: false };
   }
-  const [table] = await store.all(tableRangeQuery(getDialect(store.dialect, store.engineVersion)));
-  if (!table || table.lo === null) return undefined;
-  const tlo = table.lo as number;
-  const thi = table.hi as number;
+  const table = await storedRange(store);
+  if (!table) return undefined;
+  const [tlo, thi] = table;
   if (tlo < CALL_TIME_MIN || thi > CALL_TIME_MAX) {
     // :TRICKY: some account holds calls outside the bounds (stored before ingest bounded them, or
     // by hand). The table's range would then cover 130 years of offset segments for every

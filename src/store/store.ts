@@ -169,6 +169,12 @@ export interface Store {
   /** Writes a consistent snapshot of the store into `dir` (absent or empty): the embedded store only. */
   backup?(dir: string): Promise<BackupResult>;
 
+  /**
+   * A range [lo, hi] that holds the call_time of every stored call (it may be wider), undefined when
+   * the store holds none; without it, callers read the tables' own range (stats-sql.ts
+   * tableRangeQuery). DuckDB keeps it in the process (duckdb/call-time-range.ts says why).
+   */
+  callTimeRange?(): Promise<[number, number] | undefined>;
   /** Runs a read query and returns all rows in the canonical form (canonical-row.ts). */
   all(query: CompiledSql): Promise<Record<string, unknown>[]>;
   /**

@@ -71,6 +71,7 @@ const READS = new Set([
   'listWebhookTokens',
   'listAccountParents',
   'unsortedCalls',
+  'callTimeRange',
   'backup',
   'all',
   'allAtMost',

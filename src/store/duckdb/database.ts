@@ -8,6 +8,7 @@ import { faultError } from './faults.js';
 import { closeQuietly, ReadPool } from './pool.js';
 import { ACCOUNT_SCHEMA } from './credentials.js';
 import { MIGRATIONS } from './schema.js';
+import { CallTimeRange } from './call-time-range.js';
 
 /** Options for the embedded store. */
 export interface DuckDBStoreOptions {
@@ -48,6 +49,8 @@ export class Database {
    * reopened: prepared statements from before are dropped (prepared.ts says why).
    */
   generation = 0;
+  /** A range holding every stored call's call_time (call-time-range.ts): widened before each batch. */
+  readonly callTimes = new CallTimeRange();
   /** How long the last reopen after a fatal error took (ms), for operators and tests. */
   lastReopenMs: number | undefined;
 

@@ -27,6 +27,7 @@ import { stagingDir } from './csv-batch-file.js';
 import * as zones from './zones.js';
 import { backupDuckDB } from './backup.js';
 import { pruneCalls } from './prune.js';
+import { CALL_TIME_SCAN_SQL } from './call-time-range.js';
 
 export type { DuckDBStoreOptions } from './database.js';
 
@@ -102,6 +103,13 @@ export class DuckDBStore implements Store {
 
   backup(dir: string): Promise<BackupResult> {
     return backupDuckDB(this.db, dir);
+  }
+
+  callTimeRange(): Promise<[number, number] | undefined> {
+    return this.db.callTimes.range(async () => {
+      const [row] = await this.all({ sql: CALL_TIME_SCAN_SQL, params: [] });
+      return row === undefined || row.lo === null || row.hi === null ? undefined : [Number(row.lo), Number(row.hi)];
+    });
   }
 
   async unsortedCalls(): Promise<number> {

@@ -43,6 +43,7 @@ export async function pruneCalls(
       return n;
     }, false),
   );
+  if (deleted > 0 && !dryRun) db.callTimes.forgetScan();
   if (deleted > 0 && !dryRun && db.path !== ':memory:') await rewriteFile(db);
   return { deleted, dryRun, bytesBefore, bytesAfter: storeBytes(db.path), seconds: (Date.now() - started) / 1000 };
 }

@@ -93,6 +93,8 @@ export class Writes {
     try {
       const accounts = [...batch.accounts].sort();
       const inserted = groups.map(() => 0);
+      // Before the transaction: no snapshot may hold a call outside the range (call-time-range.ts).
+      this.db.callTimes.widen(batch.minCallTime, batch.maxCallTime);
       await this.transaction(async (w) => {
         // :TRICKY: the calls to store are kept in a temporary table with their ordinals, so each
         // group's count comes from the rows themselves (no matching of call ids in JS, whose
@@ -120,6 +122,7 @@ export class Writes {
       if (batch.calls === 0) return { inserted: 0, duplicates: 0 };
       const sql = insertSql(batch);
       const accounts = [...batch.accounts].sort();
+      this.db.callTimes.widen(batch.minCallTime, batch.maxCallTime);
       const inserted = await this.transaction(async (w) => {
         const result = await w.run(sql, [accounts[0], accounts[accounts.length - 1]]);
         return Number(result.rowsChanged);

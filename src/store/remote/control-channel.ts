@@ -29,6 +29,7 @@ export const RPC_METHODS = [
   'all',
   'compact',
   'unsortedCalls',
+  'callTimeRange',
   // retention and a consistent snapshot while serve holds the file (cli/prune.ts, cli/backup.ts)
   'prune',
   'backup',

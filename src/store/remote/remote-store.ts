@@ -123,6 +123,9 @@ export class RemoteStore implements Store {
   unsortedCalls(): Promise<number> {
     return this.call('unsortedCalls');
   }
+  async callTimeRange(): Promise<[number, number] | undefined> {
+    return (await this.call<[number, number] | null>('callTimeRange')) ?? undefined;
+  }
   prune(before: number, accountId?: string, dryRun = false): Promise<PruneResult> {
     return this.call('prune', before, accountId ?? null, dryRun);
   }
