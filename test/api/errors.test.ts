@@ -107,7 +107,8 @@ describe('every class of bad input is an exact 4xx Kazoo envelope (SPEC 2.1)', (
   test(
     'bad time value',
     bad(filters({ name: 'call_time', op: '>=', val: 'yesterday' }), {
-      'filters[0].val': "not a time: expected 'HH:MM:SS DD/MM/YYYY' (day-first, CALLSTATS_DATE_ORDER=dmy) or ISO 8601 ('YYYY-MM-DDTHH:MM:SS[±HH:MM]'), got 'yesterday'",
+      'filters[0].val':
+        "not a time: expected 'HH:MM:SS DD/MM/YYYY' (day-first, CALLSTATS_DATE_ORDER=dmy) or ISO 8601 ('YYYY-MM-DDTHH:MM:SS[±HH:MM]'), got 'yesterday'",
     }),
   );
   test('bad timezone', bad({ timezone: 'Mars/Olympus_Mons' }, { timezone: "unknown time zone 'Mars/Olympus_Mons'" }));

@@ -69,8 +69,16 @@ test('the DuckDB statistics source reads each table behind the calls view in its
   assert.deepEqual(params, [0, 2 ** 31]);
 });
 
-test("the raw rows (statsRowsQuery) read each table in its own branch too, every call of both tables once", async () => {
-  const input = { filters: { kind: 'AndNode', children: [] }, grouping: 'call_direction', period: 'daily', weekStart: 'monday', segments: [], range: [0, 2 ** 31], spec } as const;
+test('the raw rows (statsRowsQuery) read each table in its own branch too, every call of both tables once', async () => {
+  const input = {
+    filters: { kind: 'AndNode', children: [] },
+    grouping: 'call_direction',
+    period: 'daily',
+    weekStart: 'monday',
+    segments: [],
+    range: [0, 2 ** 31],
+    spec,
+  } as const;
   const { sql, params } = statsRowsQuery(input, duckdbDialect, 10);
   assert.ok(sql.includes('FROM "calls_sorted" c WHERE'), sql);
   assert.ok(sql.includes('UNION ALL SELECT'), sql);
@@ -82,6 +90,12 @@ test("the raw rows (statsRowsQuery) read each table in its own branch too, every
   // The fixture's five calls, three stored sorted and two in the tail, each read once.
   assert.deepEqual(
     got.sort((a, b) => String(a).localeCompare(String(b))),
-    [['inbound', 15], ['inbound', 30], ['inbound', 60], ['outbound', 0], ['outbound', 120]],
+    [
+      ['inbound', 15],
+      ['inbound', 30],
+      ['inbound', 60],
+      ['outbound', 0],
+      ['outbound', 120],
+    ],
   );
 });
