@@ -8,8 +8,9 @@ import { closeQuietly } from './pool.js';
 export const CALL_COLUMNS = CALL_COLUMN_DEFS.map((c) => c.name).join(', ');
 
 /**
- * Runs `fn` in one transaction on a connection of its own, under the maintenance lock (never the
- * write lock: ingest goes on meanwhile). `fn` returns how many calls it moved.
+ * Runs `fn` in one transaction on a connection of its own, under the maintenance lock; only its
+ * COMMIT takes the write lock (ingest goes on while the step reads and writes). `fn` returns how
+ * many calls it moved.
  * A fault that broke the database reopens it (database.ts), and every error is a CallstatsError.
  */
 export async function maintenanceTransaction(db: Database, fn: (c: DuckDBConnection) => Promise<number>): Promise<number> {
@@ -23,7 +24,15 @@ export async function maintenanceTransaction(db: Database, fn: (c: DuckDBConnect
       await c.run('BEGIN TRANSACTION');
       try {
         rows = await fn(c);
-        await c.run('COMMIT');
+        // :TRICKY: the COMMIT alone takes the write lock (the step's reads and writes above do
+        // not). DuckDB plans from table statistics that are not read in the planning query's
+        // snapshot (call-time-range.ts): while this commit moves calls into calls_sorted, a plan
+        // could see the tail emptied and the sorted table's statistics from before, and the
+        // duplicate check (writes.ts newCallsSql), whose literal call_time bounds DuckDB checks
+        // against those statistics, would drop the sorted side (EMPTY_RESULT) and let a re-sent
+        // CDR of the moved calls in twice. Writers plan under the write lock, so none plans
+        // during a commit; an ingest waits at most for the commit itself.
+        await db.writeLock.run(() => c.run('COMMIT'));
       } catch (err) {
         await c.run('ROLLBACK').catch(() => undefined);
         throw err;

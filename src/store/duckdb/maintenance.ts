@@ -21,8 +21,9 @@ export interface MaintenanceResult {
  * rewritten: the step's work is the tail's size, a merge's the runs it merges, however large the
  * store (docs/performance.md, "Maintenance").
  *
- * :TRICKY: it runs on a connection of its own and never takes the write lock, so an ingest batch
- * never waits for it. That is exact because of DuckDB's snapshot isolation: the step's INSERT
+ * :TRICKY: it runs on a connection of its own and takes the write lock only for its COMMIT
+ * (maintenance-tx.ts says why), so an ingest batch waits at most for that. That is exact because
+ * of DuckDB's snapshot isolation: the step's INSERT
  * reads, and its DELETE removes, only the tail rows its transaction sees; a batch committed
  * meanwhile is invisible to it and stays in the tail for the next step. Readers and the
  * duplicate check see the `calls` view (schema.ts 5) before or after the step, never between:
