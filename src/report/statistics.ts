@@ -104,7 +104,12 @@ export async function statistics(
       if (spec.grouped) out[key].groups = {};
     } else {
       const group = groupKey(row.grp);
-      out[key].groups![group] = toStats(row, metrics);
+      const stats = toStats(row, metrics);
+      // A group named `__proto__` (a CDR's hangup cause can be any text) is a key like any other:
+      // assigned, it would set the object's prototype and vanish from the answer.
+      if (group === '__proto__')
+        Object.defineProperty(out[key].groups!, group, { value: stats, enumerable: true, writable: true, configurable: true });
+      else out[key].groups![group] = stats;
     }
   }
   return out;
