@@ -47,7 +47,16 @@ export default async function statisticsRoutes(app: FastifyInstance): Promise<vo
       if (!answer) {
         const ticket = cache.begin();
         const computed = await statisticsAnswer(store, request.account, period, query, config);
-        cache.put(key, computed.scope, computed.answer, ticket);
+        // :TRICKY: stored once the answer has left (deflating a large one costs ~1-2 ms, which the
+        // client would otherwise wait for; docs/performance.md, "Round 6"). Still exact: put()
+        // refuses an answer that a write since `ticket` could have changed, however late it runs.
+        reply.raw.once('finish', () => {
+          try {
+            cache.put(key, computed.scope, computed.answer, ticket);
+          } catch (err) {
+            request.log.warn({ err }, 'answer not cached');
+          }
+        });
         answer = computed.answer;
       }
     } else {
