@@ -7,30 +7,20 @@
  *
  *   node --import tsx bench/prepared-rebind.ts STORE.duckdb META.json [runs] [smallest|median|largest]
  */
-import { readFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { parseQuery } from '../src/query/parse-query.js';
 import { getDialect } from '../src/sql/dialects.js';
 import { statsRowsQuery } from '../src/sql/stats-sql.js';
 import { isValidTimeZone, offsetSegments, parseCallTime } from '../src/time/index.js';
+import { accountOf, APRIL_BY_UNANSWERED } from './lib/month-question.js';
 
 const [file, metaFile, runsArg = '300', which = 'smallest'] = process.argv.slice(2);
-const accounts = (JSON.parse(readFileSync(metaFile, 'utf8')) as { accounts: { id: string; calls: number }[] }).accounts
-  .slice()
-  .sort((a, b) => b.calls - a.calls);
-const account = (which === 'largest' ? accounts[0] : which === 'median' ? accounts[accounts.length >> 1] : accounts[accounts.length - 1])
-  .id;
-const parsed = parseQuery(
-  {
-    filters: [
-      { name: 'call_time', op: '>=', val: '00:00:00 01/04/2025' },
-      { name: 'call_time', op: '<', val: '00:00:00 01/05/2025' },
-    ],
-    grouping: 'unanswered',
-    timezone: 'Pacific/Auckland',
-  },
-  { defaultTimezone: 'UTC', isValidTimeZone, parseTime: (v, t) => parseCallTime(v, t, 'dmy') },
-);
+const account = accountOf(metaFile, which);
+const parsed = parseQuery(APRIL_BY_UNANSWERED, {
+  defaultTimezone: 'UTC',
+  isValidTimeZone,
+  parseTime: (v, t) => parseCallTime(v, t, 'dmy'),
+});
 const lo = Date.UTC(2025, 2, 31, 11) / 1000;
 const hi = Date.UTC(2025, 3, 30, 12) / 1000;
 const query = statsRowsQuery(

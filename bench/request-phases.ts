@@ -10,7 +10,6 @@
  *
  * The question: April 2025, hourly by `unanswered`, Pacific/Auckland, uncached.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createApiKey } from '../src/accounts/tokens.js';
 import { buildApp } from '../src/api/app.js';
@@ -21,22 +20,12 @@ import { statistics } from '../src/report/statistics.js';
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js';
 import { isValidTimeZone, parseCallTime } from '../src/time/index.js';
 import { ZoneService } from '../src/zones/zone-service.js';
+import { accountOf, APRIL_BY_UNANSWERED } from './lib/month-question.js';
 
 const [file, metaFile, runsArg = '60', which = 'smallest'] = process.argv.slice(2);
 const runs = Number(runsArg);
-const accounts = (JSON.parse(readFileSync(metaFile, 'utf8')) as { accounts: { id: string; calls: number }[] }).accounts
-  .slice()
-  .sort((a, b) => b.calls - a.calls);
-const account = (which === 'largest' ? accounts[0] : which === 'median' ? accounts[accounts.length >> 1] : accounts[accounts.length - 1])
-  .id;
-const q = {
-  filters: [
-    { name: 'call_time', op: '>=', val: '00:00:00 01/04/2025' },
-    { name: 'call_time', op: '<', val: '00:00:00 01/05/2025' },
-  ],
-  grouping: 'unanswered',
-  timezone: 'Pacific/Auckland',
-};
+const account = accountOf(metaFile, which);
+const q = APRIL_BY_UNANSWERED;
 const store = new DuckDBStore(file, { memoryLimit: '2GB', threads: 2 });
 await store.init();
 const config = { ...loadConfig({}), rateLimit: 0 };

@@ -8,6 +8,7 @@ import { controlHeaders } from '../../src/store/remote/control-channel.js';
 import { getDialect } from '../../src/sql/dialects.js';
 import { tableRangeQuery } from '../../src/sql/stats-sql.js';
 import { call } from '../helpers/call.js';
+import { holdLock } from '../helpers/hold-lock.js';
 import { freshStore } from '../helpers/store.js';
 
 // The range of stored call_times that a question without both call_time bounds reads first
@@ -72,23 +73,14 @@ describe('the stored calls’ call_time range on the embedded store', () => {
   });
 
   test('a batch widens the range before its transaction begins: no snapshot holds a call outside it', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let entered!: () => void;
-    const lockHeld = new Promise<void>((r) => (entered = r));
-    const holder = store.writeLock.run(async () => {
-      entered();
-      await held;
-    });
-    await lockHeld;
+    const release = await holdLock(store.writeLock);
     const far = T0 + 400 * 86400;
     const insert = store.insertCalls(calls(far, 1, 'late'));
     // The batch is staged and waits for the write lock, uncommitted: the range already holds it.
     for (let i = 0; i < 200 && (await store.callTimeRange())![1] < far; i++) await new Promise((r) => setTimeout(r, 5));
     assert.deepEqual(await store.callTimeRange(), [T0, far]);
     assert.equal(await store.countCalls('rangeacct'), 11);
-    release();
-    await holder;
+    await release();
     assert.deepEqual(await insert, { inserted: 1, duplicates: 0 });
     assert.equal(await store.countCalls('rangeacct'), 12);
   });

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
 import { call } from '../helpers/call.js';
+import { holdLock } from '../helpers/hold-lock.js';
 import { freshStore } from '../helpers/store.js';
 
 // A maintenance step's COMMIT takes the write lock (src/store/duckdb/maintenance-tx.ts): DuckDB
@@ -27,15 +28,7 @@ const batch = (prefix: string, n: number, from: number) =>
 test('a step does its work while a writer holds the lock, and commits only once the writer is done', async () => {
   await store.insertCalls(batch('a', 2_000, T0));
   assert.equal(await store.unsortedCalls(), 2_000);
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  let entered!: () => void;
-  const lockHeld = new Promise<void>((r) => (entered = r));
-  const writer = store.writeLock.run(async () => {
-    entered();
-    await held;
-  });
-  await lockHeld;
+  const release = await holdLock(store.writeLock);
   let settled = false;
   const step = store.compact().finally(() => (settled = true));
   try {
@@ -46,8 +39,7 @@ test('a step does its work while a writer holds the lock, and commits only once 
     assert.equal(await store.unsortedCalls(), 2_000);
     assert.equal(await store.countCalls('commitacct'), 2_000);
   } finally {
-    release();
-    await writer;
+    await release();
   }
   const result = await step;
   assert.equal(result.rows, 2_000);
