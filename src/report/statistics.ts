@@ -28,7 +28,8 @@ export const MAX_BUCKETS = 100_000;
  * Most matching calls a DuckDB answer is aggregated from in TypeScript rather than by the engine
  * (CALLSTATS_STATS_ROWS_MAX overrides it). Read as columns, raw rows cost less CPU than the
  * engine's GROUPING SETS and exact median up to tens of thousands of calls, about the same near
- * 190k; an answer past the limit pays a scan of limit + 1 rows first. docs/performance.md,
+ * 190k; an answer past the limit pays a scan of limit + 1 rows first, the first time it is asked
+ * (TooManyRows). docs/performance.md,
  * "Round 4: columns", has the measurements: 50,000 puts 47 of the 10M data set's 50 accounts'
  * months on the raw path.
  */
@@ -120,18 +121,53 @@ export async function statistics(
  * matching calls are first read raw, as the engine's columns, at most `rowsMax` + 1 of them: when
  * that many do not exist, they are aggregated here (a plain filtered scan read as typed columns is
  * cheaper than GROUPING SETS and an exact median), else the engine aggregates them all, the raw
- * rows never read (the wasted part is a scan stopped at the limit). `rowsMax` 0 always leaves it
- * to the engine. ClickHouse keeps the engine's aggregation: a second round trip would cost more
+ * rows never read (the wasted part is a scan stopped at the limit, paid once per question:
+ * TooManyRows). `rowsMax` 0 always leaves it to the engine. ClickHouse keeps the engine's aggregation: a second round trip would cost more
  * than it saves.
  */
 async function aggregatedRows(store: Store, input: StatsQueryInput, rowsMax: number): Promise<Record<string, unknown>[]> {
   const dialect = getDialect(store.dialect, store.engineVersion);
   if (rowsMax > 0 && store.allAtMost) {
-    const raw = await store.allAtMost(statsRowsQuery(input, dialect, rowsMax + 1), rowsMax);
-    if (raw) return aggregateRows(raw, input.spec);
+    const query = statsRowsQuery(input, dialect, rowsMax + 1);
+    const key = `${query.sql}\0${JSON.stringify(query.params, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`;
+    if (!tooManyRows.seen(store, key)) {
+      const raw = await store.allAtMost(query, rowsMax);
+      if (raw) return aggregateRows(raw, input.spec);
+      tooManyRows.add(store, key);
+    }
   }
   return store.all(statsQuery(input, dialect));
 }
+
+/**
+ * Raw-path reads that found more than `rowsMax` matching calls, per store, by their exact SQL and
+ * values: asked again (a dashboard polls the same questions), the question goes straight to the
+ * engine instead of paying that scan first (2.7 ms of the 10M largest account's month hourly:
+ * 18.1 vs 15.4 ms; docs/performance.md, "Round 6"). A hint only: both paths give the same
+ * answer, so one remembered after its calls were pruned costs time, never exactness.
+ */
+class TooManyRows {
+  private readonly byStore = new WeakMap<Store, Map<string, true>>();
+  constructor(private readonly max: number) {}
+
+  seen(store: Store, key: string): boolean {
+    const keys = this.byStore.get(store);
+    if (!keys?.has(key)) return false;
+    keys.delete(key);
+    keys.set(key, true);
+    return true;
+  }
+
+  add(store: Store, key: string): void {
+    let keys = this.byStore.get(store);
+    if (!keys) this.byStore.set(store, (keys = new Map()));
+    keys.set(key, true);
+    if (keys.size > this.max) keys.delete(keys.keys().next().value!);
+  }
+}
+
+/** Questions remembered per store (least recently asked dropped): their SQL is ~1–3 KB each. */
+const tooManyRows = new TooManyRows(1024);
 
 /** A group key as the API shows it (SPEC 2.4): booleans "0"/"1", a missing value "null", else the text. */
 function groupKey(v: unknown): string {
