@@ -12,7 +12,7 @@ import { statistics } from '../../src/report/statistics.js';
 import type { ZoneService } from '../../src/zones/zone-service.js';
 import type { Store } from '../../src/store/store.js';
 import { isValidTimeZone, parseCallTime } from '../../src/time/index.js';
-import type { ZoneLookup } from './reference-filter.js';
+import type { RefLowerCase, ZoneLookup } from './reference-filter.js';
 import { referenceRecords } from './reference-records.js';
 import { referenceStatistics } from './reference-stats.js';
 import { pickZoneIds, randomCalls, randomQuery, Rng, type RandomQuery } from './random.js';
@@ -28,6 +28,8 @@ export interface DifferentialOptions {
   log?: (line: string) => void;
   /** statistics()' statsRowsMax: 0 has the engine aggregate every answer, a huge one TypeScript (aggregate-rows.ts). */
   statsRowsMax?: number;
+  /** The engine's `ilike` lower case (reference-filter.ts RefLowerCase; default `simple`). */
+  lowerCase?: RefLowerCase;
 }
 
 export interface DifferentialReport {
@@ -127,13 +129,13 @@ export async function runDifferential(store: Store, zones: ZoneService, opts: Di
       return;
     }
     try {
-      const expected = referenceStatistics(calls, rq.account, rq.period, query, rq.config, zone);
+      const expected = referenceStatistics(calls, rq.account, rq.period, query, rq.config, zone, opts.lowerCase);
       const actual = await statistics(store, rq.account, rq.period, query, { ...rq.config, statsRowsMax: opts.statsRowsMax });
       if (Object.keys(expected).length > 0) report.nonEmpty++;
       const d = compareStats(expected as Record<string, unknown>, actual as Record<string, unknown>);
       if (d) fail(i, rq, 'statistics', d);
 
-      const records = pages > 0 || streamAll ? referenceRecords(calls, rq.account, query, rq.config.dateOrder, zone) : [];
+      const records = pages > 0 || streamAll ? referenceRecords(calls, rq.account, query, rq.config.dateOrder, zone, opts.lowerCase) : [];
       let startKey: string | undefined;
       for (let page = 0; page < pages; page++) {
         const got = await recordsPage(store, zones, rq.account, query, rq.config.dateOrder, pageSize, startKey);

@@ -76,7 +76,7 @@ export const ACCOUNTS = ['acc-a', 'acc-b', 'acc-ü'] as const;
 // Quotes, escapes, LIKE wildcards, case traps for ilike (İ, Σ, ǅ, ß), astral characters (byte order
 // differs from UTF-16 order above U+FFFF), formula starters, empty text. Never the text "null": as a
 // group key it would collide with the NULL group (SPEC 2.4 shows both as "null").
-const NAME_PARTS = [
+export const NAME_PARTS = [
   "O'Brien",
   '"Quoted"',
   '100%',

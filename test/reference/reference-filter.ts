@@ -65,16 +65,34 @@ function compareOp(op: string, a: RefValue, b: RefValue): boolean {
   }
 }
 
-/** Simple per-code-point lower case (Unicode simple mapping: the first code point of JS's full mapping). */
-export function refLower(text: string): string[] {
-  return [...text].map((ch) => String.fromCodePoint(ch.toLowerCase().codePointAt(0)!));
+/**
+ * How an engine lower-cases for `ilike` (docs/filters.md): `simple` is the Unicode simple mapping
+ * per code point (DuckDB, ClickHouse 26.x); `clickhouse-18` is ClickHouse 18.16's `lowerUTF8`: only
+ * an uppercase letter (`\p{Lu}`, not a titlecase `ǅ`) whose lower case has the same UTF-8 length
+ * (not `İ` U+0130, `K` U+212A, `Ω` U+2126, `ẞ` U+1E9E…). Checked against an 18.16 server for every
+ * letter below U+1000 and the random generator's alphabet (test/differential/clickhouse.test.ts);
+ * its older Unicode tables also leave Cherokee, Georgian Mtavruli, Glagolitic and a few other
+ * scripts' capitals alone, which the generator never writes.
+ */
+export type RefLowerCase = 'simple' | 'clickhouse-18';
+
+const utf8Length = (cp: number): number => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+const UPPERCASE = /^\p{Lu}$/u;
+
+/** Per-code-point lower case (Unicode simple mapping: the first code point of JS's full mapping), as `lower` says. */
+export function refLower(text: string, lower: RefLowerCase = 'simple'): string[] {
+  return [...text].map((ch) => {
+    const cp = ch.toLowerCase().codePointAt(0)!;
+    if (lower === 'clickhouse-18' && (!UPPERCASE.test(ch) || utf8Length(cp) !== utf8Length(ch.codePointAt(0)!))) return ch;
+    return String.fromCodePoint(cp);
+  });
 }
 
 type Token = { any: 'one' | 'run' } | { lit: string };
 
 /** LIKE: `%` any run, `_` one code point, `\` escapes the next character; anchored at both ends. */
-export function refLike(text: string, pattern: string, caseInsensitive: boolean): boolean {
-  const chars = caseInsensitive ? refLower(pattern) : [...pattern];
+export function refLike(text: string, pattern: string, caseInsensitive: boolean, lower: RefLowerCase = 'simple'): boolean {
+  const chars = caseInsensitive ? refLower(pattern, lower) : [...pattern];
   const tokens: Token[] = [];
   for (let i = 0; i < chars.length; i++) {
     if (chars[i] === '\\') tokens.push({ lit: chars[++i] });
@@ -82,7 +100,7 @@ export function refLike(text: string, pattern: string, caseInsensitive: boolean)
     else if (chars[i] === '_') tokens.push({ any: 'one' });
     else tokens.push({ lit: chars[i] });
   }
-  const t = caseInsensitive ? refLower(text) : [...text];
+  const t = caseInsensitive ? refLower(text, lower) : [...text];
   // ok[j] = the first i tokens match the first j characters; rolled over the tokens.
   let ok = t.map(() => false).concat(false);
   ok[0] = true;
@@ -98,12 +116,12 @@ export function refLike(text: string, pattern: string, caseInsensitive: boolean)
 }
 
 /** Whether `call` satisfies the filter node (docs/filters.md, NULL → false at every leaf). */
-export function refMatches(node: FilterNode, call: Call, zone: ZoneLookup): boolean {
+export function refMatches(node: FilterNode, call: Call, zone: ZoneLookup, lower: RefLowerCase = 'simple'): boolean {
   switch (node.kind) {
     case 'AndNode':
-      return node.children.every((c) => refMatches(c, call, zone));
+      return node.children.every((c) => refMatches(c, call, zone, lower));
     case 'OrNode':
-      return node.children.some((c) => refMatches(c, call, zone));
+      return node.children.some((c) => refMatches(c, call, zone, lower));
     case 'ComparisonNode':
       return compareOp(node.op, refFieldValue(call, node.field, zone), node.value);
     case 'FieldComparisonNode':
@@ -118,7 +136,7 @@ export function refMatches(node: FilterNode, call: Call, zone: ZoneLookup): bool
       return (refFieldValue(call, node.field, zone) === null) === (node.op === 'is_null');
     case 'LikeNode': {
       const v = refFieldValue(call, node.field, zone);
-      return typeof v === 'string' && refLike(v, node.pattern, node.op === 'ilike');
+      return typeof v === 'string' && refLike(v, node.pattern, node.op === 'ilike', lower);
     }
   }
 }

@@ -6,7 +6,7 @@
 import type { Call } from '../../src/core/call.js';
 import type { ParsedQuery } from '../../src/query/parse-query.js';
 import type { RecordRow } from '../../src/report/records.js';
-import { refRegion, type ZoneLookup } from './reference-filter.js';
+import { refRegion, type RefLowerCase, type ZoneLookup } from './reference-filter.js';
 import { refSelect } from './reference-stats.js';
 import { refCallTime } from './reference-time.js';
 
@@ -23,12 +23,13 @@ export function referenceRecords(
   query: ParsedQuery,
   dateOrder: 'dmy' | 'mdy',
   zone: ZoneLookup,
+  lower: RefLowerCase = 'simple',
 ): RecordRow[] {
   const region = (id: number | null) => {
     const z = id === null ? undefined : zone(id);
     return z ? refRegion(z) : null;
   };
-  return refSelect(calls, account, query, zone)
+  return refSelect(calls, account, query, zone, lower)
     .sort(refRecordOrder)
     .map((c) => ({
       call_id: c.call_id,

@@ -19,7 +19,7 @@ import type { Call } from '../../src/core/call.js';
 import type { ParsedQuery } from '../../src/query/parse-query.js';
 import type { Stats } from '../../src/report/statistics.js';
 import { formatBucketKey } from '../../src/time/index.js';
-import { refCompare, refFieldValue, refMatches, type RefValue, type ZoneLookup } from './reference-filter.js';
+import { refCompare, refFieldValue, refMatches, type RefLowerCase, type RefValue, type ZoneLookup } from './reference-filter.js';
 import { refKazoo, refLocal, wallSeconds } from './reference-time.js';
 
 export type RefPeriod = 'hourly' | 'daily' | 'weekly' | 'monthly';
@@ -31,8 +31,14 @@ export interface RefConfig {
 }
 
 /** The calls of `account` (every account when undefined) that match the query's filters. */
-export function refSelect(calls: readonly Call[], account: string | undefined, query: ParsedQuery, zone: ZoneLookup): Call[] {
-  return calls.filter((c) => (account === undefined || c.account_id === account) && refMatches(query.filters, c, zone));
+export function refSelect(
+  calls: readonly Call[],
+  account: string | undefined,
+  query: ParsedQuery,
+  zone: ZoneLookup,
+  lower: RefLowerCase = 'simple',
+): Call[] {
+  return calls.filter((c) => (account === undefined || c.account_id === account) && refMatches(query.filters, c, zone, lower));
 }
 
 interface Civil {
@@ -109,10 +115,11 @@ export function referenceStatistics(
   query: ParsedQuery,
   config: RefConfig,
   zone: ZoneLookup,
+  lower: RefLowerCase = 'simple',
 ): Record<string, Stats> {
   const weekStart = query.weekStart ?? config.weekStart;
   const buckets = new Map<number, { start: Civil; calls: Call[] }>();
-  for (const c of refSelect(calls, account, query, zone)) {
+  for (const c of refSelect(calls, account, query, zone, lower)) {
     const start = refBucketStart(c.call_time, query.timezone, period, weekStart);
     const at = wallSeconds(start);
     if (!buckets.has(at)) buckets.set(at, { start, calls: [] });
