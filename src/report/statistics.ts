@@ -1,7 +1,7 @@
 import { CallstatsError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import { getDialect } from '../sql/dialects.js';
-import { matchingRangeQuery, statsQuery, statsRowsQuery, tableRangeQuery, type StatsQueryInput } from '../sql/stats-sql.js';
+import { matchingRangeQuery, paramsText, statsQuery, statsRowsQuery, tableRangeQuery, type StatsQueryInput } from '../sql/stats-sql.js';
 import type { Store } from '../store/store.js';
 import {
   bucketStartLocal,
@@ -29,9 +29,8 @@ export const MAX_BUCKETS = 100_000;
  * (CALLSTATS_STATS_ROWS_MAX overrides it). Read as columns, raw rows cost less CPU than the
  * engine's GROUPING SETS and exact median up to tens of thousands of calls, about the same near
  * 190k; an answer past the limit pays a scan of limit + 1 rows first, the first time it is asked
- * (TooManyRows). docs/performance.md,
- * "Round 4: columns", has the measurements: 50,000 puts 47 of the 10M data set's 50 accounts'
- * months on the raw path.
+ * (TooManyRows). docs/performance.md, "Round 4: columns", has the measurements: 50,000 puts 47 of
+ * the 10M data set's 50 accounts' months on the raw path.
  */
 export const STATS_ROWS_MAX = 50_000;
 
@@ -122,14 +121,14 @@ export async function statistics(
  * that many do not exist, they are aggregated here (a plain filtered scan read as typed columns is
  * cheaper than GROUPING SETS and an exact median), else the engine aggregates them all, the raw
  * rows never read (the wasted part is a scan stopped at the limit, paid once per question:
- * TooManyRows). `rowsMax` 0 always leaves it to the engine. ClickHouse keeps the engine's aggregation: a second round trip would cost more
- * than it saves.
+ * TooManyRows). `rowsMax` 0 always leaves it to the engine. ClickHouse keeps the engine's
+ * aggregation: a second round trip would cost more than it saves.
  */
 async function aggregatedRows(store: Store, input: StatsQueryInput, rowsMax: number): Promise<Record<string, unknown>[]> {
   const dialect = getDialect(store.dialect, store.engineVersion);
   if (rowsMax > 0 && store.allAtMost) {
     const query = statsRowsQuery(input, dialect, rowsMax + 1);
-    const key = `${query.sql}\0${JSON.stringify(query.params, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`;
+    const key = `${query.sql}\0${paramsText(query.params)}`;
     if (!tooManyRows.seen(store, key)) {
       const raw = await store.allAtMost(query, rowsMax);
       if (raw) return aggregateRows(raw, input.spec);

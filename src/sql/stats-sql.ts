@@ -142,11 +142,16 @@ export function statsRowsQuery(input: StatsQueryInput, dialect: Dialect, limit: 
  * values in the same order, so `$n` is one value in all of them and the first branch's
  * parameters serve the whole query.
  */
+/** Bound values as one text (a bigint as its digits): to compare or remember a query's values. */
+export function paramsText(params: CompiledSql['params']): string {
+  return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+}
+
 function perTableSource(input: StatsQueryInput, dialect: Dialect): CompiledSql {
   if (!dialect.callsTables) return statsSource(input, dialect);
   const branches = dialect.callsTables.map((table) => statsSource(input, dialect, table));
-  const text = (c: CompiledSql) => JSON.stringify(c.params, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
-  if (branches.some((b) => text(b) !== text(branches[0]))) throw new Error('statistics branches bind different values');
+  if (branches.some((b) => paramsText(b.params) !== paramsText(branches[0].params)))
+    throw new Error('statistics branches bind different values');
   return { sql: branches.map((b) => b.sql).join(' UNION ALL '), params: branches[0].params };
 }
 

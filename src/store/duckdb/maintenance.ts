@@ -23,11 +23,10 @@ export interface MaintenanceResult {
  *
  * :TRICKY: it runs on a connection of its own and takes the write lock only for its COMMIT
  * (maintenance-tx.ts says why), so an ingest batch waits at most for that. That is exact because
- * of DuckDB's snapshot isolation: the step's INSERT
- * reads, and its DELETE removes, only the tail rows its transaction sees; a batch committed
- * meanwhile is invisible to it and stays in the tail for the next step. Readers and the
- * duplicate check see the `calls` view (schema.ts 5) before or after the step, never between:
- * each call is in exactly one of the two tables in every snapshot. A crash before COMMIT leaves
+ * of DuckDB's snapshot isolation: the step's INSERT reads, and its DELETE removes, only the tail
+ * rows its transaction sees; a batch committed meanwhile is invisible to it and stays in the tail
+ * for the next step. Readers and the duplicate check see the `calls` view (schema.ts 5) before or
+ * after the step, never between: each call is in exactly one of the two tables in every snapshot. A crash before COMMIT leaves
  * the tail as it was (the WAL has no trace of the step); after it, the move is whole.
  * The one write it must not race is an UPDATE or DELETE of stored calls (re-zoning, prune):
  * DuckDB lets an update of a row that an open transaction deleted commit, and the update would
