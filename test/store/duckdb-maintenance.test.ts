@@ -100,13 +100,9 @@ describe('DuckDB incremental maintenance', () => {
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/v2/accounts/${LIVE}/call_statistics/cdrs`;
     try {
       assert.equal(await store.unsortedCalls(), SEEDED);
-      let stepDone = false;
-      const started = performance.now();
-      const step = store.compact().finally(() => (stepDone = true));
-      const latencies: number[] = [];
       let serial = 0;
-      // Batches of 200 CDRs, one after another, until the step ends (and at least ten of them).
-      while (!stepDone || latencies.length < 10) {
+      /** One batch of 200 CDRs (a body past the 64 KB the ingest workers take); returns its latency. */
+      const post = async (): Promise<number> => {
         const cdrs = Array.from({ length: 200 }, () => kazooCdr(`live${serial}`, T0 + serial++ * 13));
         const t = performance.now();
         const res = await fetch(url, {
@@ -117,8 +113,18 @@ describe('DuckDB incremental maintenance', () => {
         const body = await res.text();
         assert.equal(res.status, 200, body);
         assert.equal((JSON.parse(body) as { data: { accepted: number } }).data.accepted, 200);
-        latencies.push(performance.now() - t);
-      }
+        return performance.now() - t;
+      };
+      // :TRICKY: the server's first large body starts its ingest workers (~0.7 s on a quiet machine
+      // under tsx, more under the suite's load) whatever maintenance does: paid before the step,
+      // so the figure below is the step's alone.
+      await post();
+      let stepDone = false;
+      const started = performance.now();
+      const step = store.compact().finally(() => (stepDone = true));
+      const latencies: number[] = [];
+      // Batches, one after another, until the step ends (and at least ten of them).
+      while (!stepDone || latencies.length < 10) latencies.push(await post());
       const r = await step;
       const stepMs = performance.now() - started;
       const worst = Math.max(...latencies);
