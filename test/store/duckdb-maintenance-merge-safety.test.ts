@@ -59,14 +59,17 @@ describe('a merge of runs under concurrent readers, ingest, re-zoning and SIGKIL
     let merging = true;
     let reads = 0;
     let inserted = 0;
-    const reader = (async () => {
+    // Three readers, so that some query starts while the merge commits (commit-gate.ts): that
+    // is when DuckDB alone showed a reader the merged calls and the old runs both.
+    const readOne = async () => {
       while (merging) {
         assert.deepEqual(await f.store.all({ sql: MARCH_SQL, params: [] }), reference);
         const [all] = await f.store.all({ sql: 'SELECT count(*) AS n, count(DISTINCT call_id) AS u FROM calls', params: [] });
         assert.equal(all.n, all.u, 'no call doubled');
         reads++;
       }
-    })();
+    };
+    const reader = Promise.all([readOne(), readOne(), readOne()]);
     const ingest = (async () => {
       for (let b = 0; merging; b++) {
         const batch = Array.from({ length: 200 }, (_, i) => call(`apr${b}-${i}`, APRIL + b * 200 + i, i));

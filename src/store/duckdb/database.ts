@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DUCKDB_MEMORY } from '../../core/config.js';
 import { CallstatsError, storeUnavailable } from '../../core/errors.js';
 import { Mutex } from '../mutex.js';
+import { CommitGate } from './commit-gate.js';
 import { faultError } from './faults.js';
 import { closeQuietly, ReadPool } from './pool.js';
 import { ACCOUNT_SCHEMA } from './credentials.js';
@@ -37,6 +38,8 @@ export class Database {
   readonly writeLock = new Mutex();
   /** One maintenance step at a time, and never beside a write that updates stored calls (maintenance.ts). */
   readonly maintenanceLock = new Mutex();
+  /** Reads start only outside a maintenance step's COMMIT (commit-gate.ts). */
+  readonly commitGate = new CommitGate();
   readonly pool = new ReadPool();
   /** Counts instances opened; a connection of an older one is closed on release, never pooled. */
   epoch = 0;

@@ -31,8 +31,10 @@ export async function maintenanceTransaction(db: Database, fn: (c: DuckDBConnect
         // duplicate check (writes.ts newCallsSql), whose literal call_time bounds DuckDB checks
         // against those statistics, would drop the sorted side (EMPTY_RESULT) and let a re-sent
         // CDR of the moved calls in twice. Writers plan under the write lock, so none plans
-        // during a commit; an ingest waits at most for the commit itself.
-        await db.writeLock.run(() => c.run('COMMIT'));
+        // during a commit; an ingest waits at most for the commit itself. Reads do not start
+        // during it either (commit-gate.ts: DuckDB's commit is not atomic for them); the gate is
+        // taken inside the write lock, since a read never waits for that lock, so no cycle.
+        await db.writeLock.run(() => db.commitGate.exclusive(() => c.run('COMMIT')));
       } catch (err) {
         await c.run('ROLLBACK').catch(() => undefined);
         throw err;

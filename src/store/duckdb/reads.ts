@@ -40,10 +40,13 @@ export class Reads {
         const epoch = this.db.pool.epochOf(c);
         const stop = deadline.onExpire(() => c.interrupt());
         let reusable = false;
-        const work = attempt(c).then(
-          (v) => ((reusable = true), v),
-          (err) => Promise.reject(err),
-        );
+        // A statement starts only outside a maintenance COMMIT (commit-gate.ts).
+        const work = this.db.commitGate
+          .read(() => attempt(c))
+          .then(
+            (v) => ((reusable = true), v),
+            (err) => Promise.reject(err),
+          );
         // The connection goes back only once DuckDB is done with it, even after a timeout; with
         // `keep`, a successful attempt keeps it (the caller releases it).
         work
