@@ -45,7 +45,7 @@ export class CommitGate {
     }
   }
 
-  /** Reads starting now (for tests and metrics). */
+  /** Reads starting now (for tests). */
   get inFlight(): number {
     return this.readers;
   }
