@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import { CALL_COLUMNS, maintenanceTransaction, nextRun } from './maintenance-tx.js';
+import { PARTITION_FIRST, PARTITION_LAST } from './schema.js';
 
 /** One month's run as `sorted_runs` lists it. */
 export interface RunEntry {
@@ -53,11 +54,21 @@ export function mergeDue(entries: readonly RunEntry[], fanIn = MERGE_FAN_IN, lar
   return undefined;
 }
 
-/** [from, to) in UTC epoch seconds of the month yyyymm. */
+/**
+ * [from, to) in UTC epoch seconds of the month yyyymm; the first partition has no lower bound and
+ * the last no upper one, since they hold every call before and after them (schema.ts).
+ */
 export function partitionRange(part: number): [number, number] {
   const y = Math.floor(part / 100);
   const m = part % 100;
-  return [Date.UTC(y, m - 1, 1) / 1000, Date.UTC(y, m, 1) / 1000];
+  return [part <= PARTITION_FIRST ? -Infinity : Date.UTC(y, m - 1, 1) / 1000, part >= PARTITION_LAST ? Infinity : Date.UTC(y, m, 1) / 1000];
+}
+
+/** The SQL condition for call_time in partitionRange(part). */
+export function partitionWhere(part: number): string {
+  const [from, to] = partitionRange(part);
+  const bounds = [Number.isFinite(from) ? `call_time >= ${from}` : '', Number.isFinite(to) ? `call_time < ${to}` : ''];
+  return bounds.filter((b) => b !== '').join(' AND ') || 'true';
 }
 
 /** What one merge did. */
@@ -87,9 +98,8 @@ export async function mergeNext(db: Database, fanIn = MERGE_FAN_IN, large = LARG
       large,
     );
     if (!due) return 0;
-    const [from, to] = partitionRange(due.part);
     const runs = due.runs.map((r) => String(Math.trunc(r))).join(', ');
-    const where = `call_time >= ${from} AND call_time < ${to} AND run IN (${runs})`;
+    const where = `${partitionWhere(due.part)} AND run IN (${runs})`;
     const run = await nextRun(c);
     const moved = Number(
       (

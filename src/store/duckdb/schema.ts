@@ -12,8 +12,23 @@ const SPLIT_VERSION = 5;
 /** The version that keyed sorted runs by month and recorded them in `sorted_runs` (maintenance.ts). */
 const RUNS_VERSION = 6;
 
-/** A call's partition, its UTC month as yyyymm: a run never spans two (maintenance.ts says why). */
-export const PARTITION_SQL = '(year(make_timestamp(call_time * 1000000)) * 100 + month(make_timestamp(call_time * 1000000)))';
+/**
+ * The first and last partitions: a call before 1970 counts in January 1970, one after 2099 in
+ * December 2099. Ingest bounds call_time to 1970–2100 (SPEC 4), but calls stored by other paths may
+ * hold any Int64 (report/time-bounds.ts), and `make_timestamp` of one past ±2^63 µs fails: one
+ * such call in the tail made every maintenance step fail, so fresh calls were never sorted again.
+ */
+export const PARTITION_FIRST = 197001;
+export const PARTITION_LAST = 209912;
+
+/** call_time within the partitions' months (report/time-bounds.ts CALL_TIME_MIN and CALL_TIME_MAX). */
+const PARTITION_TIME = 'least(greatest(call_time, 0), 4102444799)';
+
+/**
+ * A call's partition, its UTC month as yyyymm: a run never spans two (maintenance.ts says why).
+ * Only placement: which run a call sits in is speed, never an answer.
+ */
+export const PARTITION_SQL = `(year(make_timestamp(${PARTITION_TIME} * 1000000)) * 100 + month(make_timestamp(${PARTITION_TIME} * 1000000)))`;
 
 /** The registry's columns as of schema `version`, in table order. */
 function columnsUpTo(version: number): readonly CallColumnDef[] {
