@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Call } from '../../src/core/call.js';
 import { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
+import { stageCalls } from '../../src/store/duckdb/csv-batch-file.js';
 import { cdrToCall } from '../../src/ingest/cdr-to-call.js';
-import { DUPLICATE_MARGIN_SECONDS } from '../../src/store/duckdb/writes.js';
+import { DUPLICATE_MARGIN_SECONDS, MAX_LISTED_ACCOUNTS } from '../../src/store/duckdb/writes.js';
 import { kazooCdr } from '../helpers/cdrs.js';
 import { call } from '../helpers/call.js';
 
@@ -127,6 +128,46 @@ describe('DuckDB bulk insert (staged CSV batches)', () => {
       (await exported('ends')).map((c) => c.call_time).sort((a, b) => a - b),
       [...ends].sort((a, b) => a - b),
     );
+  });
+
+  test('a staged batch of several accounts finds its re-sent calls in each of them, and only there', async () => {
+    // The check is bounded by the batch's accounts themselves (writes.ts): 'multi-m' sorts between
+    // the batch's two accounts but is not one of them, and its call 'shared' is not the batch's.
+    const t = 1_740_000_000;
+    const stored = [
+      call({ account_id: 'multi-a', call_id: 'a1', call_time: t }),
+      call({ account_id: 'multi-m', call_id: 'shared', call_time: t + 1 }),
+      call({ account_id: 'multi-z', call_id: 'z1', call_time: t + 2 }),
+    ];
+    assert.deepEqual(await store.insertCalls(stored), { inserted: 3, duplicates: 0 });
+    await store.compact();
+    const batch = [
+      call({ account_id: 'multi-z', call_id: 'z1', call_time: t + 2 }),
+      call({ account_id: 'multi-a', call_id: 'shared', call_time: t + 1 }),
+      call({ account_id: 'multi-a', call_id: 'a1', call_time: t }),
+      call({ account_id: 'multi-z', call_id: 'z2', call_time: t + 3 }),
+    ];
+    assert.deepEqual(await store.insertStaged(await stageCalls(store.stagingDir(), batch)), { inserted: 2, duplicates: 2 });
+    assert.deepEqual(
+      (await exported('multi-a')).map((c) => c.call_id),
+      ['a1', 'shared'],
+    );
+    assert.deepEqual(
+      (await exported('multi-z')).map((c) => c.call_id),
+      ['z1', 'z2'],
+    );
+    assert.equal(await store.countCalls('multi-m'), 1);
+    // Past MAX_LISTED_ACCOUNTS the batch is bounded by its accounts' range: the same answers.
+    const many = Array.from({ length: MAX_LISTED_ACCOUNTS + 6 }, (_, i) =>
+      call({ account_id: `multi-${String(i).padStart(3, '0')}`, call_id: `n${i}`, call_time: t + 10 + i }),
+    );
+    const wide = [
+      ...many,
+      call({ account_id: 'multi-z', call_id: 'z2', call_time: t + 3 }),
+      call({ account_id: 'multi-a', call_id: 'a1', call_time: t }),
+    ];
+    assert.deepEqual(await store.insertStaged(await stageCalls(store.stagingDir(), wide)), { inserted: many.length, duplicates: 2 });
+    assert.deepEqual(await store.insertStaged(await stageCalls(store.stagingDir(), many)), { inserted: 0, duplicates: many.length });
   });
 
   test('staging lives beside the store file', () => {
