@@ -39,6 +39,17 @@ export function clickhouseDialectFor(version: string | undefined): Dialect {
  * 18.16 has no server-side parameters, so values are rendered as escaped typed literals
  * (store/clickhouse/literal.ts) and `params` stays empty.
  */
+/**
+ * `ilike`'s lower case on ClickHouse: `lowerUTF8`, with `İ` (U+0130) made `i` first. 26.x lowers
+ * `İ` with the full mapping (`i` + U+0307, two code points) and 18.16 leaves it, where DuckDB and
+ * the contract (docs/filters.md) take the simple mapping, `i`: without this, `ilike 'istanbul%'`
+ * missed `İstanbul` on ClickHouse alone. U+0130 is the one letter whose full lower case is not its
+ * simple one outside a context rule, so this is the whole of that difference.
+ */
+export function clickhouseLower(expr: string): string {
+  return `lowerUTF8(replaceAll(${expr}, 'İ', 'i'))`;
+}
+
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
   value(value) {
@@ -51,10 +62,10 @@ export const clickhouseDialect: Dialect = {
     return `${expr} ${negated ? 'NOT IN' : 'IN'} ${clickhouseTuple(values)}`;
   },
   like(expr, pattern, caseInsensitive) {
-    // 18.16 has no ilike; lowerUTF8 on both sides is the portable spelling. LIKE's own `\` escape
+    // 18.16 has no ilike; lowering both sides is the portable spelling. LIKE's own `\` escape
     // sits inside the string literal, whose escaping doubles it, so the pattern arrives intact.
     const p = clickhouseString(pattern);
-    return caseInsensitive ? `lowerUTF8(${expr}) LIKE lowerUTF8(${p})` : `${expr} LIKE ${p}`;
+    return caseInsensitive ? `${clickhouseLower(expr)} LIKE ${clickhouseLower(p)}` : `${expr} LIKE ${p}`;
   },
   nullAsFalse(predicate) {
     return `ifNull(${predicate}, 0)`;
