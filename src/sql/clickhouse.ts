@@ -35,11 +35,6 @@ export function clickhouseDialectFor(version: string | undefined): Dialect {
 }
 
 /**
- * ClickHouse, 18.16 up to current, in the forms 18.16 runs (clickhouseDialectFor gates newer ones).
- * 18.16 has no server-side parameters, so values are rendered as escaped typed literals
- * (store/clickhouse/literal.ts) and `params` stays empty.
- */
-/**
  * `ilike`'s lower case on ClickHouse: `lowerUTF8`, with `İ` (U+0130) made `i` first. 26.x lowers
  * `İ` with the full mapping (`i` + U+0307, two code points) and 18.16 leaves it, where DuckDB and
  * the contract (docs/filters.md) take the simple mapping, `i`: without this, `ilike 'istanbul%'`
@@ -50,6 +45,11 @@ export function clickhouseLower(expr: string): string {
   return `lowerUTF8(replaceAll(${expr}, 'İ', 'i'))`;
 }
 
+/**
+ * ClickHouse, 18.16 up to current, in the forms 18.16 runs (clickhouseDialectFor gates newer ones).
+ * 18.16 has no server-side parameters, so values are rendered as escaped typed literals
+ * (store/clickhouse/literal.ts) and `params` stays empty.
+ */
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
   value(value) {

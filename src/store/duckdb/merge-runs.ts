@@ -68,7 +68,7 @@ export function partitionRange(part: number): [number, number] {
 export function partitionWhere(part: number): string {
   const [from, to] = partitionRange(part);
   const bounds = [Number.isFinite(from) ? `call_time >= ${from}` : '', Number.isFinite(to) ? `call_time < ${to}` : ''];
-  return bounds.filter((b) => b !== '').join(' AND ') || 'true';
+  return bounds.filter((b) => b !== '').join(' AND ');
 }
 
 /** What one merge did. */
